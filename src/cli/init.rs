@@ -1,0 +1,56 @@
+//! `yuanqi init`: create and seed the store; idempotent.
+
+use anyhow::Context;
+
+use super::Cli;
+use crate::store::{OpenOptions, Store};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 删除已有数据库（先备份为 .bak），重新创建并载入内置数据
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
+    if cli.read_only {
+        anyhow::bail!("init 需要写入数据库，不能与 --read-only 同用");
+    }
+    let path = cli.db_path();
+    let existed = path.exists();
+    if existed && args.force {
+        let mut bak = path.clone().into_os_string();
+        bak.push(".bak");
+        std::fs::rename(&path, &bak)
+            .with_context(|| format!("无法把 {} 改名为备份", path.display()))?;
+        for ext in ["-wal", "-shm"] {
+            let mut side = path.clone().into_os_string();
+            side.push(ext);
+            let _ = std::fs::remove_file(side);
+        }
+        eprintln!(
+            "已把原数据库备份为 {}",
+            std::path::Path::new(&bak).display()
+        );
+    }
+    let opts = OpenOptions {
+        read_only: false,
+        shared: cli.shared,
+        create: true,
+    };
+    let store =
+        Store::open(&path, &opts).with_context(|| format!("无法创建数据库 {}", path.display()))?;
+    let (e, p, d) = store.totals()?;
+    if existed && !args.force {
+        println!(
+            "数据库已存在，未作改动：{}（企业 {e}，园区 {p}，认定 {d}）",
+            path.display()
+        );
+    } else {
+        println!(
+            "已创建数据库：{}（企业 {e}，园区 {p}，认定 {d}）",
+            path.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The command line: one module per subcommand, each an `Args` struct and a `run`.
+//!
+//! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
+
+pub mod backup;
+pub mod init;
+pub mod search;
+pub mod show;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::store::{OpenOptions, Store};
+
+/// 园企 yuanqi — 园区、企业、认定与目标的终端工具。
+#[derive(Debug, Parser)]
+#[command(name = "yuanqi", version, about, long_about = None)]
+pub struct Cli {
+    /// 数据库文件（默认 $YUANQI_DB，否则 $XDG_DATA_HOME/yuanqi/yuanqi.db）
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// 只读打开：不创建、不迁移、不写入（可浏览只读挂载上的共享库）
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// 新建数据库文件时允许同组用户读写（0660），默认仅本人（0600）
+    #[arg(long, global = true)]
+    pub shared: bool,
+
+    /// 用 + - | 画边框（适用于把制表符显示成双宽的终端，如 PuTTY、Xshell 的中文模式）
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// 单色界面（也可设置环境变量 NO_COLOR）
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 创建数据库并载入内置数据（已存在则不变）
+    Init(init::Args),
+    /// 按中文、全拼、拼音首字母、简称或信用代码查找企业和园区
+    Search(search::Args),
+    /// 显示企业或园区的档案卡
+    Show(show::Args),
+    /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
+    Backup(backup::Args),
+}
+
+/// Where the store lives when `--db` is not given.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("YUANQI_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("yuanqi").join("yuanqi.db")
+}
+
+impl Cli {
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(default_db_path)
+    }
+
+    /// Open the store as the global flags say (creating and seeding it when missing).
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        let path = self.db_path();
+        let opts = OpenOptions {
+            read_only: self.read_only,
+            shared: self.shared,
+            create: true,
+        };
+        Store::open(&path, &opts).with_context(|| format!("无法打开数据库 {}", path.display()))
+    }
+}
+
+/// Output format for commands that print records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+/// Run a subcommand. The TUI (no subcommand) is started by `main`.
+pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(a) => init::run(cli, a),
+        Command::Search(a) => search::run(cli, a),
+        Command::Show(a) => show::run(cli, a),
+        Command::Backup(a) => backup::run(cli, a),
+    }
+}
+
+/// Closest known names to `wanted`, for "did you mean" hints.
+pub fn suggestions(store: &Store, wanted: &str, limit: usize) -> Vec<String> {
+    match store.search_candidates() {
+        Ok(c) => crate::search::SearchIndex::new(c)
+            .search(wanted, limit)
+            .into_iter()
+            .map(|h| h.name)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,36 @@
+//! The `yuanqi` binary: parse arguments, run a subcommand or the TUI, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use yuanqi::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.command.is_some() {
+        // Subcommands write to pipes (`yuanqi search x | head`): die quietly on a closed pipe
+        // like other Unix tools instead of panicking inside println!.
+        // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    let result = match &cli.command {
+        Some(command) => cli::run(&cli, command),
+        None => yuanqi::tui::run(&cli),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`yuanqi search x | head`) is not an error worth reporting.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("错误：{e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Text hygiene for anything that comes from outside: spreadsheets, the command line, the store.
+//!
+//! Two different operations live here and must not be confused:
+//! - [`sanitize`] makes text safe to store and to show: it removes control characters, escape
+//!   sequences, bidi overrides and zero-width characters, and folds runs of whitespace;
+//! - [`normalize_name`] makes a *matching key*: it also folds full-width forms to half-width,
+//!   removes all whitespace and folds ASCII case, so that "四川 达钢（集团）" and "四川达钢(集团)"
+//!   compare equal.
+
+use unicode_width::UnicodeWidthChar;
+
+/// True for characters that must never reach the terminal or the store: C0/C1 controls,
+/// DEL, bidi embeddings/overrides/isolates, zero-width and other invisible format characters.
+pub fn is_hostile(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{200b}'..='\u{200f}'   // zero-width space/joiners, LRM, RLM
+        | '\u{202a}'..='\u{202e}'   // bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'   // bidi isolates
+        | '\u{feff}'                // BOM / zero-width no-break space
+        | '\u{fff9}'..='\u{fffb}'   // interlinear annotations
+        | '\u{e000}'..='\u{f8ff}'   // private use: renders unpredictably
+    )
+}
+
+/// Whether `s` holds anything [`sanitize`] would remove (other than whitespace folding).
+pub fn has_hostile(s: &str) -> bool {
+    s.chars().any(|c| is_hostile(c) && !c.is_whitespace())
+}
+
+/// Safe text: hostile characters removed (an ESC also takes the rest of its CSI/OSC sequence
+/// with it), whitespace runs (including the full-width space and tabs/newlines) folded to one
+/// ASCII space, leading and trailing whitespace trimmed.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut pending_space = false;
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            skip_escape_sequence(&mut chars);
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if is_hostile(c) {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Consume the body of an escape sequence whose ESC was just read: CSI (`ESC [ … final`),
+/// OSC/DCS/APC/PM/SOS (terminated by BEL or ESC \), or a single following character.
+fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.peek().copied() {
+        Some('[') => {
+            chars.next();
+            for c in chars.by_ref() {
+                if ('\u{40}'..='\u{7e}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']' | 'P' | '_' | '^' | 'X') => {
+            chars.next();
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' {
+                    break;
+                }
+                if c == '\u{1b}' {
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+        }
+        Some(_) => {
+            chars.next();
+        }
+        None => {}
+    }
+}
+
+/// Fold a full-width ASCII variant (and the ideographic space) to its half-width form.
+pub fn fold_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '【' => '[',
+        '】' => ']',
+        _ => c,
+    }
+}
+
+/// The matching key of a name: sanitized, full-width folded, all whitespace removed,
+/// ASCII lower-cased, and the two styles of quotes used around “小巨人” unified.
+pub fn normalize_name(s: &str) -> String {
+    sanitize(s)
+        .chars()
+        .map(fold_width)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '“' | '”' | '"' | '「' | '」' | '‘' | '’' | '\'' => '"',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Display width in terminal columns (CJK counts two).
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cut `s` to at most `max` columns without splitting a double-width character; when
+/// anything was cut, the last column is an ellipsis `…`.
+pub fn truncate_to_width(s: &str, max: usize) -> String {
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pad (or truncate) to exactly `width` columns.
+pub fn fit_width(s: &str, width: usize) -> String {
+    let mut t = truncate_to_width(s, width);
+    let w = display_width(&t);
+    for _ in w..width {
+        t.push(' ');
+    }
+    t
+}
+
+/// Split a `|`-separated multi-value field into trimmed, non-empty parts.
+pub fn split_multi(s: &str) -> Vec<String> {
+    s.split(['|', '、', '；', ';'])
+        .map(sanitize)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_strips_escapes_and_controls() {
+        assert_eq!(sanitize("达钢\u{1b}[31m集团\u{1b}[0m"), "达钢集团");
+        assert_eq!(sanitize("a\u{1b}]52;c;ZXZpbA==\u{7}b"), "ab");
+        assert_eq!(sanitize("川\u{202e}环\u{200b}科技"), "川环科技");
+        assert_eq!(sanitize("  四川\u{3000}\t达州 \n"), "四川 达州");
+    }
+
+    #[test]
+    fn normalize_folds_width_space_and_case() {
+        assert_eq!(
+            normalize_name("四川 达钢（集团）"),
+            normalize_name("四川达钢(集团)")
+        );
+        assert_eq!(normalize_name("ＡＢＣ"), "abc");
+        assert_ne!(normalize_name("达钢"), normalize_name("达刚"));
+    }
+
+    #[test]
+    fn truncation_never_splits_a_wide_char() {
+        assert_eq!(truncate_to_width("宣汉正原微玻纤", 6), "宣汉…");
+        assert_eq!(truncate_to_width("宣汉正原微玻纤", 7), "宣汉正…");
+        assert_eq!(display_width(&fit_width("达钢", 5)), 5);
+        assert_eq!(truncate_to_width("abc", 3), "abc");
+    }
+}

@@ -1,0 +1,250 @@
+//! Numbered schema migrations, keyed by `PRAGMA user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] moves the schema from version `i` to `i + 1` and runs inside one
+//! transaction together with the `user_version` bump, so a crash leaves the old version intact.
+//! Never edit a released migration: add a new one.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Migration `i` upgrades a store from `user_version = i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id     INTEGER PRIMARY KEY,
+    code   TEXT NOT NULL UNIQUE,
+    kind   TEXT NOT NULL CHECK (kind IN ('document', 'import', 'user')),
+    title  TEXT NOT NULL,
+    issuer TEXT,
+    date   TEXT,
+    file   TEXT
+);
+
+CREATE TABLE imports (
+    id             INTEGER PRIMARY KEY,
+    source_id      INTEGER NOT NULL REFERENCES sources(id),
+    file_name      TEXT NOT NULL,
+    sha256         TEXT NOT NULL,
+    sheet          TEXT,
+    kind           TEXT NOT NULL,
+    os_user        TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    rows_total     INTEGER NOT NULL DEFAULT 0,
+    rows_new       INTEGER NOT NULL DEFAULT 0,
+    rows_changed   INTEGER NOT NULL DEFAULT 0,
+    rows_unchanged INTEGER NOT NULL DEFAULT 0,
+    rows_skipped   INTEGER NOT NULL DEFAULT 0,
+    undone_at      TEXT,
+    undone_by      TEXT
+);
+
+CREATE TABLE regions (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    short_names TEXT NOT NULL DEFAULT '',
+    kind        TEXT NOT NULL,
+    parent_id   INTEGER REFERENCES regions(id),
+    code        TEXT,
+    source_id   INTEGER REFERENCES sources(id),
+    locator     TEXT
+);
+
+CREATE TABLE clusters (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    short_names TEXT NOT NULL DEFAULT '',
+    parent_id   INTEGER REFERENCES clusters(id),
+    tier        TEXT NOT NULL,
+    source_id   INTEGER REFERENCES sources(id),
+    locator     TEXT
+);
+CREATE INDEX clusters_parent ON clusters(parent_id);
+
+CREATE TABLE parks (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    name_norm    TEXT NOT NULL UNIQUE,
+    short_names  TEXT NOT NULL DEFAULT '',
+    kind         TEXT NOT NULL,
+    level        TEXT,
+    region_id    INTEGER REFERENCES regions(id),
+    parent_id    INTEGER REFERENCES parks(id),
+    notes        TEXT NOT NULL DEFAULT '',
+    search_forms TEXT NOT NULL DEFAULT '',
+    source_id    INTEGER REFERENCES sources(id),
+    locator      TEXT,
+    import_id    INTEGER REFERENCES imports(id),
+    updated_by   TEXT,
+    updated_at   TEXT
+);
+CREATE INDEX parks_region ON parks(region_id);
+CREATE INDEX parks_parent ON parks(parent_id);
+
+CREATE TABLE park_clusters (
+    park_id    INTEGER NOT NULL REFERENCES parks(id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+    PRIMARY KEY (park_id, cluster_id)
+);
+
+CREATE TABLE enterprises (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    name_norm    TEXT NOT NULL UNIQUE,
+    name_is_full INTEGER NOT NULL DEFAULT 1,
+    short_names  TEXT NOT NULL DEFAULT '',
+    uscc         TEXT UNIQUE,
+    region_id    INTEGER REFERENCES regions(id),
+    park_id      INTEGER REFERENCES parks(id),
+    scale        TEXT,
+    notes        TEXT NOT NULL DEFAULT '',
+    search_forms TEXT NOT NULL DEFAULT '',
+    source_id    INTEGER REFERENCES sources(id),
+    locator      TEXT,
+    import_id    INTEGER REFERENCES imports(id),
+    updated_by   TEXT,
+    updated_at   TEXT
+);
+CREATE INDEX enterprises_region ON enterprises(region_id);
+CREATE INDEX enterprises_park ON enterprises(park_id);
+CREATE INDEX enterprises_import ON enterprises(import_id);
+
+CREATE TABLE enterprise_clusters (
+    enterprise_id INTEGER NOT NULL REFERENCES enterprises(id) ON DELETE CASCADE,
+    cluster_id    INTEGER NOT NULL REFERENCES clusters(id),
+    PRIMARY KEY (enterprise_id, cluster_id)
+);
+CREATE INDEX enterprise_clusters_cluster ON enterprise_clusters(cluster_id);
+
+CREATE TABLE designations (
+    id            INTEGER PRIMARY KEY,
+    enterprise_id INTEGER REFERENCES enterprises(id) ON DELETE CASCADE,
+    park_id       INTEGER REFERENCES parks(id) ON DELETE CASCADE,
+    type          TEXT NOT NULL,
+    level         TEXT,
+    grade         TEXT,
+    year          INTEGER,
+    batch         TEXT,
+    status        TEXT,
+    notes         TEXT NOT NULL DEFAULT '',
+    source_id     INTEGER REFERENCES sources(id),
+    locator       TEXT,
+    import_id     INTEGER REFERENCES imports(id),
+    updated_by    TEXT,
+    updated_at    TEXT,
+    CHECK ((enterprise_id IS NULL) <> (park_id IS NULL))
+);
+CREATE UNIQUE INDEX designations_unique ON designations(
+    coalesce(enterprise_id, 0), coalesce(park_id, 0), type, coalesce(level, ''),
+    coalesce(grade, ''), coalesce(year, 0));
+CREATE INDEX designations_enterprise ON designations(enterprise_id);
+CREATE INDEX designations_park ON designations(park_id);
+CREATE INDEX designations_type ON designations(type, level, year);
+
+CREATE TABLE targets (
+    id              INTEGER PRIMARY KEY,
+    code            TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    scope_region_id INTEGER REFERENCES regions(id),
+    scope_park_id   INTEGER REFERENCES parks(id),
+    period_start    INTEGER NOT NULL,
+    period_end      INTEGER NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('stock', 'new', 'recorded')),
+    types           TEXT NOT NULL DEFAULT '',
+    min_level       TEXT,
+    count_lapsed    INTEGER NOT NULL DEFAULT 0,
+    metric          TEXT,
+    baseline        REAL,
+    baseline_year   INTEGER,
+    target          REAL,
+    target_form     TEXT NOT NULL DEFAULT 'plain',
+    qualifier       TEXT NOT NULL DEFAULT '',
+    target_text     TEXT,
+    unit            TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    source_id       INTEGER REFERENCES sources(id),
+    locator         TEXT,
+    import_id       INTEGER REFERENCES imports(id),
+    updated_by      TEXT,
+    updated_at      TEXT,
+    CHECK (period_start <= period_end)
+);
+
+CREATE TABLE target_reports (
+    id         INTEGER PRIMARY KEY,
+    target_id  INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,
+    value      REAL NOT NULL,
+    as_of      TEXT,
+    notes      TEXT NOT NULL DEFAULT '',
+    source_id  INTEGER REFERENCES sources(id),
+    locator    TEXT,
+    import_id  INTEGER REFERENCES imports(id),
+    updated_by TEXT,
+    updated_at TEXT
+);
+CREATE INDEX target_reports_target ON target_reports(target_id);
+
+-- Results a document reports that answer no target (shown beside the targets).
+CREATE TABLE figures (
+    id              INTEGER PRIMARY KEY,
+    scope_region_id INTEGER REFERENCES regions(id),
+    scope_park_id   INTEGER REFERENCES parks(id),
+    period          TEXT NOT NULL,
+    metric          TEXT NOT NULL,
+    value           REAL NOT NULL,
+    unit            TEXT NOT NULL DEFAULT '',
+    notes           TEXT NOT NULL DEFAULT '',
+    source_id       INTEGER REFERENCES sources(id),
+    locator         TEXT
+);
+
+-- Every change made after seeding (import, edit, undo), with who and when; an import's rows
+-- are undone by replaying its changes backwards.
+CREATE TABLE changes (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    os_user   TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    action    TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    entity    TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    before    TEXT,
+    after     TEXT
+);
+CREATE INDEX changes_import ON changes(import_id);
+CREATE INDEX changes_entity ON changes(entity, entity_id);
+"#,
+];
+
+/// The schema version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Apply every migration above the store's version, each in its own transaction.
+/// Returns the version found before migrating.
+pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
+    let found = user_version(conn)?;
+    if found > LATEST {
+        return Err(StoreError::TooNew {
+            found,
+            supported: LATEST,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(found)
+}

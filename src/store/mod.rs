@@ -1,0 +1,320 @@
+//! The SQLite store: opening (create, seed, migrate, refuse), typed errors, and the queries the
+//! CLI and TUI use. Nothing here knows about terminals.
+
+pub mod migrations;
+pub mod queries;
+pub mod seed;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use queries::*;
+
+/// Errors of the store layer. Messages are shown to users as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "数据库由更新版本的 yuanqi 创建（结构版本 {found}，本程序支持到 {supported}）。为避免损坏，本程序不会修改它；请升级 yuanqi。"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error("数据库文件 {0} 不存在。请先运行 `yuanqi init` 创建，或用 --db 指定已有的文件。")]
+    Missing(PathBuf),
+    #[error(
+        "数据库文件 {0} 的结构版本较旧，只读模式下无法升级。请以可写方式打开一次（不加 --read-only）。"
+    )]
+    NeedsMigration(PathBuf),
+    #[error("数据库是只读打开的（--read-only 或文件不可写），无法写入。")]
+    ReadOnly,
+    #[error("种子数据 {file} 第 {line} 行：{message}")]
+    Seed {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
+    #[error("找不到“{0}”")]
+    NotFound(String),
+    #[error("磁盘空间不足，写入已整体回滚，数据库未改变。请清理磁盘后重试。")]
+    DiskFull,
+    #[error("数据库正被其他用户长时间占用，写入已回滚。请稍后重试。")]
+    Busy,
+    #[error("无法创建目录 {path}：{source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} 不是 yuanqi 数据库文件（或已损坏）：{source}")]
+    NotADatabase {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("数据库错误：{0}")]
+    Sqlite(rusqlite::Error),
+    #[error("文件操作失败：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// Never write: browse a shared store on a read-only mount.
+    pub read_only: bool,
+    /// Create a new file group-writable (0660) instead of owner-only (0600).
+    pub shared: bool,
+    /// Create and seed a missing store (the default for every command but `--read-only`).
+    pub create: bool,
+}
+
+/// An open store.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: Option<PathBuf>,
+    read_only: bool,
+}
+
+impl Store {
+    /// Open (and, when allowed, create, seed and migrate) the store at `path`.
+    pub fn open(path: &Path, opts: &OpenOptions) -> Result<Store, StoreError> {
+        let exists = path.exists();
+        if opts.read_only {
+            if !exists {
+                return Err(StoreError::Missing(path.to_path_buf()));
+            }
+            return Self::open_read_only(path);
+        }
+        if !exists {
+            if !opts.create {
+                return Err(StoreError::Missing(path.to_path_buf()));
+            }
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
+            create_private_file(path, opts.shared)?;
+        }
+        let conn = Connection::open(path).map_err(|e| classify_open_error(path, e))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only: false,
+        };
+        store.configure().map_err(|e| match e {
+            StoreError::Sqlite(inner) => classify_open_error(path, inner),
+            other => other,
+        })?;
+        let version = migrations::user_version(&store.conn)?;
+        if version > migrations::LATEST {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
+        if version > 0 && version < migrations::LATEST {
+            store.backup_before_migration(path, version)?;
+        }
+        let found = migrations::migrate(&mut store.conn)?;
+        if found == 0 {
+            seed::load(&mut store)?;
+        }
+        Ok(store)
+    }
+
+    fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| classify_open_error(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // A WAL store on a read-only mount cannot create its -shm file; fall back to an
+        // immutable open, which reads the main file as it is.
+        let conn = match migrations::user_version(&conn) {
+            Ok(_) => conn,
+            Err(_) => {
+                drop(conn);
+                let uri = format!("file:{}?immutable=1", path.display());
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+                    .map_err(|e| classify_open_error(path, e))?
+            }
+        };
+        let version = migrations::user_version(&conn).map_err(|e| match e {
+            StoreError::Sqlite(inner) => classify_open_error(path, inner),
+            other => other,
+        })?;
+        if version > migrations::LATEST {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
+        if version < migrations::LATEST {
+            return Err(StoreError::NeedsMigration(path.to_path_buf()));
+        }
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only: true,
+        })
+    }
+
+    /// A seeded store in memory (tests, benchmarks, `--db :memory:`).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut store = Self::empty_in_memory()?;
+        seed::load(&mut store)?;
+        Ok(store)
+    }
+
+    /// An empty, migrated store in memory without seed data.
+    pub fn empty_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store {
+            conn,
+            path: None,
+            read_only: false,
+        };
+        store.configure()?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        if self.path.is_some() {
+            // WAL lets one user browse while another imports; NORMAL is durable in WAL mode
+            // except for the last transaction on power loss, never corrupting.
+            let _mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        Ok(())
+    }
+
+    /// Copy the store aside before migrating it: `<file>.v<version>.bak`.
+    fn backup_before_migration(&self, path: &Path, version: i64) -> Result<(), StoreError> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".v{version}.bak"));
+        self.backup_to(Path::new(&name))
+    }
+
+    /// A consistent copy of the whole store, made with SQLite's online backup while others
+    /// may be reading or writing.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let mut out = Connection::open(dest)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Fail early when a write is attempted on a read-only store.
+    pub fn ensure_writable(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            Err(StoreError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Raw connection, for the layers (ingest, targets) that run their own SQL.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.ensure_writable()?;
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Whether this is a synthetic store made by `yuanqi demo`.
+    pub fn is_demo(&self) -> bool {
+        matches!(self.meta("demo"), Ok(Some(_)))
+    }
+
+    /// A number that changes whenever any connection commits a write: the TUI polls it to
+    /// notice another user's import.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path: path.to_path_buf(),
+            source: e,
+        },
+        _ => StoreError::from(e),
+    }
+}
+
+/// Create an empty file readable only by its owner (or its group too, with `shared`), so the
+/// register never starts out world-readable whatever the umask.
+fn create_private_file(path: &Path, shared: bool) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mode = if shared { 0o660 } else { 0o600 };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)?;
+    Ok(())
+}
+
+/// The login name of whoever runs the process, recorded with every change.
+pub fn os_user() -> String {
+    for var in ["USER", "LOGNAME", "USERNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            let v = crate::model::text::sanitize(&v);
+            if !v.is_empty() {
+                return v;
+            }
+        }
+    }
+    // SAFETY: getuid has no preconditions and cannot fail.
+    format!("uid{}", unsafe { libc::getuid() })
+}
+
+/// Local time as `YYYY-MM-DD HH:MM:SS`.
+pub fn now_string() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
