@@ -1,6 +1,7 @@
 //! The SQLite store: opening (create, seed, migrate, refuse), typed errors, and the queries the
 //! CLI and TUI use. Nothing here knows about terminals.
 
+pub mod audit;
 pub mod migrations;
 pub mod queries;
 pub mod seed;
