@@ -45,7 +45,7 @@ pub fn row_json(
         return Err(StoreError::NotFound(format!("table {table}")));
     }
     let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE rowid = ?1"))?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let row = stmt
         .query_row([id], |r| {
             let mut obj = serde_json::Map::new();
