@@ -221,6 +221,12 @@ CREATE TABLE changes (
 CREATE INDEX changes_import ON changes(import_id);
 CREATE INDEX changes_entity ON changes(entity, entity_id);
 "#,
+    // 2: lists are ordered by the stored pinyin form (approximately pinyin order of the name);
+    // an index makes each page of a 100 000-row list a range scan instead of a sort.
+    r#"
+CREATE INDEX enterprises_order ON enterprises(search_forms, id);
+CREATE INDEX parks_order ON parks(search_forms, id);
+"#,
 ];
 
 /// The schema version this build writes.
