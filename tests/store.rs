@@ -33,7 +33,7 @@ fn a_fresh_store_is_at_the_latest_version_and_seeded() {
 
 #[test]
 fn every_older_version_upgrades_with_a_backup_and_keeps_its_data() {
-    assert!(LATEST >= 2, "this test needs at least one upgrade step");
+    const { assert!(LATEST >= 2, "this test needs at least one upgrade step") };
     for k in 1..LATEST {
         let dir = TempDir::new().unwrap();
         let path = dir.path().join("old.db");

@@ -103,12 +103,17 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
 
 /// Closest known names to `wanted`, for "did you mean" hints.
 pub fn suggestions(store: &Store, wanted: &str, limit: usize) -> Vec<String> {
-    match store.search_candidates() {
-        Ok(c) => crate::search::SearchIndex::new(c)
-            .search(wanted, limit)
-            .into_iter()
-            .map(|h| h.name)
-            .collect(),
-        Err(_) => Vec::new(),
+    let Ok(candidates) = store.search_candidates() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
+    let hits: Vec<String> = crate::search::SearchIndex::new(candidates)
+        .search(wanted, limit)
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    if !hits.is_empty() {
+        return hits;
     }
+    crate::search::closest(wanted, names.iter().map(String::as_str), limit)
 }
