@@ -135,26 +135,28 @@ impl SearchIndex {
             };
             if code_like
                 && let Some(code) = &e.uscc
-                    && code.contains(&q_upper) {
-                        let bonus = if *code == q_upper {
-                            5000
-                        } else if code.starts_with(&q_upper) {
-                            3000
-                        } else {
-                            2000
-                        };
-                        consider(bonus, 0, MatchVia::Code);
-                    }
+                && code.contains(&q_upper)
+            {
+                let bonus = if *code == q_upper {
+                    5000
+                } else if code.starts_with(&q_upper) {
+                    3000
+                } else {
+                    2000
+                };
+                consider(bonus, 0, MatchVia::Code);
+            }
             for (ni, n) in e.names.iter().enumerate() {
                 let is_short = ni > 0;
                 if (!has_alpha || !has_cjk)
-                    && let Some(s) = self.matcher.fuzzy_match(&n.text, &q) {
-                        consider(
-                            s + exact_bonus(&n.text, &q, is_short) + 40,
-                            ni,
-                            MatchVia::Name,
-                        );
-                    }
+                    && let Some(s) = self.matcher.fuzzy_match(&n.text, &q)
+                {
+                    consider(
+                        s + exact_bonus(&n.text, &q, is_short) + 40,
+                        ni,
+                        MatchVia::Name,
+                    );
+                }
                 if !has_cjk {
                     if let Some(s) = self.matcher.fuzzy_match(&n.initials, &q) {
                         consider(
@@ -170,14 +172,14 @@ impl SearchIndex {
                             MatchVia::Pinyin,
                         );
                     }
-                } else if has_alpha
-                    && let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q_pinyin) {
-                        consider(
-                            s + exact_bonus(&n.pinyin, &q_pinyin, is_short),
-                            ni,
-                            MatchVia::Pinyin,
-                        );
-                    }
+                } else if has_alpha && let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q_pinyin)
+                {
+                    consider(
+                        s + exact_bonus(&n.pinyin, &q_pinyin, is_short),
+                        ni,
+                        MatchVia::Pinyin,
+                    );
+                }
             }
             if let Some((s, ni, via)) = best {
                 scored.push((s, ei, ni, via));

@@ -247,7 +247,12 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
         });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+        // IMMEDIATE takes the write lock first; re-reading the version inside it means two
+        // processes opening a new store at once do not both run the same migration.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if user_version(&tx)? > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

@@ -105,7 +105,11 @@ impl Store {
                     source,
                 })?;
             }
-            create_private_file(path, opts.shared)?;
+            match create_private_file(path, opts.shared) {
+                // Another process created it a moment ago: open theirs.
+                Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                other => other?,
+            }
         }
         let conn = Connection::open(path).map_err(|e| classify_open_error(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;

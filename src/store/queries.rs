@@ -181,9 +181,10 @@ impl Provenance {
             parts.push(c.clone());
         }
         if let Some(t) = &self.source_title
-            && self.import_id.is_none() {
-                parts.push(t.clone());
-            }
+            && self.import_id.is_none()
+        {
+            parts.push(t.clone());
+        }
         if let Some(l) = self.locator.as_ref().filter(|l| !l.is_empty()) {
             parts.push(l.clone());
         }
