@@ -6,6 +6,7 @@ pub mod backup;
 pub mod init;
 pub mod search;
 pub mod show;
+pub mod targets;
 
 use std::path::PathBuf;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
+    /// 规划目标：计算数与填报数、进度和差距；add/report/rm 管理自己的目标
+    Targets(Box<targets::Args>),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -98,17 +101,23 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(cli, a),
         Command::Show(a) => show::run(cli, a),
         Command::Backup(a) => backup::run(cli, a),
+        Command::Targets(a) => targets::run(cli, a),
     }
 }
 
 /// Closest known names to `wanted`, for "did you mean" hints.
 pub fn suggestions(store: &Store, wanted: &str, limit: usize) -> Vec<String> {
-    match store.search_candidates() {
-        Ok(c) => crate::search::SearchIndex::new(c)
-            .search(wanted, limit)
-            .into_iter()
-            .map(|h| h.name)
-            .collect(),
-        Err(_) => Vec::new(),
+    let Ok(candidates) = store.search_candidates() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
+    let hits: Vec<String> = crate::search::SearchIndex::new(candidates)
+        .search(wanted, limit)
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    if !hits.is_empty() {
+        return hits;
     }
+    crate::search::closest(wanted, names.iter().map(String::as_str), limit)
 }
