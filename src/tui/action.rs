@@ -130,52 +130,285 @@ macro_rules! bind {
 
 /// The key table. Order is the order of the help overlay.
 pub static BINDINGS: &[Binding] = &[
-    bind!(Global, [(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)], Action::Quit, "退出"),
-    bind!(Global, [(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)], Action::Help, "帮助：列出所有按键"),
-    bind!(Global, [(KeyCode::Char('/'), NONE)], Action::StartSearch, "搜索：中文、全拼、首字母、简称、信用代码"),
-    bind!(Global, [(KeyCode::Char('1'), NONE)], Action::Show(Screen::Parks), "园区"),
-    bind!(Global, [(KeyCode::Char('2'), NONE)], Action::Show(Screen::Enterprises), "企业"),
-    bind!(Global, [(KeyCode::Char('3'), NONE)], Action::Show(Screen::Targets), "目标"),
-    bind!(Global, [(KeyCode::Char(']'), NONE)], Action::NextScreen, "下一个画面"),
-    bind!(Global, [(KeyCode::Char('['), NONE)], Action::PrevScreen, "上一个画面"),
+    bind!(
+        Global,
+        [(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CTRL)],
+        Action::Quit,
+        "退出"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('?'), NONE), (KeyCode::F(1), NONE)],
+        Action::Help,
+        "帮助：列出所有按键"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('/'), NONE)],
+        Action::StartSearch,
+        "搜索：中文、全拼、首字母、简称、信用代码"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('1'), NONE)],
+        Action::Show(Screen::Parks),
+        "园区"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('2'), NONE)],
+        Action::Show(Screen::Enterprises),
+        "企业"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('3'), NONE)],
+        Action::Show(Screen::Targets),
+        "目标"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char(']'), NONE)],
+        Action::NextScreen,
+        "下一个画面"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('['), NONE)],
+        Action::PrevScreen,
+        "上一个画面"
+    ),
     bind!(Global, [(KeyCode::Tab, NONE)], Action::NextPane, "切换窗格"),
-    bind!(Global, [(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)], Action::PrevPane, "反向切换窗格"),
-    bind!(Global, [(KeyCode::Char('f'), NONE)], Action::ToggleFacets, "打开/关闭筛选栏（县区、园区、集群、认定、级别、年份）"),
-    bind!(Global, [(KeyCode::Char('x'), NONE)], Action::ClearFilters, "清除全部筛选"),
-    bind!(Global, [(KeyCode::Char('y'), NONE)], Action::Copy, "复制所选名称（OSC 52，经 SSH 也可用）"),
-    bind!(Global, [(KeyCode::Char('Y'), NONE), (KeyCode::Char('Y'), SHIFT)], Action::CopyCode, "复制所选统一社会信用代码"),
-    bind!(Global, [(KeyCode::Char('e'), NONE)], Action::Export, "把当前筛选的企业导出为 CSV"),
-    bind!(Global, [(KeyCode::Char('r'), NONE)], Action::Refresh, "重新读取数据"),
-    bind!(Browse, [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)], Action::Down, "下移"),
-    bind!(Browse, [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)], Action::Up, "上移"),
-    bind!(Browse, [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)], Action::PageDown, "下翻一页"),
-    bind!(Browse, [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)], Action::PageUp, "上翻一页"),
-    bind!(Browse, [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)], Action::Home, "到开头"),
-    bind!(Browse, [(KeyCode::End, NONE), (KeyCode::Char('G'), NONE), (KeyCode::Char('G'), SHIFT)], Action::End, "到末尾"),
-    bind!(Browse, [(KeyCode::Enter, NONE), (KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)], Action::Open, "打开详情"),
-    bind!(Browse, [(KeyCode::Esc, NONE), (KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)], Action::Back, "返回"),
-    bind!(Facets, [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)], Action::Down, "下一个值"),
-    bind!(Facets, [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)], Action::Up, "上一个值"),
-    bind!(Facets, [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)], Action::PageDown, "下翻一页"),
-    bind!(Facets, [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)], Action::PageUp, "上翻一页"),
-    bind!(Facets, [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)], Action::Home, "到开头"),
-    bind!(Facets, [(KeyCode::End, NONE), (KeyCode::Char('G'), NONE), (KeyCode::Char('G'), SHIFT)], Action::End, "到末尾"),
-    bind!(Facets, [(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)], Action::NextFacet, "下一个筛选维度"),
-    bind!(Facets, [(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)], Action::PrevFacet, "上一个筛选维度"),
-    bind!(Facets, [(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)], Action::Open, "选用/取消该值"),
+    bind!(
+        Global,
+        [(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        Action::PrevPane,
+        "反向切换窗格"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('f'), NONE)],
+        Action::ToggleFacets,
+        "打开/关闭筛选栏（县区、园区、集群、认定、级别、年份）"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('x'), NONE)],
+        Action::ClearFilters,
+        "清除全部筛选"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('y'), NONE)],
+        Action::Copy,
+        "复制所选名称（OSC 52，经 SSH 也可用）"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('Y'), NONE), (KeyCode::Char('Y'), SHIFT)],
+        Action::CopyCode,
+        "复制所选统一社会信用代码"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('e'), NONE)],
+        Action::Export,
+        "把当前筛选的企业导出为 CSV"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('r'), NONE)],
+        Action::Refresh,
+        "重新读取数据"
+    ),
+    bind!(
+        Browse,
+        [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        Action::Down,
+        "下移"
+    ),
+    bind!(
+        Browse,
+        [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        Action::Up,
+        "上移"
+    ),
+    bind!(
+        Browse,
+        [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)],
+        Action::PageDown,
+        "下翻一页"
+    ),
+    bind!(
+        Browse,
+        [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)],
+        Action::PageUp,
+        "上翻一页"
+    ),
+    bind!(
+        Browse,
+        [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        Action::Home,
+        "到开头"
+    ),
+    bind!(
+        Browse,
+        [
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::Char('G'), SHIFT)
+        ],
+        Action::End,
+        "到末尾"
+    ),
+    bind!(
+        Browse,
+        [
+            (KeyCode::Enter, NONE),
+            (KeyCode::Char('l'), NONE),
+            (KeyCode::Right, NONE)
+        ],
+        Action::Open,
+        "打开详情"
+    ),
+    bind!(
+        Browse,
+        [
+            (KeyCode::Esc, NONE),
+            (KeyCode::Char('h'), NONE),
+            (KeyCode::Left, NONE)
+        ],
+        Action::Back,
+        "返回"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        Action::Down,
+        "下一个值"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        Action::Up,
+        "上一个值"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)],
+        Action::PageDown,
+        "下翻一页"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)],
+        Action::PageUp,
+        "上翻一页"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        Action::Home,
+        "到开头"
+    ),
+    bind!(
+        Facets,
+        [
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::Char('G'), SHIFT)
+        ],
+        Action::End,
+        "到末尾"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
+        Action::NextFacet,
+        "下一个筛选维度"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
+        Action::PrevFacet,
+        "上一个筛选维度"
+    ),
+    bind!(
+        Facets,
+        [(KeyCode::Enter, NONE), (KeyCode::Char(' '), NONE)],
+        Action::Open,
+        "选用/取消该值"
+    ),
     bind!(Facets, [(KeyCode::Esc, NONE)], Action::Back, "回到列表"),
-    bind!(Search, [(KeyCode::Enter, NONE)], Action::Open, "打开所选结果的档案"),
+    bind!(
+        Search,
+        [(KeyCode::Enter, NONE)],
+        Action::Open,
+        "打开所选结果的档案"
+    ),
     bind!(Search, [(KeyCode::Esc, NONE)], Action::Back, "关闭搜索"),
-    bind!(Search, [(KeyCode::Down, NONE), (KeyCode::Char('n'), CTRL), (KeyCode::Char('j'), CTRL)], Action::Down, "下一个结果"),
-    bind!(Search, [(KeyCode::Up, NONE), (KeyCode::Char('p'), CTRL), (KeyCode::Char('k'), CTRL)], Action::Up, "上一个结果"),
-    bind!(Search, [(KeyCode::Backspace, NONE)], Action::Backspace, "删除一个字"),
-    bind!(Search, [(KeyCode::Char('u'), CTRL)], Action::ClearInput, "清空输入"),
+    bind!(
+        Search,
+        [
+            (KeyCode::Down, NONE),
+            (KeyCode::Char('n'), CTRL),
+            (KeyCode::Char('j'), CTRL)
+        ],
+        Action::Down,
+        "下一个结果"
+    ),
+    bind!(
+        Search,
+        [
+            (KeyCode::Up, NONE),
+            (KeyCode::Char('p'), CTRL),
+            (KeyCode::Char('k'), CTRL)
+        ],
+        Action::Up,
+        "上一个结果"
+    ),
+    bind!(
+        Search,
+        [(KeyCode::Backspace, NONE)],
+        Action::Backspace,
+        "删除一个字"
+    ),
+    bind!(
+        Search,
+        [(KeyCode::Char('u'), CTRL)],
+        Action::ClearInput,
+        "清空输入"
+    ),
     bind!(Search, [(KeyCode::Char('c'), CTRL)], Action::Quit, "退出"),
-    bind!(Help, [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)], Action::Down, "向下滚动"),
-    bind!(Help, [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)], Action::Up, "向上滚动"),
-    bind!(Help, [(KeyCode::PageDown, NONE)], Action::PageDown, "下翻一页"),
+    bind!(
+        Help,
+        [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        Action::Down,
+        "向下滚动"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        Action::Up,
+        "向上滚动"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::PageDown, NONE)],
+        Action::PageDown,
+        "下翻一页"
+    ),
     bind!(Help, [(KeyCode::PageUp, NONE)], Action::PageUp, "上翻一页"),
-    bind!(Help, [(KeyCode::Esc, NONE), (KeyCode::Char('?'), NONE), (KeyCode::Char('q'), NONE)], Action::Back, "关闭帮助"),
+    bind!(
+        Help,
+        [
+            (KeyCode::Esc, NONE),
+            (KeyCode::Char('?'), NONE),
+            (KeyCode::Char('q'), NONE)
+        ],
+        Action::Back,
+        "关闭帮助"
+    ),
 ];
 
 fn matches(keys: &[(KeyCode, KeyModifiers)], ev: &KeyEvent) -> bool {
@@ -207,7 +440,9 @@ pub fn action_for(context: Context, ev: &KeyEvent) -> Option<Action> {
     match context {
         Context::Search => match ev.code {
             KeyCode::Char(c)
-                if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                if !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     && !c.is_control() =>
             {
                 Some(Action::Input(c))

@@ -11,7 +11,10 @@ use crate::store::{Filter, Store};
 
 /// Write the filtered enterprises; returns the file and the number of rows.
 pub fn export_enterprises(store: &Store, filter: &Filter) -> anyhow::Result<(PathBuf, usize)> {
-    let name = format!("yuanqi-企业-{}.csv", chrono::Local::now().format("%Y%m%d-%H%M%S"));
+    let name = format!(
+        "yuanqi-企业-{}.csv",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    );
     let mut dirs: Vec<PathBuf> = vec![std::env::current_dir().unwrap_or_else(|_| ".".into())];
     if let Some(home) = std::env::var_os("HOME") {
         dirs.push(PathBuf::from(home));
@@ -38,22 +41,32 @@ fn write_csv(store: &Store, filter: &Filter, path: &Path) -> anyhow::Result<usiz
         .with_context(|| format!("无法写入 {}", path.display()))?;
     std::io::Write::write_all(&mut file, "\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(file);
-    w.write_record(["企业名称", "简称", "统一社会信用代码", "区县", "园区", "产业集群", "认定"])?;
+    w.write_record([
+        "企业名称",
+        "简称",
+        "统一社会信用代码",
+        "区县",
+        "园区",
+        "产业集群",
+        "认定",
+    ])?;
     let mut offset = 0;
     const PAGE: usize = 1000;
     loop {
         let rows = store.enterprise_rows(filter, offset, PAGE)?;
         for r in &rows {
-            w.write_record([
-                sanitize(&r.name),
-                sanitize(&r.short_names.join("、")),
-                sanitize(r.uscc.as_deref().unwrap_or("")),
-                sanitize(r.region.as_deref().unwrap_or("")),
-                sanitize(r.park.as_deref().unwrap_or("")),
-                sanitize(&r.clusters.join("、")),
-                sanitize(&r.badges.join("、")),
-            ]
-            .map(|s| neutralise_formula(&s)))?;
+            w.write_record(
+                [
+                    sanitize(&r.name),
+                    sanitize(&r.short_names.join("、")),
+                    sanitize(r.uscc.as_deref().unwrap_or("")),
+                    sanitize(r.region.as_deref().unwrap_or("")),
+                    sanitize(r.park.as_deref().unwrap_or("")),
+                    sanitize(&r.clusters.join("、")),
+                    sanitize(&r.badges.join("、")),
+                ]
+                .map(|s| neutralise_formula(&s)),
+            )?;
         }
         offset += rows.len();
         if rows.len() < PAGE {

@@ -82,7 +82,8 @@ pub struct EnterpriseList {
 impl EnterpriseList {
     /// The row at absolute index `i`, when it is in the fetched page.
     pub fn row(&self, i: usize) -> Option<&EnterpriseRow> {
-        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
+        i.checked_sub(self.page_start)
+            .and_then(|j| self.page.get(j))
     }
 
     pub fn selected_row(&self) -> Option<&EnterpriseRow> {

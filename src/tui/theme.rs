@@ -72,7 +72,10 @@ impl Theme {
     pub fn selected(&self, focused: bool) -> Style {
         if self.color {
             if focused {
-                Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+                Style::new()
+                    .bg(Color::Blue)
+                    .fg(Color::White)
+                    .add_modifier(Modifier::BOLD)
             } else {
                 Style::new().bg(Color::DarkGray).fg(Color::White)
             }
@@ -140,7 +143,9 @@ impl Theme {
 
     pub fn bad(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::BOLD)
         }
@@ -149,7 +154,10 @@ impl Theme {
     /// The active tab.
     pub fn tab_active(&self) -> Style {
         if self.color {
-            Style::new().bg(Color::Cyan).fg(Color::Black).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Cyan)
+                .fg(Color::Black)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }

@@ -97,10 +97,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::NextScreen | Action::PrevScreen => {
             let i = screen_index(state.screen);
             let n = Screen::ALL.len();
-            let j = if matches!(action, Action::NextScreen) { (i + 1) % n } else { (i + n - 1) % n };
+            let j = if matches!(action, Action::NextScreen) {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
             show(state, Screen::ALL[j])?;
         }
-        Action::NextPane | Action::PrevPane => cycle_pane(state, matches!(action, Action::NextPane))?,
+        Action::NextPane | Action::PrevPane => {
+            cycle_pane(state, matches!(action, Action::NextPane))?
+        }
         Action::ToggleFacets => {
             if state.screen != Screen::Enterprises {
                 show(state, Screen::Enterprises)?;
@@ -119,7 +125,11 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::NextFacet | Action::PrevFacet => {
             let n = Facet::ALL.len();
             let d = state.facets.dimension;
-            state.facets.dimension = if matches!(action, Action::NextFacet) { (d + 1) % n } else { (d + n - 1) % n };
+            state.facets.dimension = if matches!(action, Action::NextFacet) {
+                (d + 1) % n
+            } else {
+                (d + n - 1) % n
+            };
             state.facets.cursor = Cursor::default();
             state.reload_facets()?;
         }
@@ -184,7 +194,11 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
     Ok(())
 }
 
-fn search_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+fn search_action(
+    state: &mut State,
+    action: Action,
+    fx: &mut Vec<Effect>,
+) -> Result<(), StoreError> {
     let rows = views::search_rows(state);
     let Some(search) = state.search.as_mut() else {
         return Ok(());
@@ -212,7 +226,10 @@ fn search_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Res
         }
         Action::Back => state.search = None,
         Action::Open => {
-            let hit = search.hits.get(search.cursor.selected).map(|h| (h.kind, h.id));
+            let hit = search
+                .hits
+                .get(search.cursor.selected)
+                .map(|h| (h.kind, h.id));
             if let Some((kind, id)) = hit {
                 state.search = None;
                 open_holder(state, kind, id)?;
@@ -283,7 +300,11 @@ fn cycle_pane(state: &mut State, forward: bool) -> Result<(), StoreError> {
     panes.push(Pane::Detail);
     let i = panes.iter().position(|p| *p == state.focus()).unwrap_or(0);
     let n = panes.len();
-    let next = panes[if forward { (i + 1) % n } else { (i + n - 1) % n }];
+    let next = panes[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }];
     if next == Pane::Detail && state.detail().is_none() && state.screen != Screen::Targets {
         follow_selection(state)?;
     }
@@ -361,7 +382,12 @@ fn follow_selection(state: &mut State) -> Result<(), StoreError> {
             }
         }
         Screen::Parks => {
-            if let Some(id) = state.parks.rows.get(state.parks.cursor.selected).map(|r| r.id) {
+            if let Some(id) = state
+                .parks
+                .rows
+                .get(state.parks.cursor.selected)
+                .map(|r| r.id)
+            {
                 state.open_profile(HolderKind::Park, id)?;
             } else {
                 state.park_detail = None;
@@ -373,7 +399,12 @@ fn follow_selection(state: &mut State) -> Result<(), StoreError> {
 }
 
 fn open_target(state: &mut State) {
-    if let Some(id) = state.targets.rows.get(state.targets.cursor.selected).map(|t| t.id) {
+    if let Some(id) = state
+        .targets
+        .rows
+        .get(state.targets.cursor.selected)
+        .map(|t| t.id)
+    {
         state.targets.detail = targets_data::detail(state, id);
     }
 }
@@ -423,7 +454,12 @@ fn set_label(state: &mut State, facet: Facet, label: Option<String>) {
 
 fn toggle_facet_value(state: &mut State) -> Result<(), StoreError> {
     let facet = state.facets.facet();
-    let Some(v) = state.facets.values.get(state.facets.cursor.selected).cloned() else {
+    let Some(v) = state
+        .facets
+        .values
+        .get(state.facets.cursor.selected)
+        .cloned()
+    else {
         return Ok(());
     };
     let before = state.filter.clone();
@@ -462,8 +498,18 @@ fn selected_name(state: &State) -> Option<String> {
             Detail::Park(p) => p.name.clone(),
         },
         (Screen::Enterprises, _) => state.enterprises.selected_row()?.name.clone(),
-        (Screen::Parks, _) => state.parks.rows.get(state.parks.cursor.selected)?.name.clone(),
-        (Screen::Targets, _) => state.targets.rows.get(state.targets.cursor.selected)?.name.clone(),
+        (Screen::Parks, _) => state
+            .parks
+            .rows
+            .get(state.parks.cursor.selected)?
+            .name
+            .clone(),
+        (Screen::Targets, _) => state
+            .targets
+            .rows
+            .get(state.targets.cursor.selected)?
+            .name
+            .clone(),
     };
     Some(crate::model::text::sanitize(&name))
 }
@@ -531,7 +577,10 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
         None => None,
     };
     let scroll = state.detail_scroll;
-    for d in [reopen(&state.enterprise_detail), reopen(&state.park_detail)].into_iter().flatten() {
+    for d in [reopen(&state.enterprise_detail), reopen(&state.park_detail)]
+        .into_iter()
+        .flatten()
+    {
         if state.open_profile(d.0, d.1).is_err() {
             // Deleted meanwhile.
             match d.0 {
@@ -551,6 +600,9 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
 /// Build a search index synchronously (tests; the run loop builds it on a thread).
 pub fn build_index_now(state: &mut State) -> Result<(), StoreError> {
     let idx = crate::search::SearchIndex::new(state.store.search_candidates()?);
-    update(state, Action::IndexReady(super::action::IndexHandle(Arc::new(idx))));
+    update(
+        state,
+        Action::IndexReady(super::action::IndexHandle(Arc::new(idx))),
+    );
     Ok(())
 }

@@ -32,13 +32,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let header = format!("{l} {} {r}", facet.label());
     let mut lines = vec![Line::from(vec![Span::styled(
         widgets::fit(&header, w, t),
-        if facet.is_set(&state.filter) { t.active() } else { t.heading() },
+        if facet.is_set(&state.filter) {
+            t.active()
+        } else {
+            t.heading()
+        },
     )])];
     if pane.values.is_empty() {
         lines.push(Line::styled("（当前筛选下无可选值）", t.dim()));
     }
     let rows = inner.height.saturating_sub(1) as usize;
-    for (i, v) in pane.values.iter().enumerate().skip(pane.cursor.top).take(rows) {
+    for (i, v) in pane
+        .values
+        .iter()
+        .enumerate()
+        .skip(pane.cursor.top)
+        .take(rows)
+    {
         let active = is_active(state, facet, &v.key);
         let mut style = if active { t.active() } else { Style::default() };
         if i == pane.cursor.selected {

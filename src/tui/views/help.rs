@@ -25,7 +25,10 @@ pub fn lines<'a>(t: &Theme) -> Vec<Line<'a>> {
             last = Some(ctx);
         }
         out.push(Line::from(vec![
-            Span::styled(format!("  {}", widgets::fit(&keys, KEY_WIDTH, t)), t.key_hint()),
+            Span::styled(
+                format!("  {}", widgets::fit(&keys, KEY_WIDTH, t)),
+                t.key_hint(),
+            ),
             Span::raw(help),
         ]));
     }
@@ -42,8 +45,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let r = super::centered(area, 84, area.height);
     frame.render_widget(Clear, r);
     let block = t.block(" 按键帮助（Esc 关闭，j/k 滚动）", true);
-    frame.render_widget(
-        Paragraph::new(lines(t)).block(block).scroll((scroll, 0)),
-        r,
-    );
+    frame.render_widget(Paragraph::new(lines(t)).block(block).scroll((scroll, 0)), r);
 }

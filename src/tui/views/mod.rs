@@ -69,7 +69,8 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
         rest = r;
     }
     if wide {
-        let [l, d] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+        let [l, d] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(rest);
         body.list = Some(l);
         body.detail = Some(d);
     } else {
@@ -179,7 +180,11 @@ fn draw_tabs(frame: &mut Frame, area: Rect, state: &State) {
     }
     let (e, p, d) = state.totals;
     let right = format!("企业 {e} · 园区 {p} · 认定 {d} ");
-    let right = if t.ascii { right.replace('·', "-") } else { right };
+    let right = if t.ascii {
+        right.replace('·', "-")
+    } else {
+        right
+    };
     let used: usize = spans.iter().map(|s| s.width()).sum();
     let rw = crate::model::text::display_width(&right);
     if used + rw < area.width as usize {
@@ -202,5 +207,10 @@ fn too_small(frame: &mut Frame, area: Rect) {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }

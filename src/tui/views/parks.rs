@@ -41,7 +41,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let keep: Vec<usize> = (0..cols.len()).filter(|&i| cols[i] > 0).collect();
     let widths: Vec<usize> = keep.iter().map(|&i| cols[i]).collect();
     let mut lines = vec![widgets::row(
-        keep.iter().map(|&i| (heads[i].to_string(), t.heading())).collect(),
+        keep.iter()
+            .map(|&i| (heads[i].to_string(), t.heading()))
+            .collect(),
         &widths,
         w,
         t,
@@ -50,7 +52,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::styled("库中还没有园区。", t.dim()));
     }
     let rows = inner.height.saturating_sub(1) as usize;
-    for (i, p) in parks.rows.iter().enumerate().skip(parks.cursor.top).take(rows) {
+    for (i, p) in parks
+        .rows
+        .iter()
+        .enumerate()
+        .skip(parks.cursor.top)
+        .take(rows)
+    {
         let style = if i == parks.cursor.selected {
             t.selected(focused)
         } else {

@@ -17,7 +17,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let focused = state.focus() == Pane::Detail && state.search.is_none();
     let (title, lines) = match state.detail() {
-        Some(Detail::Enterprise(p)) => (" 企业档案 ", enterprise_lines(p, &state.detail_targets, t)),
+        Some(Detail::Enterprise(p)) => {
+            (" 企业档案 ", enterprise_lines(p, &state.detail_targets, t))
+        }
         Some(Detail::Park(p)) => (" 园区档案 ", park_lines(p, &state.detail_targets, t)),
         None => (
             " 档案 ",
@@ -59,7 +61,10 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
         return;
     }
     for d in ds {
-        let year = d.year.map(|y| y.to_string()).unwrap_or_else(|| "----".into());
+        let year = d
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "----".into());
         let mut spans = vec![
             Span::raw("  "),
             Span::styled(year, Style::new().add_modifier(Modifier::BOLD)),
@@ -86,7 +91,10 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
             detail.push(format!("来源：{src}"));
         }
         if !detail.is_empty() {
-            out.push(Line::styled(format!("       {}", detail.join("；")), t.dim()));
+            out.push(Line::styled(
+                format!("       {}", detail.join("；")),
+                t.dim(),
+            ));
         }
     }
 }
@@ -126,10 +134,17 @@ pub fn enterprise_lines<'a>(
     }
     out.push(kv(
         "信用代码",
-        p.uscc.as_deref().map(|c| clean(c, t)).unwrap_or_else(|| "未登记".into()),
+        p.uscc
+            .as_deref()
+            .map(|c| clean(c, t))
+            .unwrap_or_else(|| "未登记".into()),
         t,
     ));
-    out.push(kv("区县", clean(p.region.as_deref().unwrap_or("未知"), t), t));
+    out.push(kv(
+        "区县",
+        clean(p.region.as_deref().unwrap_or("未知"), t),
+        t,
+    ));
     out.push(kv("园区", clean(p.park.as_deref().unwrap_or("未知"), t), t));
     if let Some(s) = &p.scale {
         out.push(kv("规模", clean(s, t), t));
@@ -164,8 +179,16 @@ pub fn park_lines<'a>(p: &ParkProfile, targets: &[(String, String)], t: &Theme) 
         out.push(kv("简称", names.join("、"), t));
     }
     out.push(kv("类型", clean(&p.kind, t), t));
-    out.push(kv("级别", clean(p.level.as_deref().unwrap_or("未定级"), t), t));
-    out.push(kv("区县", clean(p.region.as_deref().unwrap_or("未知"), t), t));
+    out.push(kv(
+        "级别",
+        clean(p.level.as_deref().unwrap_or("未定级"), t),
+        t,
+    ));
+    out.push(kv(
+        "区县",
+        clean(p.region.as_deref().unwrap_or("未知"), t),
+        t,
+    ));
     if let Some(parent) = &p.parent {
         out.push(kv("所属园区", clean(parent, t), t));
     }
@@ -174,13 +197,27 @@ pub fn park_lines<'a>(p: &ParkProfile, targets: &[(String, String)], t: &Theme) 
         out.push(kv("下属园区", c.join("、"), t));
     }
     if !p.clusters.is_empty() {
-        out.push(kv("主导产业", p.clusters.iter().map(|c| clean(c, t)).collect::<Vec<_>>().join("；"), t));
+        out.push(kv(
+            "主导产业",
+            p.clusters
+                .iter()
+                .map(|c| clean(c, t))
+                .collect::<Vec<_>>()
+                .join("；"),
+            t,
+        ));
     }
     out.push(Line::raw(""));
     timeline(&p.designations, t, &mut out);
     targets_block(targets, t, &mut out);
     out.push(Line::raw(""));
-    out.push(heading(&format!("园区企业（{} 家，按 Enter 在企业画面列出）", p.enterprise_count), t));
+    out.push(heading(
+        &format!(
+            "园区企业（{} 家，按 Enter 在企业画面列出）",
+            p.enterprise_count
+        ),
+        t,
+    ));
     if p.enterprises.is_empty() {
         out.push(Line::styled("  暂无企业记录", t.dim()));
     }
@@ -189,7 +226,10 @@ pub fn park_lines<'a>(p: &ParkProfile, targets: &[(String, String)], t: &Theme) 
     }
     if (p.enterprises.len() as i64) < p.enterprise_count {
         out.push(Line::styled(
-            format!("  …… 另有 {} 家", p.enterprise_count - p.enterprises.len() as i64),
+            format!(
+                "  …… 另有 {} 家",
+                p.enterprise_count - p.enterprises.len() as i64
+            ),
             t.dim(),
         ));
     }

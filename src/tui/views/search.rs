@@ -57,9 +57,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ));
     }
     let rows = list.height as usize;
-    for (i, h) in search.hits.iter().enumerate().skip(search.cursor.top).take(rows) {
+    for (i, h) in search
+        .hits
+        .iter()
+        .enumerate()
+        .skip(search.cursor.top)
+        .take(rows)
+    {
         let selected = i == search.cursor.selected;
-        let base = if selected { t.selected(true) } else { Default::default() };
+        let base = if selected {
+            t.selected(true)
+        } else {
+            Default::default()
+        };
         let tag = match h.kind {
             HolderKind::Enterprise => "企 ",
             HolderKind::Park => "园 ",
@@ -68,8 +78,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let matched = clean(&h.matched, t);
         let name = clean(&h.name, t);
         let rest = w.saturating_sub(3);
-        let tail = if h.matched != h.name { format!(" → {name}") } else { String::new() };
-        let tail = if t.ascii { tail.replace('→', "->") } else { tail };
+        let tail = if h.matched != h.name {
+            format!(" → {name}")
+        } else {
+            String::new()
+        };
+        let tail = if t.ascii {
+            tail.replace('→', "->")
+        } else {
+            tail
+        };
         let mw = display_width(&matched).min(rest);
         let marks = if matched != h.matched {
             // Cleaning removed something: the indices no longer line up, show no marks.
@@ -89,7 +107,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ));
         let left = rest.saturating_sub(mw);
         if left > 0 {
-            spans.push(Span::styled(widgets::fit(&tail, left, t), base.patch(t.dim())));
+            spans.push(Span::styled(
+                widgets::fit(&tail, left, t),
+                base.patch(t.dim()),
+            ));
         }
         lines.push(Line::from(spans));
     }

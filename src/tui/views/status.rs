@@ -54,7 +54,14 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         // The message first: it is what the user just asked for (and may want to select).
         let m = widgets::truncate(&m, w.saturating_sub(2), t);
         used += display_width(&m);
-        spans.push(Span::styled(m, if error { t.status().patch(t.bad()) } else { t.status() }));
+        spans.push(Span::styled(
+            m,
+            if error {
+                t.status().patch(t.bad())
+            } else {
+                t.status()
+            },
+        ));
     }
     for p in parts {
         let s = if used > 1 { format!("{sep}{p}") } else { p };
@@ -82,7 +89,12 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
     let hints: &[(&str, &str)] = if state.help.is_some() {
         &[("Esc", "关闭"), ("j/k", "滚动")]
     } else if state.search.is_some() {
-        &[("Enter", "打开"), ("Up/Down", "选择"), ("Esc", "关闭"), ("Ctrl-u", "清空")]
+        &[
+            ("Enter", "打开"),
+            ("Up/Down", "选择"),
+            ("Esc", "关闭"),
+            ("Ctrl-u", "清空"),
+        ]
     } else {
         match state.focus() {
             Pane::Facets => &[

@@ -36,7 +36,10 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     let w = inner.width as usize;
     // name, period, target, computed, reported, bar, status
     let fixed = [9usize, 10, 6, 8, 14, 6];
-    let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len()).max(10)];
+    let mut widths = vec![
+        w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())
+            .max(10),
+    ];
     widths.extend(fixed);
     let heads = ["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
     let mut lines = vec![widgets::row(
@@ -52,7 +55,11 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     }
     let rows = inner.height.saturating_sub(1) as usize;
     for (i, r) in ts.rows.iter().enumerate().skip(ts.cursor.top).take(rows) {
-        let base = if i == ts.cursor.selected { t.selected(focused) } else { Style::default() };
+        let base = if i == ts.cursor.selected {
+            t.selected(focused)
+        } else {
+            Style::default()
+        };
         let bar = match r.progress {
             Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
             None => "—".to_string(),
@@ -82,7 +89,10 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(r) = selected(state) else {
-        frame.render_widget(Paragraph::new(Line::styled("选中一项目标后按 Enter。", t.dim())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled("选中一项目标后按 Enter。", t.dim())),
+            inner,
+        );
         return;
     };
     let [head, gauge, body] = Layout::vertical([
@@ -92,12 +102,23 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(inner);
     let kv = |k: &str, v: String| {
-        Line::from(vec![Span::styled(format!("{k}："), t.label()), Span::raw(v)])
+        Line::from(vec![
+            Span::styled(format!("{k}："), t.label()),
+            Span::raw(v),
+        ])
     };
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(clean(&r.name, t), t.title()),
-            kv("范围 / 期间", format!("{} · {} · {}", clean(&r.scope, t), clean(&r.period, t), clean(&r.kind, t))),
+            kv(
+                "范围 / 期间",
+                format!(
+                    "{} · {} · {}",
+                    clean(&r.scope, t),
+                    clean(&r.period, t),
+                    clean(&r.kind, t)
+                ),
+            ),
             kv(
                 "目标 / 计算 / 填报",
                 format!(
@@ -113,7 +134,11 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         head,
     );
     let ratio = r.progress.unwrap_or(0.0);
-    let ratio = if ratio.is_finite() { ratio.clamp(0.0, 1.0) } else { 0.0 };
+    let ratio = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let mut g = LineGauge::default()
         .ratio(ratio)
         .label(format!("{} {:.0}%", clean(&r.status, t), ratio * 100.0))
@@ -139,14 +164,20 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         if d.by_region.is_empty() {
             lines.push(Line::styled("  无", t.dim()));
         }
-        lines.push(Line::styled(format!("计入的企业（{}）", d.counting.len()), t.heading()));
+        lines.push(Line::styled(
+            format!("计入的企业（{}）", d.counting.len()),
+            t.heading(),
+        ));
         for (name, why) in &d.counting {
             lines.push(Line::from(vec![
                 Span::raw(format!("  {}", clean(name, t))),
                 Span::styled(format!("  {}", clean(why, t)), t.dim()),
             ]));
         }
-        lines.push(Line::styled(format!("接近达标（{}）", d.close.len()), t.heading()));
+        lines.push(Line::styled(
+            format!("接近达标（{}）", d.close.len()),
+            t.heading(),
+        ));
         for (name, why) in &d.close {
             lines.push(Line::from(vec![
                 Span::raw(format!("  {}", clean(name, t))),
@@ -154,10 +185,15 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
             ]));
         }
     } else {
-        lines.push(Line::styled("按 Enter 查看分县情况、计入企业与接近达标的企业。", t.dim()));
+        lines.push(Line::styled(
+            "按 Enter 查看分县情况、计入企业与接近达标的企业。",
+            t.dim(),
+        ));
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((state.detail_scroll, 0)),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.detail_scroll, 0)),
         body,
     );
 }

@@ -56,7 +56,12 @@ pub fn fit(s: &str, width: usize, theme: &Theme) -> String {
 
 /// A row of fixed-width columns separated by one space. Each cell is (text, style); the
 /// last column takes what is left of `total`.
-pub fn row<'a>(cells: Vec<(String, Style)>, widths: &[usize], total: usize, theme: &Theme) -> Line<'a> {
+pub fn row<'a>(
+    cells: Vec<(String, Style)>,
+    widths: &[usize],
+    total: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let mut spans = Vec::with_capacity(cells.len() * 2);
     let mut used = 0usize;
     let n = cells.len();
@@ -64,7 +69,11 @@ pub fn row<'a>(cells: Vec<(String, Style)>, widths: &[usize], total: usize, them
         let w = if i + 1 == n {
             total.saturating_sub(used)
         } else {
-            widths.get(i).copied().unwrap_or(0).min(total.saturating_sub(used))
+            widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .min(total.saturating_sub(used))
         };
         spans.push(Span::styled(fit(&text, w, theme), style));
         used += w;
@@ -123,7 +132,11 @@ pub fn highlighted<'a>(
 
 /// A text progress bar of `width` columns for a ratio in 0..=1 (clamped).
 pub fn bar(ratio: f64, width: usize, theme: &Theme) -> String {
-    let r = if ratio.is_finite() { ratio.clamp(0.0, 1.0) } else { 0.0 };
+    let r = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let full = (r * width as f64).round() as usize;
     let mut s = theme.bar_full().repeat(full.min(width));
     s.push_str(&theme.bar_empty().repeat(width - full.min(width)));
@@ -156,7 +169,14 @@ mod tests {
     #[test]
     fn highlighted_spans_keep_width() {
         let t = Theme::default();
-        let spans = highlighted("宣汉正原微玻纤有限公司", &[2, 3], 9, Style::new(), Style::new(), &t);
+        let spans = highlighted(
+            "宣汉正原微玻纤有限公司",
+            &[2, 3],
+            9,
+            Style::new(),
+            Style::new(),
+            &t,
+        );
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "宣汉正原…");
         assert_eq!(display_width(&text), 9);
@@ -165,6 +185,9 @@ mod tests {
     #[test]
     fn clean_removes_escapes() {
         assert_eq!(clean("达钢\u{1b}[2J集团", &Theme::default()), "达钢集团");
-        assert_eq!(clean("新材料 › 玻纤", &Theme::new(true, true)), "新材料 > 玻纤");
+        assert_eq!(
+            clean("新材料 › 玻纤", &Theme::new(true, true)),
+            "新材料 > 玻纤"
+        );
     }
 }
