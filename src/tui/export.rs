@@ -11,14 +11,23 @@ use crate::store::{Filter, Store};
 
 /// Write the filtered enterprises; returns the file and the number of rows.
 pub fn export_enterprises(store: &Store, filter: &Filter) -> anyhow::Result<(PathBuf, usize)> {
-    let name = format!(
-        "yuanqi-企业-{}.csv",
-        chrono::Local::now().format("%Y%m%d-%H%M%S")
-    );
     let mut dirs: Vec<PathBuf> = vec![std::env::current_dir().unwrap_or_else(|_| ".".into())];
     if let Some(home) = std::env::var_os("HOME") {
         dirs.push(PathBuf::from(home));
     }
+    export_enterprises_in(store, filter, &dirs)
+}
+
+/// Write into the first of `dirs` that takes the file.
+pub fn export_enterprises_in(
+    store: &Store,
+    filter: &Filter,
+    dirs: &[PathBuf],
+) -> anyhow::Result<(PathBuf, usize)> {
+    let name = format!(
+        "yuanqi-企业-{}.csv",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    );
     let mut last_err = None;
     for dir in dirs {
         let path = dir.join(&name);

@@ -244,6 +244,14 @@ impl State {
         };
         s.totals = s.store.totals()?;
         s.reload_enterprises()?;
+        if let Some(id) = s
+            .enterprises
+            .selected_row()
+            .map(|r| r.id)
+            .filter(|_| s.wide())
+        {
+            s.open_profile(HolderKind::Enterprise, id)?;
+        }
         Ok(s)
     }
 

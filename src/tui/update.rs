@@ -45,7 +45,11 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
     match action {
         Action::Resize(w, h) => {
             state.size = (w, h);
-            return relayout(state);
+            relayout(state)?;
+            if state.wide() && state.detail().is_none() {
+                follow_selection(state)?;
+            }
+            return Ok(());
         }
         Action::CheckData => return check_data(state, fx),
         Action::IndexReady(handle) => {

@@ -16,14 +16,14 @@ use crate::tui::widgets::{self, clean};
 /// Column widths for an inner width: (name, region, park, cluster, badges); a zero width
 /// drops the column.
 pub fn columns(inner: usize) -> [usize; 5] {
-    let (region, mut park, mut cluster, badges) = (8usize, 14usize, 10usize, 16usize);
+    let (region, mut park, mut cluster, badges) = (8usize, 12usize, 10usize, 14usize);
     let sep = |n: usize| n;
     let mut name = inner.saturating_sub(region + park + cluster + badges + sep(4));
-    if name < 18 {
+    if name < 16 {
         cluster = 0;
         name = inner.saturating_sub(region + park + badges + sep(3));
     }
-    if name < 18 {
+    if name < 16 {
         park = 0;
         name = inner.saturating_sub(region + badges + sep(2));
     }

@@ -69,7 +69,7 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
         rest = r;
     }
     if wide {
-        let [l, d] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+        let [l, d] = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
             .areas(rest);
         body.list = Some(l);
         body.detail = Some(d);

@@ -69,9 +69,7 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
             Span::raw("  "),
             Span::styled(year, Style::new().add_modifier(Modifier::BOLD)),
             Span::raw(" "),
-            Span::styled(clean(&d.badge(), t), t.badge(&d.badge())),
-            Span::raw(" "),
-            Span::raw(clean(&d.title(), t)),
+            Span::styled(clean(&d.title(), t), t.badge(&d.badge())),
             Span::raw(" "),
             Span::styled(format!("[{}]", d.status.label()), status_style(d.status, t)),
         ];
