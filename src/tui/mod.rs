@@ -50,6 +50,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     let store = cli.open_store()?;
     let theme = theme::Theme::from_flags(cli.no_color, cli.ascii);
     let signals = terminal::signal_flag().context("无法设置信号处理")?;
+    terminal::spawn_watchdog(Arc::clone(&signals));
     let mut guard = terminal::Guard::enter().context("无法初始化终端")?;
     let size = guard.terminal.size()?;
     let mut state = State::new(store, theme, (size.width, size.height))?;
@@ -108,6 +109,10 @@ fn event_loop(
                     spawn_index(state, generation, &tx);
                 }
             }
+        }
+        // Never enter crossterm's poll on a dead terminal: it would spin there.
+        if terminal::tty_gone() {
+            return Ok(());
         }
         let mut actions: Vec<Action> = Vec::new();
         match event::poll(TICK) {

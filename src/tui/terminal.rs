@@ -84,6 +84,33 @@ pub fn signalled(flag: &AtomicBool) -> bool {
     flag.load(Ordering::Relaxed)
 }
 
+/// A thread that ends the process when the terminal is gone or a signal asked to stop and the
+/// UI thread has not managed to exit by itself shortly after.
+///
+/// Needed because crossterm's `event::poll` loops forever, at full CPU, once the tty read
+/// returns 0 or EIO (a dropped SSH connection): the UI thread never gets control back. The TUI
+/// only reads the store, so ending the process there loses nothing.
+pub fn spawn_watchdog(flag: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let tick = std::time::Duration::from_millis(100);
+        loop {
+            std::thread::sleep(tick);
+            let gone = tty_gone();
+            if gone || signalled(&flag) {
+                if !gone {
+                    // Give the UI thread a moment to restore the terminal and exit normally.
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                    if !tty_gone() {
+                        restore();
+                    }
+                }
+                // SAFETY: _exit ends the process at once; nothing is being written.
+                unsafe { libc::_exit(if gone { 129 } else { 143 }) };
+            }
+        }
+    });
+}
+
 /// Whether the terminal we read from has gone away: poll reports hang-up or error, or the fd
 /// is no longer a terminal. crossterm reads from stdin when it is a tty, else /dev/tty.
 pub fn tty_gone() -> bool {
