@@ -49,7 +49,9 @@ fn hex(c: Color, default: &str) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The buffer as an SVG: a background rectangle per coloured cell, one text element per
@@ -151,7 +153,12 @@ fn main() -> anyhow::Result<()> {
             file: "facets.svg",
             size: (100, 30),
             theme: color,
-            actions: vec![Action::ToggleFacets, Action::NextFacet, Action::NextFacet, Action::NextFacet],
+            actions: vec![
+                Action::ToggleFacets,
+                Action::NextFacet,
+                Action::NextFacet,
+                Action::NextFacet,
+            ],
             typed: "",
         },
         Scene {
@@ -194,7 +201,14 @@ fn main() -> anyhow::Result<()> {
             update(&mut state, a);
         }
         for c in scene.typed.chars() {
-            update(&mut state, if c == '\n' { Action::Open } else { Action::Input(c) });
+            update(
+                &mut state,
+                if c == '\n' {
+                    Action::Open
+                } else {
+                    Action::Input(c)
+                },
+            );
         }
         let mut term = Terminal::new(TestBackend::new(scene.size.0, scene.size.1))?;
         let frame = term.draw(|f| views::draw(f, &state))?;

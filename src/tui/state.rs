@@ -12,6 +12,7 @@ use crate::store::{
     EnterpriseProfile, EnterpriseRow, Facet, FacetValue, Filter, ParkProfile, ParkRow, Store,
     StoreError,
 };
+use crate::targets::TargetStatus;
 
 use super::action::Screen;
 use super::theme::Theme;
@@ -113,12 +114,16 @@ pub struct TargetLine {
     pub scope: String,
     pub period: String,
     pub kind: String,
-    /// The target as written ("50户以上", "≥25").
+    /// The target as written ("50户以上", "【10】个").
     pub target: String,
+    /// What counts, in words ("省级及以上 专精特新中小企业").
+    pub counts: String,
     pub computed: Option<f64>,
+    /// The latest reported figure with its date, and where it was reported.
     pub reported: Option<String>,
+    pub reported_source: Option<String>,
     pub progress: Option<f64>,
-    pub status: String,
+    pub status: TargetStatus,
     pub source: String,
 }
 
@@ -187,8 +192,9 @@ pub struct State {
     /// Detail pane of the enterprises screen and of the parks screen.
     pub enterprise_detail: Option<Detail>,
     pub park_detail: Option<Detail>,
-    /// Targets the shown profile counts toward: (target, why).
-    pub detail_targets: Vec<(String, String)>,
+    /// Targets the shown profile counts toward: (target, why); `None` until the profile is
+    /// opened with Enter (evaluating every target on each cursor move would be too slow).
+    pub detail_targets: Option<Vec<(String, String)>>,
     pub detail_scroll: u16,
     pub search: Option<SearchState>,
     pub index: Option<Arc<SearchIndex>>,
@@ -233,7 +239,7 @@ impl State {
             targets: TargetsScreen::default(),
             enterprise_detail: None,
             park_detail: None,
-            detail_targets: Vec::new(),
+            detail_targets: None,
             detail_scroll: 0,
             search: None,
             index: None,
@@ -250,7 +256,7 @@ impl State {
             .map(|r| r.id)
             .filter(|_| s.wide())
         {
-            s.open_profile(HolderKind::Enterprise, id)?;
+            s.open_profile(HolderKind::Enterprise, id, false)?;
         }
         Ok(s)
     }
@@ -325,9 +331,14 @@ impl State {
     }
 
     /// Open the profile of an enterprise or park in the detail pane of its screen.
-    pub fn open_profile(&mut self, kind: HolderKind, id: i64) -> Result<(), StoreError> {
+    pub fn open_profile(
+        &mut self,
+        kind: HolderKind,
+        id: i64,
+        with_targets: bool,
+    ) -> Result<(), StoreError> {
         self.detail_scroll = 0;
-        self.detail_targets = super::targets_data::for_holder(self, kind, id);
+        self.detail_targets = with_targets.then(|| super::targets_data::for_holder(self, kind, id));
         match kind {
             HolderKind::Enterprise => {
                 let p = self.store.enterprise_profile(id)?;

@@ -263,7 +263,7 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
 fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), StoreError> {
-    state.open_profile(kind, id)?;
+    state.open_profile(kind, id, true)?;
     match kind {
         HolderKind::Enterprise => state.screen = Screen::Enterprises,
         HolderKind::Park => {
@@ -377,10 +377,16 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
 
 /// In the wide layout the detail pane shows whatever the list has selected.
 fn follow_selection(state: &mut State) -> Result<(), StoreError> {
+    follow(state, false)
+}
+
+/// Show the selected item's profile; `with_targets` also evaluates the targets it counts
+/// toward (on Enter, not on every cursor move).
+fn follow(state: &mut State, with_targets: bool) -> Result<(), StoreError> {
     match state.screen {
         Screen::Enterprises => {
             if let Some(id) = state.enterprises.selected_row().map(|r| r.id) {
-                state.open_profile(HolderKind::Enterprise, id)?;
+                state.open_profile(HolderKind::Enterprise, id, with_targets)?;
             } else {
                 state.enterprise_detail = None;
             }
@@ -392,7 +398,7 @@ fn follow_selection(state: &mut State) -> Result<(), StoreError> {
                 .get(state.parks.cursor.selected)
                 .map(|r| r.id)
             {
-                state.open_profile(HolderKind::Park, id)?;
+                state.open_profile(HolderKind::Park, id, with_targets)?;
             } else {
                 state.park_detail = None;
             }
@@ -425,7 +431,7 @@ fn open(state: &mut State) -> Result<(), StoreError> {
                 Ok(())
             }
             _ => {
-                follow_selection(state)?;
+                follow(state, true)?;
                 if state.detail().is_some() {
                     state.set_focus(Pane::Detail);
                 }
@@ -581,11 +587,12 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
         None => None,
     };
     let scroll = state.detail_scroll;
+    let with_targets = state.detail_targets.is_some();
     for d in [reopen(&state.enterprise_detail), reopen(&state.park_detail)]
         .into_iter()
         .flatten()
     {
-        if state.open_profile(d.0, d.1).is_err() {
+        if state.open_profile(d.0, d.1, with_targets).is_err() {
             // Deleted meanwhile.
             match d.0 {
                 HolderKind::Enterprise => state.enterprise_detail = None,

@@ -22,6 +22,8 @@ use super::state::{Pane, State};
 
 /// From this many columns on, list and detail are shown side by side.
 pub const WIDE: u16 = 100;
+/// The same for the Targets screen, whose table has more columns.
+pub const TARGETS_WIDE: u16 = 150;
 /// Below this size the interface shows a message instead of a layout that cannot fit.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
@@ -48,7 +50,13 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
     };
     let mut rest = area;
     let facets = state.screen == Screen::Enterprises && state.show_facets;
-    let wide = area.width >= WIDE;
+    // The targets table needs the width more than the detail does.
+    let wide = area.width
+        >= if state.screen == Screen::Targets {
+            TARGETS_WIDE
+        } else {
+            WIDE
+        };
     if !wide && focus == Pane::Detail && has_detail {
         body.detail = Some(area);
         return body;

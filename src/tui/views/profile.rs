@@ -17,10 +17,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let focused = state.focus() == Pane::Detail && state.search.is_none();
     let (title, lines) = match state.detail() {
-        Some(Detail::Enterprise(p)) => {
-            (" 企业档案 ", enterprise_lines(p, &state.detail_targets, t))
-        }
-        Some(Detail::Park(p)) => (" 园区档案 ", park_lines(p, &state.detail_targets, t)),
+        Some(Detail::Enterprise(p)) => (
+            " 企业档案 ",
+            enterprise_lines(p, state.detail_targets.as_deref(), t),
+        ),
+        Some(Detail::Park(p)) => (
+            " 园区档案 ",
+            park_lines(p, state.detail_targets.as_deref(), t),
+        ),
         None => (
             " 档案 ",
             vec![Line::styled("选中一项后按 Enter 查看档案。", t.dim())],
@@ -97,12 +101,16 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
     }
 }
 
-fn targets_block<'a>(targets: &[(String, String)], t: &Theme, out: &mut Vec<Line<'a>>) {
-    if targets.is_empty() {
-        return;
-    }
+fn targets_block<'a>(targets: Option<&[(String, String)]>, t: &Theme, out: &mut Vec<Line<'a>>) {
     out.push(Line::raw(""));
-    out.push(heading("计入目标", t));
+    let Some(targets) = targets else {
+        out.push(Line::styled("计入目标：按 Enter 查看", t.dim()));
+        return;
+    };
+    out.push(heading(&format!("计入目标（{}）", targets.len()), t));
+    if targets.is_empty() {
+        out.push(Line::styled("  不计入任何目标", t.dim()));
+    }
     for (name, why) in targets {
         out.push(Line::from(vec![
             Span::raw("  "),
@@ -119,7 +127,7 @@ fn provenance_line<'a>(p: &Provenance, t: &Theme) -> Option<Line<'a>> {
 
 pub fn enterprise_lines<'a>(
     p: &EnterpriseProfile,
-    targets: &[(String, String)],
+    targets: Option<&[(String, String)]>,
     t: &Theme,
 ) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(clean(&p.name, t), t.title())];
@@ -170,7 +178,11 @@ pub fn enterprise_lines<'a>(
     out
 }
 
-pub fn park_lines<'a>(p: &ParkProfile, targets: &[(String, String)], t: &Theme) -> Vec<Line<'a>> {
+pub fn park_lines<'a>(
+    p: &ParkProfile,
+    targets: Option<&[(String, String)]>,
+    t: &Theme,
+) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(clean(&p.name, t), t.title())];
     if !p.short_names.is_empty() {
         let names: Vec<String> = p.short_names.iter().map(|s| clean(s, t)).collect();

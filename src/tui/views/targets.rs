@@ -8,16 +8,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 
+use crate::targets::TargetStatus;
 use crate::tui::state::{Pane, State, TargetLine};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{self, clean, num};
 
-fn status_style(status: &str, t: &Theme) -> Style {
+fn status_style(status: TargetStatus, t: &Theme) -> Style {
     match status {
-        s if s.contains("达成") || s.contains("完成") || s.contains("met") => t.good(),
-        s if s.contains("落后") || s.contains("behind") => t.bad(),
-        s if s.contains("正常") || s.contains("track") => t.warn(),
-        _ => t.dim(),
+        TargetStatus::Met => t.good(),
+        TargetStatus::OnTrack => t.warn(),
+        TargetStatus::Behind | TargetStatus::Missed => t.bad(),
+        TargetStatus::NotStarted | TargetStatus::NoData => t.dim(),
     }
 }
 
@@ -35,11 +36,8 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let w = inner.width as usize;
     // name, period, target, computed, reported, bar, status
-    let fixed = [9usize, 10, 6, 8, 14, 6];
-    let mut widths = vec![
-        w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())
-            .max(10),
-    ];
+    let fixed = [9usize, 10, 5, 9, 13, 8];
+    let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
     widths.extend(fixed);
     let heads = ["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
     let mut lines = vec![widgets::row(
@@ -62,16 +60,19 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         };
         let bar = match r.progress {
             Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
-            None => "—".to_string(),
+            None => "-".to_string(),
         };
         let cells = vec![
             (clean(&r.name, t), base),
             (clean(&r.period, t), base),
             (clean(&r.target, t), base),
-            (r.computed.map(num).unwrap_or_else(|| "—".into()), base),
-            (clean(r.reported.as_deref().unwrap_or("—"), t), base),
+            (r.computed.map(num).unwrap_or_else(|| "-".into()), base),
+            (clean(r.reported.as_deref().unwrap_or("-"), t), base),
             (bar, base.patch(t.good())),
-            (clean(&r.status, t), base.patch(status_style(&r.status, t))),
+            (
+                r.status.label().to_string(),
+                base.patch(status_style(r.status, t)),
+            ),
         ];
         lines.push(widgets::row(cells, &widths, w, t));
     }
@@ -96,7 +97,7 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let [head, gauge, body] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(6),
         Constraint::Length(1),
         Constraint::Min(0),
     ])
@@ -107,27 +108,34 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
             Span::raw(v),
         ])
     };
+    let dot = if t.ascii { " - " } else { " · " };
+    let reported = match (&r.reported, &r.reported_source) {
+        (Some(v), Some(src)) => format!("{}（{}）", clean(v, t), clean(src, t)),
+        (Some(v), None) => clean(v, t),
+        _ => "无".to_string(),
+    };
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(clean(&r.name, t), t.title()),
             kv(
-                "范围 / 期间",
+                "范围",
                 format!(
-                    "{} · {} · {}",
+                    "{}{dot}{}{dot}{}",
                     clean(&r.scope, t),
                     clean(&r.period, t),
                     clean(&r.kind, t)
                 ),
             ),
             kv(
-                "目标 / 计算 / 填报",
+                "目标 / 计算",
                 format!(
-                    "{} / {} / {}",
+                    "{} / {}",
                     clean(&r.target, t),
-                    r.computed.map(num).unwrap_or_else(|| "—".into()),
-                    clean(r.reported.as_deref().unwrap_or("—"), t)
+                    r.computed.map(num).unwrap_or_else(|| "-".into()),
                 ),
             ),
+            kv("填报", reported),
+            kv("口径", clean(&r.counts, t)),
             kv("来源", clean(&r.source, t)),
         ])
         .wrap(Wrap { trim: false }),
@@ -141,8 +149,12 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
     };
     let mut g = LineGauge::default()
         .ratio(ratio)
-        .label(format!("{} {:.0}%", clean(&r.status, t), ratio * 100.0))
-        .filled_style(status_style(&r.status, t))
+        .label(format!(
+            "{} {:.0}%",
+            r.status.label(),
+            r.progress.unwrap_or(0.0) * 100.0
+        ))
+        .filled_style(status_style(r.status, t))
         .unfilled_style(t.dim());
     if t.ascii {
         g = g.filled_symbol("#").unfilled_symbol("-");

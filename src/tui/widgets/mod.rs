@@ -17,7 +17,11 @@ use unicode_width::UnicodeWidthChar;
 pub fn clean(s: &str, theme: &Theme) -> String {
     let s = sanitize(s);
     if theme.ascii {
-        s.replace('›', ">").replace('…', "~").replace('·', "-")
+        s.replace('›', ">")
+            .replace('…', "~")
+            .replace('·', "-")
+            .replace(['–', '—'], "-")
+            .replace('→', "->")
     } else {
         s
     }
