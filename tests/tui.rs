@@ -539,3 +539,37 @@ fn keys_map_by_context() {
         Some(Action::Quit)
     ));
 }
+
+#[test]
+fn targets_show_progress_status_and_on_enter_who_counts() {
+    let mut s = seeded(100, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let rows = s.targets.rows.clone();
+    assert!(!rows.is_empty(), "the seed dataset has targets");
+    let out = screen(&s);
+    assert!(out.contains(rows[0].status.label()), "{out}");
+    let i = rows
+        .iter()
+        .position(|r| r.computed.unwrap_or(0.0) > 0.0)
+        .expect("a seeded target that some enterprise counts toward");
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.focus(), Pane::Detail);
+    let detail = s.targets.detail.clone().expect("detail");
+    assert!(!detail.counting.is_empty());
+    let out = screen(&s);
+    assert!(out.contains("目标详情") && out.contains("分县（市、区）"), "{out}");
+    assert!(out.contains(&format!("计入的企业（{}）", detail.counting.len())), "{out}");
+    assert!(out.contains(&detail.counting[0].0), "{out}");
+    // The enterprise's own profile names the target it counts toward.
+    let name = detail.counting[0].0.clone();
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, &name);
+    act(&mut s, [Action::Open]);
+    let listed = s.detail_targets.clone().expect("targets evaluated on Enter");
+    assert!(!listed.is_empty());
+    assert!(screen(&s).contains(&format!("计入目标（{}）", listed.len())));
+}
