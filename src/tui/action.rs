@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::search::SearchIndex;
+use crate::store::{Facet, FacetValue, Filter};
 
 /// The three screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,6 +71,8 @@ pub enum Action {
     CheckData,
     /// The search index built off the UI thread is ready.
     IndexReady(IndexHandle),
+    /// Facet values counted off the UI thread, for this dimension under this filter.
+    FacetsReady(Facet, Filter, Result<Vec<FacetValue>, String>),
 }
 
 /// A finished search index (a handle so [`Action`] stays cheap to clone).

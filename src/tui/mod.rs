@@ -93,6 +93,10 @@ fn event_loop(
     let mut last_check = Instant::now();
     let mut failures = 0u32;
     let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    let (done_tx, done_rx) = mpsc::channel::<Action>();
+    let worker = spawn_worker(state, done_tx);
+    state.background = worker.is_some();
+    let mut pending: Vec<Action> = Vec::new();
     loop {
         if terminal::signalled(signals) {
             return Ok(());
@@ -147,6 +151,8 @@ fn event_loop(
                 }
             }
         }
+        actions.extend(done_rx.try_iter());
+        actions.append(&mut pending);
         for a in actions {
             for fx in update(state, a) {
                 match fx {
@@ -158,6 +164,18 @@ fn event_loop(
                         backend.write_all(seq.as_bytes())?;
                         backend.flush()?;
                     }
+                    Effect::Query(job) => match &worker {
+                        Some(w) => {
+                            if w.send(job).is_err() {
+                                state.error("后台查询已停止；请重新启动");
+                                dirty = true;
+                            }
+                        }
+                        None => {
+                            let a = (job.0)(&state.store);
+                            pending.push(a);
+                        }
+                    },
                     Effect::BuildIndex => {
                         generation += 1;
                         spawn_index(state, generation, &tx);
@@ -176,6 +194,29 @@ fn failed(failures: u32, e: std::io::Error) -> anyhow::Result<u32> {
     }
     std::thread::sleep(Duration::from_millis(50));
     Ok(failures + 1)
+}
+
+/// A thread with its own read-only connection that runs slow reads ([`update::Job`]) and
+/// sends their results back as actions. `None` for an in-memory store.
+fn spawn_worker(state: &State, done: mpsc::Sender<Action>) -> Option<mpsc::Sender<update::Job>> {
+    let path = state.db_path.clone()?;
+    let opts = OpenOptions {
+        read_only: true,
+        shared: false,
+        create: false,
+    };
+    let store = Store::open(&path, &opts).ok()?;
+    let (tx, rx) = mpsc::channel::<update::Job>();
+    std::thread::spawn(move || {
+        while let Ok(job) = rx.recv() {
+            // Only the newest request matters when several queued up meanwhile.
+            let job = rx.try_iter().last().unwrap_or(job);
+            if done.send((job.0)(&store)).is_err() {
+                break;
+            }
+        }
+    });
+    Some(tx)
 }
 
 /// Build the search index on a thread with its own read-only connection; an in-memory store
