@@ -582,3 +582,20 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
     assert!(!listed.is_empty());
     assert!(screen(&s).contains(&format!("计入目标（{}）", listed.len())));
 }
+
+#[test]
+fn a_demo_store_is_marked_in_the_status_line() {
+    let store = Store::open_in_memory().unwrap();
+    assert!(
+        !screen(&state_with(
+            Store::open_in_memory().unwrap(),
+            80,
+            24,
+            Theme::default()
+        ))
+        .contains("【演示数据】")
+    );
+    store.set_meta("demo", "100000").unwrap();
+    let s = state_with(store, 80, 24, Theme::default());
+    assert!(screen(&s).contains("【演示数据】"));
+}
