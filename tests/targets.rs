@@ -989,6 +989,45 @@ fn cli_add_report_list_and_remove_round_trip() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!json_targets(&db, &[]).iter().any(|t| t["code"] == "U001"));
 
+    // One target in detail, and the figures that answer no target.
+    let o = yuanqi(&db)
+        .args(["targets", "show", "D002-T29", "--now", "2026"])
+        .output()
+        .unwrap();
+    let card = stdout(&o);
+    assert!(
+        card.contains("填报：79（截至 2025）") && card.contains("已完成"),
+        "{card}"
+    );
+    assert!(
+        card.contains("分布：通川区 "),
+        "every county listed: {card}"
+    );
+    let o = yuanqi(&db)
+        .args([
+            "targets",
+            "figures",
+            "--scope",
+            "大足区",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let figs: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!figs.is_empty());
+    // 大足区 with its parks, nothing of 达州.
+    assert!(
+        figs.iter().any(|f| f["scope"] == "双桥工业园区"),
+        "{figs:?}"
+    );
+    assert!(
+        !figs
+            .iter()
+            .any(|f| f["scope"].as_str().unwrap().contains("达州")),
+        "{figs:?}"
+    );
+
     // A document's target is kept unless forced.
     let o = yuanqi(&db)
         .args(["targets", "rm", "D000-T16"])
