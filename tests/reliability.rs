@@ -21,7 +21,7 @@ fn several_first_runs_at_once_create_and_seed_the_store_exactly_once() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("race.db");
     let bin = assert_cmd::cargo::cargo_bin("yuanqi");
-    let children: Vec<_> = (0..4)
+    let children: Vec<_> = (0..8)
         .map(|_| {
             std::process::Command::new(&bin)
                 .env_remove("YUANQI_DB")

@@ -20,23 +20,23 @@ use crate::store::{OpenOptions, Store};
 #[command(name = "yuanqi", version, about, long_about = None)]
 pub struct Cli {
     /// 数据库文件（默认 $YUANQI_DB，否则 $XDG_DATA_HOME/yuanqi/yuanqi.db）
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "全局选项")]
     pub db: Option<PathBuf>,
 
     /// 只读打开：不创建、不迁移、不写入（可浏览只读挂载上的共享库）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub read_only: bool,
 
     /// 新建数据库文件时允许同组用户读写（0660），默认仅本人（0600）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub shared: bool,
 
     /// 用 + - | 画边框（适用于把制表符显示成双宽的终端，如 PuTTY、Xshell 的中文模式）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub ascii: bool,
 
     /// 单色界面（也可设置环境变量 NO_COLOR）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub no_color: bool,
 
     #[command(subcommand)]
