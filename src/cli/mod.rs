@@ -3,6 +3,9 @@
 //! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
 
 pub mod backup;
+pub mod export;
+pub mod import;
+pub mod imports;
 pub mod init;
 pub mod search;
 pub mod show;
@@ -52,6 +55,12 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
+    /// 导入表格（xlsx/xls/ods/csv）：企业名录、认定名单或园区；有问题则整体不写入
+    Import(import::Args),
+    /// 查看导入记录，或撤销一次导入（imports undo ID）
+    Imports(imports::Args),
+    /// 导出企业、园区或认定为 csv/xlsx/json（可再导入）
+    Export(export::Args),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -98,6 +107,9 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(cli, a),
         Command::Show(a) => show::run(cli, a),
         Command::Backup(a) => backup::run(cli, a),
+        Command::Import(a) => import::run(cli, a),
+        Command::Imports(a) => imports::run(cli, a),
+        Command::Export(a) => export::run(cli, a),
     }
 }
 
