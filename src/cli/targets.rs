@@ -41,6 +41,29 @@ pub enum Action {
     Report(ReportArgs),
     /// 删除目标及其填报
     Rm(RmArgs),
+    /// 一个目标的详情：各县区分布、计入的企业、接近计入的企业、填报记录
+    Show(ShowArgs),
+    /// 文件报告的、不对应任何目标的成果数字
+    Figures(FiguresArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// 目标代码（见 `yuanqi targets` 第一列）
+    pub code: String,
+    /// 按该年份评估（默认今年）
+    #[arg(long, value_name = "YEAR")]
+    pub now: Option<i32>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FiguresArgs {
+    /// 只列出该地区或园区（含下级）的数字
+    #[arg(long, value_name = "地区或园区")]
+    pub scope: Option<String>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -128,6 +151,8 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         Some(Action::Add(a)) => add(cli, a),
         Some(Action::Report(a)) => report(cli, a),
         Some(Action::Rm(a)) => rm(cli, a),
+        Some(Action::Show(a)) => show(cli, a),
+        Some(Action::Figures(a)) => figures(cli, a),
     }
 }
 
@@ -219,14 +244,43 @@ pub fn table(all: &[TargetProgress]) -> String {
             ]
         })
         .collect();
-    // Column widths: the widest cell, with caps on the free-text columns.
-    let caps = [8, 36, 14, 9, 4, 8, 16, 6, 16, 6, 8, 8];
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    aligned(&headers, &rows, &[10, 36, 14, 9, 4, 8, 16, 6, 16, 6, 8, 8])
+}
+
+/// Width of the terminal stdout goes to, when it is one.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size().ok().map(|(w, _)| w as usize)
+}
+
+/// Columns padded to display width (CJK counts two), each at most its cap; on a terminal
+/// narrower than the table, the widest columns give way first (down to 6 columns each).
+pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
-    for r in &rows {
-        for (i, c) in r.iter().enumerate() {
+    for r in rows {
+        for (i, c) in r.iter().enumerate().take(widths.len()) {
+            let cap = caps.get(i).copied().unwrap_or(usize::MAX);
             widths[i] = widths[i]
                 .max(display_width(c))
-                .min(caps[i].max(display_width(headers[i])));
+                .min(cap.max(display_width(headers[i])));
+        }
+    }
+    if let Some(max) = terminal_width() {
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        while total(&widths) > max {
+            let Some((i, _)) = widths
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w > 6)
+                .max_by_key(|(_, w)| **w)
+            else {
+                break;
+            };
+            widths[i] -= 1;
         }
     }
     let line = |cells: &[String]| -> String {
@@ -241,11 +295,11 @@ pub fn table(all: &[TargetProgress]) -> String {
         s.push('\n');
         s
     };
-    let mut out = line(&headers.map(String::from));
+    let mut out = line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     out.push_str(&line(
         &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
     ));
-    for r in &rows {
+    for r in rows {
         out.push_str(&line(r));
     }
     out
@@ -366,5 +420,167 @@ fn rm(cli: &Cli, a: &RmArgs) -> anyhow::Result<()> {
         sanitize(&p.code),
         sanitize(&p.name)
     );
+    Ok(())
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map(|x| format!("{:.0}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn show(cli: &Cli, a: &ShowArgs) -> anyhow::Result<()> {
+    use std::fmt::Write;
+    let store = cli.open_store()?;
+    let now = a.now.unwrap_or_else(crate::model::current_year);
+    let id = targets::find(&store, &a.code)?;
+    let p = targets::evaluate(&store, id, now)?;
+    let def = targets::editable(&store, id)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", sanitize(&p.code), sanitize(&p.name));
+    let kind = match p.kind {
+        TargetKind::Stock => "存量（期末持有数）",
+        TargetKind::New => "新增（期内获得数）",
+        TargetKind::Recorded => "填报（只按报送数）",
+    };
+    let _ = writeln!(
+        out,
+        "  范围：{}　期间：{}　口径：{kind}",
+        sanitize(&p.scope),
+        p.period()
+    );
+    if !p.types.is_empty() {
+        let lapsed = if def.count_lapsed {
+            "过期未复核的也计入"
+        } else {
+            "过期未复核的不计入"
+        };
+        let _ = writeln!(out, "  计入：{}（{lapsed}）", p.counts_label());
+    }
+    if let Some(m) = &def.metric {
+        let _ = writeln!(out, "  指标：{}", sanitize(m));
+    }
+    let baseline = match (p.baseline, def.baseline_year) {
+        (Some(b), Some(y)) => format!("{}（{y}年）", fmt_num(b)),
+        (Some(b), None) => fmt_num(b),
+        _ => "—".into(),
+    };
+    let _ = writeln!(
+        out,
+        "  基数：{baseline}　目标：{}",
+        sanitize(&p.target_label())
+    );
+    let reported = p
+        .reported
+        .as_ref()
+        .map(|r| match &r.as_of {
+            Some(a) => format!("{}（截至 {}）", fmt_num(r.value), sanitize(a)),
+            None => fmt_num(r.value),
+        })
+        .unwrap_or_else(|| "—".into());
+    let computed = p
+        .computed
+        .map(|c| format!("{}（按库中记录）", fmt_num(c)))
+        .unwrap_or_else(|| "—（无法由记录计算）".into());
+    let _ = writeln!(out, "  计算：{computed}　填报：{reported}");
+    let _ = writeln!(
+        out,
+        "  进度：{}{}　差距：{}　状态：{}（评估年份 {now}）",
+        pct(p.progress),
+        if p.basis().is_empty() {
+            String::new()
+        } else {
+            format!("（按{}数）", p.basis())
+        },
+        p.gap().map(fmt_num).unwrap_or_else(|| "—".into()),
+        p.status.label()
+    );
+    let _ = writeln!(out, "  来源：{}", sanitize(&p.source));
+    if !def.notes.is_empty() {
+        let _ = writeln!(out, "  备注：{}", sanitize(&def.notes));
+    }
+    let breakdown = targets::breakdown_by_region(&store, id, now)?;
+    if !breakdown.is_empty() {
+        let parts: Vec<String> = breakdown
+            .iter()
+            .map(|(n, c)| format!("{} {}", sanitize(n), fmt_num(*c)))
+            .collect();
+        let _ = writeln!(out, "  分布：{}", parts.join("、"));
+    }
+    if p.computed.is_some() {
+        let counting = targets::counting(&store, id, now)?;
+        if counting.is_empty() {
+            let _ = writeln!(out, "  计入（0）：库中没有符合口径的记录");
+        } else {
+            let _ = writeln!(out, "  计入（{}）：", counting.len());
+        }
+        for c in &counting {
+            let _ = writeln!(out, "    {} — {}", sanitize(&c.name), sanitize(&c.reason));
+        }
+        let close = targets::close_candidates(&store, id, now)?;
+        if !close.is_empty() {
+            let _ = writeln!(out, "  接近计入或需关注（{}）：", close.len());
+            for c in &close {
+                let _ = writeln!(out, "    {} — {}", sanitize(&c.name), sanitize(&c.reason));
+            }
+        }
+    }
+    let reports = targets::reports(&store, id)?;
+    if !reports.is_empty() {
+        let _ = writeln!(out, "  填报记录：");
+        for (_, r, notes) in &reports {
+            let as_of = r
+                .as_of
+                .as_deref()
+                .map(sanitize)
+                .unwrap_or_else(|| "时间不详".into());
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("　{}", sanitize(notes))
+            };
+            let _ = writeln!(
+                out,
+                "    {}（{as_of}）— {}{notes}",
+                fmt_num(r.value),
+                sanitize(&r.source)
+            );
+        }
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn figures(cli: &Cli, a: &FiguresArgs) -> anyhow::Result<()> {
+    let store = cli.open_store()?;
+    let all = targets::figures(&store, a.scope.as_deref())?;
+    match a.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&all)?),
+        Format::Table => {
+            if all.is_empty() {
+                eprintln!("没有符合条件的成果数字。");
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = all
+                .iter()
+                .map(|f| {
+                    vec![
+                        sanitize(&f.scope),
+                        sanitize(&f.period),
+                        sanitize(&f.metric),
+                        format!("{}{}", fmt_num(f.value), sanitize(&f.unit)),
+                        sanitize(&f.source),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                aligned(
+                    &["范围", "时间", "指标", "数值", "来源"],
+                    &rows,
+                    &[14, 12, 36, 14, 40]
+                )
+            );
+        }
+    }
     Ok(())
 }

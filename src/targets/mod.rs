@@ -1031,3 +1031,62 @@ pub fn reports(store: &Store, target_id: i64) -> Result<Vec<(i64, Reported, Stri
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
+
+/// A result a document reports that answers no target (shown beside the targets).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub scope: String,
+    /// "2025", "2024-12", "2022—2025" as the document gives it.
+    pub period: String,
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub notes: String,
+    pub source: String,
+}
+
+/// Reported figures that answer no target, newest dated period first (then the undated); with `scope`, only those of
+/// that region or park and the regions and parks within it.
+pub fn figures(store: &Store, scope: Option<&str>) -> Result<Vec<Figure>, TargetError> {
+    let (region, park) = match scope {
+        Some(s) => resolve_scope(store, s)?,
+        None => (None, None),
+    };
+    let cond = match (region, park) {
+        (Some(_), _) => {
+            "WHERE f.scope_region_id IN (SELECT id FROM reg)
+                OR f.scope_park_id IN (SELECT id FROM parks WHERE region_id IN (SELECT id FROM reg))"
+        }
+        (None, Some(_)) => "WHERE f.scope_park_id IN (SELECT id FROM pk)",
+        (None, None) => "",
+    };
+    let sql = format!(
+        "WITH RECURSIVE reg(id) AS (SELECT ?1 UNION SELECT x.id FROM regions x JOIN reg ON x.parent_id = reg.id),
+              pk(id) AS (SELECT ?2 UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
+         SELECT coalesce(r.name, p.name, ''), f.period, f.metric, f.value, f.unit, f.notes, s.code, f.locator
+         FROM figures f
+         LEFT JOIN regions r ON r.id = f.scope_region_id
+         LEFT JOIN parks p ON p.id = f.scope_park_id
+         LEFT JOIN sources s ON s.id = f.source_id
+         {cond}
+         ORDER BY f.period GLOB '[0-9]*' DESC, f.period DESC, f.id"
+    );
+    let rows = store
+        .conn()
+        .prepare(&sql)?
+        .query_map(params![region, park], |r| {
+            let code: Option<String> = r.get(6)?;
+            let loc: Option<String> = r.get(7)?;
+            Ok(Figure {
+                scope: r.get(0)?,
+                period: r.get(1)?,
+                metric: r.get(2)?,
+                value: r.get(3)?,
+                unit: r.get(4)?,
+                notes: r.get(5)?,
+                source: describe_source(code.as_deref(), loc.as_deref(), None, None),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
