@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use yuanqi::model::text::display_width;
 use yuanqi::store::{Facet, Filter, Store};
 use yuanqi::tui::action::{Action, BINDINGS, Screen};
+use yuanqi::tui::export::Format;
 use yuanqi::tui::state::{Detail, Pane, State};
 use yuanqi::tui::theme::Theme;
 use yuanqi::tui::update::{Effect, build_index_now, update};
@@ -423,18 +424,22 @@ fn export_writes_the_filtered_view_and_falls_back_when_not_writable() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir");
     let filter = Filter::default();
-    let (path, n) = yuanqi::tui::export::export_enterprises_in(
-        &store,
-        &filter,
-        &[missing, dir.path().to_path_buf()],
-    )
-    .unwrap();
+    let dirs = [missing, dir.path().to_path_buf()];
+    let (path, n) =
+        yuanqi::tui::export::export_enterprises_in(&store, &filter, Format::Csv, &dirs).unwrap();
     assert_eq!(path.parent().unwrap(), dir.path());
     assert_eq!(n as i64, store.count_enterprises(&filter).unwrap());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("\u{feff}企业名称,"));
     assert_eq!(text.lines().count(), n + 1);
     assert!(text.contains("宣汉正原微玻纤有限公司"));
+    let (xlsx, m) =
+        yuanqi::tui::export::export_enterprises_in(&store, &filter, Format::Xlsx, &dirs).unwrap();
+    assert_eq!(
+        (xlsx.extension().unwrap(), m),
+        (std::ffi::OsStr::new("xlsx"), n)
+    );
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 0);
 }
 
 #[test]

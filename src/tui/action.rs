@@ -63,6 +63,7 @@ pub enum Action {
     Copy,
     CopyCode,
     Export,
+    ExportXlsx,
     Help,
     Refresh,
     /// The terminal has this many columns and rows now.
@@ -217,6 +218,12 @@ pub static BINDINGS: &[Binding] = &[
         [(KeyCode::Char('e'), NONE)],
         Action::Export,
         "把当前筛选的企业导出为 CSV"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('E'), NONE), (KeyCode::Char('E'), SHIFT)],
+        Action::ExportXlsx,
+        "把当前筛选的企业导出为 xlsx"
     ),
     bind!(
         Global,

@@ -246,10 +246,17 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             Some(None) => state.info("该企业没有登记统一社会信用代码"),
             None => state.info("请先选择一家企业"),
         },
-        Action::Export => match export::export_enterprises(&state.store, &state.filter) {
-            Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
-            Err(e) => state.error(format!("导出失败：{e:#}")),
-        },
+        Action::Export | Action::ExportXlsx => {
+            let format = if matches!(action, Action::Export) {
+                export::Format::Csv
+            } else {
+                export::Format::Xlsx
+            };
+            match export::export_enterprises(&state.store, &state.filter, format) {
+                Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
+                Err(e) => state.error(format!("导出失败：{e:#}")),
+            }
+        }
         Action::Refresh => {
             refresh(state, fx)?;
             state.info("已重新读取数据");
