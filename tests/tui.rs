@@ -604,3 +604,26 @@ fn a_demo_store_is_marked_in_the_status_line() {
     let s = state_with(store, 80, 24, Theme::default());
     assert!(screen(&s).contains("【演示数据】"));
 }
+
+#[test]
+fn enter_on_a_park_profile_lists_its_enterprises() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises > 0)
+        .expect("a seeded park with enterprises");
+    let park = s.parks.rows[i].clone();
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert!(screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)));
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.filter.park, Some(park.id));
+    assert_eq!(s.enterprises.total as i64, park.enterprises);
+    assert!(screen(&s).contains(&format!("园区={}", park.name)));
+}
