@@ -3,6 +3,7 @@
 //! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
 
 pub mod backup;
+pub mod demo;
 pub mod init;
 pub mod search;
 pub mod show;
@@ -52,6 +53,8 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
+    /// 生成虚构的演示数据库（供性能测试与演示；不会改动正式数据库）
+    Demo(demo::Args),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -98,6 +101,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(cli, a),
         Command::Show(a) => show::run(cli, a),
         Command::Backup(a) => backup::run(cli, a),
+        Command::Demo(a) => demo::run(cli, a),
     }
 }
 
