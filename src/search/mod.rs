@@ -60,37 +60,51 @@ pub struct Hit {
     pub score: i64,
 }
 
+/// A piece of [`SearchIndex::arena`]: byte offset and length.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span(u32, u32);
+
 /// One name (the full name or a short name) in the forms search matches against.
 ///
-/// Kept compact because a province-scale index holds a million of them: the maps from pinyin
-/// bytes back to characters are rebuilt from `syl_lens` only for the hits being shown.
+/// All text lives in one arena, in the order it is scanned, because a keystroke over a
+/// province-scale index is bound by memory traffic; the maps from pinyin bytes back to
+/// characters are rebuilt from the syllable lengths only for the hits being shown.
 struct NameForm {
     /// Normalised name: the matching key for Chinese queries.
-    text: Box<str>,
+    text: Span,
+    /// The syllables of `text` run together.
+    pinyin: Span,
+    /// First letter of each non-empty syllable.
+    initials: Span,
     /// The name as written, when this is a short name; `None` for the full name (the entry's
     /// `name`).
-    original: Option<Box<str>>,
-    /// The syllables of `text` run together.
-    pinyin: Box<str>,
-    /// First letter of each non-empty syllable.
-    initials: Box<str>,
-    /// Byte length in `pinyin` of each character of `text` (0 for characters without a reading).
-    syl_lens: Box<[u8]>,
+    original: Option<Span>,
+    /// Byte length in `pinyin` of each character of `text` (0 for characters without a
+    /// reading), in [`SearchIndex::syl_lens`].
+    syl_lens: Span,
+    /// First bytes of `pinyin` and `initials` when these are plain lower-case letters and
+    /// digits (see [`SearchIndex::form_bound`]), else 0.
+    pinyin_head: u8,
+    initials_head: u8,
 }
 
 struct Entry {
     kind: HolderKind,
-    id: i64,
-    name: Box<str>,
     /// Characters in `name`: the first tie-break between equal scores.
     name_chars: u32,
-    names: Box<[NameForm]>,
-    uscc: Option<Box<str>>,
+    id: i64,
+    name: Span,
+    uscc: Option<Span>,
+    /// This entry's names in [`SearchIndex::forms`].
+    forms: std::ops::Range<u32>,
 }
 
 /// The in-memory index over every enterprise and park.
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    forms: Vec<NameForm>,
+    arena: String,
+    syl_lens: Vec<u8>,
     matcher: SkimMatcherV2,
     /// Tells a [`Searcher`] which index its narrowed candidates belong to.
     generation: u64,
@@ -106,7 +120,10 @@ impl Default for SearchIndex {
 /// its bonus is at most 16 (a word head, doubled on the first character, carried along a
 /// consecutive run). Ranking scores only the candidates whose bound can still reach the top.
 const SKIM_MAX_PER_CHAR: i64 = 32;
-
+/// The same bound for a plain lower-case form (pinyin, initials) whose first letter does not
+/// occur in the pattern: no character of it is a word head, so a match earns at most the
+/// consecutive bonus (4).
+const SKIM_MAX_PER_CHAR_NO_HEAD: i64 = 20;
 /// What a query asks for, worked out once per keystroke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Query {
@@ -191,15 +208,112 @@ fn is_subsequence(hay: &str, pat: &str) -> bool {
 /// A scored candidate: (score, entry, name index, via).
 type Scored = (i64, u32, u16, MatchVia);
 
+/// One form of a name to match: the text, the pattern, the via's bonus, the via, and the
+/// form's plain first byte (0 when it may hold word heads anywhere).
+type Form<'a> = (&'a str, &'a str, i64, MatchVia, u8);
+
 impl SearchIndex {
     pub fn new(candidates: Vec<Candidate>) -> Self {
         static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let entries = candidates.into_iter().map(build_entry).collect();
-        SearchIndex {
-            entries,
+        let mut index = SearchIndex {
+            entries: Vec::with_capacity(candidates.len()),
+            forms: Vec::with_capacity(candidates.len() * 2),
+            arena: String::new(),
+            syl_lens: Vec::new(),
             matcher: SkimMatcherV2::default().ignore_case(),
             generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        for c in candidates {
+            index.add(c);
         }
+        index.arena.shrink_to_fit();
+        index.syl_lens.shrink_to_fit();
+        index.forms.shrink_to_fit();
+        index
+    }
+
+    fn push(&mut self, s: &str) -> Span {
+        let off = self.arena.len() as u32;
+        self.arena.push_str(s);
+        Span(off, s.len() as u32)
+    }
+
+    fn s(&self, sp: Span) -> &str {
+        &self.arena[sp.0 as usize..(sp.0 + sp.1) as usize]
+    }
+
+    fn add(&mut self, c: Candidate) {
+        let mut stored = c.forms.lines();
+        let first_form = self.forms.len() as u32;
+        let name = self.push(&c.name);
+        for (i, original) in std::iter::once(&c.name)
+            .chain(c.short_names.iter())
+            .enumerate()
+        {
+            let line = stored.next();
+            let text = normalize_name(original);
+            let n_chars = text.chars().count();
+            let computed;
+            let sylls: Vec<&str> = match line {
+                Some(line) if line.split(' ').count() == n_chars => line.split(' ').collect(),
+                _ => {
+                    computed = pinyin::syllables(&text);
+                    computed.iter().map(String::as_str).collect()
+                }
+            };
+            let original = if i == 0 {
+                None
+            } else {
+                Some(self.push(original))
+            };
+            let text = self.push(&text);
+            let off = self.arena.len() as u32;
+            for syl in &sylls {
+                self.arena.push_str(syl);
+            }
+            let pinyin = Span(off, self.arena.len() as u32 - off);
+            let off = self.arena.len() as u32;
+            for syl in &sylls {
+                if let Some(ch) = syl.chars().next() {
+                    self.arena.push(ch);
+                }
+            }
+            let initials = Span(off, self.arena.len() as u32 - off);
+            let off = self.syl_lens.len() as u32;
+            self.syl_lens
+                .extend(sylls.iter().map(|s| s.len().min(u8::MAX as usize) as u8));
+            let syl_lens = Span(off, sylls.len() as u32);
+            let head = |t: &str| {
+                if !t.is_empty()
+                    && t.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                {
+                    t.as_bytes()[0]
+                } else {
+                    0
+                }
+            };
+            let pinyin_head = head(self.s(pinyin));
+            let initials_head = head(self.s(initials));
+            self.forms.push(NameForm {
+                text,
+                pinyin,
+                initials,
+                original,
+                syl_lens,
+                pinyin_head,
+                initials_head,
+            });
+        }
+        let uscc = c.uscc.as_deref().map(|u| self.push(u));
+        self.entries.push(Entry {
+            kind: c.kind,
+            name_chars: c.name.chars().count() as u32,
+            id: c.id,
+            name,
+            uscc,
+            forms: first_form..self.forms.len() as u32,
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -218,26 +332,44 @@ impl SearchIndex {
         }
     }
 
-    /// The forms of one name that `q` is matched against, with the pattern, the via bonus and
-    /// the via. Order matters: on equal scores the first one wins.
-    fn forms<'a>(
-        &self,
-        q: &'a Query,
-        n: &'a NameForm,
-    ) -> impl Iterator<Item = (&'a str, &'a str, i64, MatchVia)> {
-        let (a, b, c): (Option<_>, Option<_>, Option<_>) = match q.mode {
+    fn names(&self, e: &Entry) -> &[NameForm] {
+        &self.forms[e.forms.start as usize..e.forms.end as usize]
+    }
+
+    /// The forms of one name that `q` is matched against. Order matters: on equal scores the
+    /// first one wins.
+    fn forms<'a>(&'a self, q: &'a Query, n: &NameForm) -> impl Iterator<Item = Form<'a>> {
+        let (a, b, c): (Option<Form>, Option<Form>, Option<Form>) = match q.mode {
             Mode::Ascii => (
-                Some((&*n.text, q.q.as_str(), 40, MatchVia::Name)),
-                Some((&*n.initials, q.q.as_str(), 20, MatchVia::Initials)),
-                Some((&*n.pinyin, q.q.as_str(), 0, MatchVia::Pinyin)),
+                Some((self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0)),
+                Some((
+                    self.s(n.initials),
+                    q.q.as_str(),
+                    20,
+                    MatchVia::Initials,
+                    n.initials_head,
+                )),
+                Some((
+                    self.s(n.pinyin),
+                    q.q.as_str(),
+                    0,
+                    MatchVia::Pinyin,
+                    n.pinyin_head,
+                )),
             ),
             Mode::Chinese => (
-                Some((&*n.text, q.q.as_str(), 40, MatchVia::Name)),
+                Some((self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0)),
                 None,
                 None,
             ),
             Mode::Mixed => (
-                Some((&*n.pinyin, q.q_pinyin.as_str(), 0, MatchVia::Pinyin)),
+                Some((
+                    self.s(n.pinyin),
+                    q.q_pinyin.as_str(),
+                    0,
+                    MatchVia::Pinyin,
+                    n.pinyin_head,
+                )),
                 None,
                 None,
             ),
@@ -245,14 +377,15 @@ impl SearchIndex {
         a.into_iter().chain(b).chain(c)
     }
 
-    fn code_bonus(q: &Query, e: &Entry) -> Option<i64> {
-        let (Some(qc), Some(code)) = (&q.code, &e.uscc) else {
+    fn code_bonus(&self, q: &Query, e: &Entry) -> Option<i64> {
+        let (Some(qc), Some(code)) = (&q.code, e.uscc) else {
             return None;
         };
+        let code = self.s(code);
         if !code.contains(qc.as_str()) {
             return None;
         }
-        Some(if **code == **qc {
+        Some(if code == qc {
             5000
         } else if code.starts_with(qc.as_str()) {
             3000
@@ -261,18 +394,27 @@ impl SearchIndex {
         })
     }
 
+    /// The best score one form could reach, or `None` when the pattern is not in it.
+    fn form_bound(&self, (text, pat, via_bonus, _, head): Form, is_short: bool) -> Option<i64> {
+        if !is_subsequence(text, pat) {
+            return None;
+        }
+        let per_char = if head != 0 && !pat.as_bytes().contains(&head) {
+            SKIM_MAX_PER_CHAR_NO_HEAD
+        } else {
+            SKIM_MAX_PER_CHAR
+        };
+        Some(per_char * pat.chars().count() as i64 + exact_bonus(text, pat, is_short) + via_bonus)
+    }
+
     /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
     fn upper_bound(&self, q: &Query, e: &Entry) -> Option<i64> {
-        let mut best = Self::code_bonus(q, e);
-        for (ni, n) in e.names.iter().enumerate() {
-            for (text, pat, via_bonus, _) in self.forms(q, n) {
-                if !is_subsequence(text, pat) {
-                    continue;
+        let mut best = self.code_bonus(q, e);
+        for (ni, n) in self.names(e).iter().enumerate() {
+            for form in self.forms(q, n) {
+                if let Some(ub) = self.form_bound(form, ni > 0) {
+                    best = Some(best.map_or(ub, |b: i64| b.max(ub)));
                 }
-                let ub = SKIM_MAX_PER_CHAR * pat.chars().count() as i64
-                    + exact_bonus(text, pat, ni > 0)
-                    + via_bonus;
-                best = Some(best.map_or(ub, |b: i64| b.max(ub)));
             }
         }
         best
@@ -287,15 +429,23 @@ impl SearchIndex {
                 best = Some((s, ni, via));
             }
         };
-        if let Some(bonus) = Self::code_bonus(q, e) {
+        if let Some(bonus) = self.code_bonus(q, e) {
             consider(bonus, 0, MatchVia::Code);
         }
-        for (ni, n) in e.names.iter().enumerate() {
-            for (text, pat, via_bonus, via) in self.forms(q, n) {
+        for (ni, n) in self.names(e).iter().enumerate() {
+            for (text, pat, via_bonus, via, _) in self.forms(q, n) {
                 if !is_subsequence(text, pat) {
                     continue;
                 }
-                if let Some(s) = self.matcher.fuzzy_match(text, pat) {
+                // A fresh matcher per score: fuzzy-matcher reuses its score matrix between
+                // calls without clearing it, so bonuses left by an earlier call leak into the
+                // next score and a ranking would depend on what was scored before it (and
+                // its `use_cache(false)` panics). A fresh one costs a few small allocations,
+                // paid only for the candidates that can reach the top.
+                if let Some(s) = SkimMatcherV2::default()
+                    .ignore_case()
+                    .fuzzy_match(text, pat)
+                {
                     consider(
                         s + exact_bonus(text, pat, ni > 0) + via_bonus,
                         ni as u16,
@@ -307,14 +457,16 @@ impl SearchIndex {
         best.map(|(s, ni, via)| (s, ei, ni, via))
     }
 
+    /// Tie-break key after the score: the shorter name, then the name, then the entry.
+    fn tie_key(&self, ei: u32) -> (u32, &str, u32) {
+        let e = &self.entries[ei as usize];
+        (e.name_chars, self.s(e.name), ei)
+    }
+
     /// Result order: score, then the shorter name, then the name.
     fn order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        let ea = &self.entries[a.1 as usize];
-        let eb = &self.entries[b.1 as usize];
         b.0.cmp(&a.0)
-            .then_with(|| ea.name_chars.cmp(&eb.name_chars))
-            .then_with(|| ea.name.cmp(&eb.name))
-            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| self.tie_key(a.1).cmp(&self.tie_key(b.1)))
     }
 
     /// Rank the matches of `q` among `pool` (every entry when `None`), collecting every entry
@@ -351,7 +503,7 @@ impl SearchIndex {
         if limit == 0 {
             return Vec::new();
         }
-        buckets.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        buckets.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
 
         let mut kept: Vec<Scored> = Vec::new();
         // The worst of the best `limit` seen so far, once there are `limit` of them.
@@ -362,13 +514,9 @@ impl SearchIndex {
                     if *ub < w.0 {
                         break 'buckets;
                     }
-                    if *ub == w.0 {
-                        // Only a tie-break win could get it in: check that before scoring.
-                        let e = &self.entries[ei as usize];
-                        let we = &self.entries[w.1 as usize];
-                        if (e.name_chars, &e.name, ei) >= (we.name_chars, &we.name, w.1) {
-                            continue;
-                        }
+                    // Only a tie-break win could get it in: check that before scoring.
+                    if *ub == w.0 && self.tie_key(ei) >= self.tie_key(w.1) {
+                        continue;
                     }
                 }
                 if let Some(s) = self.score(q, ei) {
@@ -388,14 +536,15 @@ impl SearchIndex {
 
     fn hit(&self, q: &Query, (score, ei, ni, via): Scored) -> Hit {
         let e = &self.entries[ei as usize];
-        let n = &e.names[ni as usize];
-        let original: &str = n.original.as_deref().unwrap_or(&e.name);
+        let n = &self.names(e)[ni as usize];
+        let original = self.s(n.original.unwrap_or(e.name));
+        let text = self.s(n.text);
         let highlight = match via {
             MatchVia::Code => Vec::new(),
-            MatchVia::Name => self.indices(&n.text, &q.q, None),
+            MatchVia::Name => self.indices(text, &q.q, None),
             MatchVia::Initials => {
-                let map = initials_map(n, original);
-                self.indices(&n.initials, &q.q, Some(&map))
+                let map = self.initials_map(n, original);
+                self.indices(self.s(n.initials), &q.q, Some(&map))
             }
             MatchVia::Pinyin => {
                 let pat = if q.mode == Mode::Mixed {
@@ -403,19 +552,45 @@ impl SearchIndex {
                 } else {
                     &q.q
                 };
-                let map = pinyin_map(n, original);
-                self.indices(&n.pinyin, pat, Some(&map))
+                let map = self.pinyin_map(n, original);
+                self.indices(self.s(n.pinyin), pat, Some(&map))
             }
         };
         Hit {
             kind: e.kind,
             id: e.id,
-            name: e.name.to_string(),
+            name: self.s(e.name).to_string(),
             matched: original.to_string(),
             highlight,
             via,
             score,
         }
+    }
+
+    fn syllable_lengths(&self, n: &NameForm) -> &[u8] {
+        &self.syl_lens[n.syl_lens.0 as usize..(n.syl_lens.0 + n.syl_lens.1) as usize]
+    }
+
+    /// For each byte of a name's pinyin, the index of the original character it came from.
+    fn pinyin_map(&self, n: &NameForm, original: &str) -> Vec<usize> {
+        let pos = original_positions(original, self.s(n.text));
+        let mut out = Vec::with_capacity(n.pinyin.1 as usize);
+        for (i, &len) in self.syllable_lengths(n).iter().enumerate() {
+            let oi = pos.get(i).copied().unwrap_or(i);
+            out.extend(std::iter::repeat_n(oi, len as usize));
+        }
+        out
+    }
+
+    /// For each letter of a name's initials, the index of the original character it came from.
+    fn initials_map(&self, n: &NameForm, original: &str) -> Vec<usize> {
+        let pos = original_positions(original, self.s(n.text));
+        self.syllable_lengths(n)
+            .iter()
+            .enumerate()
+            .filter(|(_, len)| **len > 0)
+            .map(|(i, _)| pos.get(i).copied().unwrap_or(i))
+            .collect()
     }
 
     /// Matched character positions in the original name, mapped back through `map` when the
@@ -487,74 +662,6 @@ fn exact_bonus(text: &str, q: &str, is_short: bool) -> i64 {
     } else {
         0
     }
-}
-
-fn build_entry(c: Candidate) -> Entry {
-    let mut stored = c.forms.lines();
-    let mut names = Vec::with_capacity(1 + c.short_names.len());
-    for (i, original) in std::iter::once(&c.name)
-        .chain(c.short_names.iter())
-        .enumerate()
-    {
-        let line = stored.next();
-        let text = normalize_name(original);
-        let n_chars = text.chars().count();
-        let computed;
-        let sylls: Vec<&str> = match line {
-            Some(line) if line.split(' ').count() == n_chars => line.split(' ').collect(),
-            _ => {
-                computed = pinyin::syllables(&text);
-                computed.iter().map(String::as_str).collect()
-            }
-        };
-        let mut pinyin = String::with_capacity(sylls.iter().map(|s| s.len()).sum());
-        let mut initials = String::with_capacity(sylls.len());
-        let mut syl_lens = Vec::with_capacity(sylls.len());
-        for s in &sylls {
-            pinyin.push_str(s);
-            if let Some(ch) = s.chars().next() {
-                initials.push(ch);
-            }
-            syl_lens.push(s.len().min(u8::MAX as usize) as u8);
-        }
-        names.push(NameForm {
-            original: (i > 0).then(|| original.as_str().into()),
-            text: text.into(),
-            pinyin: pinyin.into(),
-            initials: initials.into(),
-            syl_lens: syl_lens.into(),
-        });
-    }
-    Entry {
-        kind: c.kind,
-        id: c.id,
-        name_chars: c.name.chars().count() as u32,
-        name: c.name.into(),
-        names: names.into(),
-        uscc: c.uscc.map(Into::into),
-    }
-}
-
-/// For each byte of a name's pinyin, the index of the original character it came from.
-fn pinyin_map(n: &NameForm, original: &str) -> Vec<usize> {
-    let pos = original_positions(original, &n.text);
-    let mut out = Vec::with_capacity(n.pinyin.len());
-    for (i, &len) in n.syl_lens.iter().enumerate() {
-        let oi = pos.get(i).copied().unwrap_or(i);
-        out.extend(std::iter::repeat_n(oi, len as usize));
-    }
-    out
-}
-
-/// For each letter of a name's initials, the index of the original character it came from.
-fn initials_map(n: &NameForm, original: &str) -> Vec<usize> {
-    let pos = original_positions(original, &n.text);
-    n.syl_lens
-        .iter()
-        .enumerate()
-        .filter(|(_, len)| **len > 0)
-        .map(|(i, _)| pos.get(i).copied().unwrap_or(i))
-        .collect()
 }
 
 /// For each character of `norm` (the normalised form of `original`), its index in `original`.
