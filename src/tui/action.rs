@@ -54,6 +54,9 @@ pub enum Action {
     StartSearch,
     /// A character typed into the search box.
     Input(char),
+    /// Several characters typed (or pasted) before the previous keystroke was handled: one
+    /// search for all of them.
+    InputText(String),
     Backspace,
     ClearInput,
     ToggleFacets,

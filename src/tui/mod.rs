@@ -119,11 +119,23 @@ fn event_loop(
             return Ok(());
         }
         let mut actions: Vec<Action> = Vec::new();
+        let mut events: Vec<Event> = Vec::new();
         match event::poll(TICK) {
             Ok(true) => match event::read() {
                 Ok(ev) => {
                     failures = 0;
-                    actions.extend(action_for_event(state, &ev));
+                    events.push(ev);
+                    // Take whatever else is already waiting (fast typing, a paste) so that a
+                    // burst of characters costs one search, not one per character.
+                    while events.len() < 256
+                        && !terminal::tty_gone()
+                        && event::poll(Duration::ZERO).unwrap_or(false)
+                    {
+                        match event::read() {
+                            Ok(ev) => events.push(ev),
+                            Err(_) => break,
+                        }
+                    }
                 }
                 Err(e) => failures = failed(failures, e)?,
             },
@@ -153,7 +165,31 @@ fn event_loop(
         }
         actions.extend(done_rx.try_iter());
         actions.append(&mut pending);
-        for a in actions {
+        // Key events are mapped one by one against the state the earlier ones left (a `/`
+        // opens the search box before the letters after it arrive there).
+        let mut events = events.into_iter().peekable();
+        let mut queue: std::collections::VecDeque<Action> = actions.into();
+        loop {
+            let a = match queue.pop_front() {
+                Some(a) => a,
+                None => match events.next() {
+                    Some(ev) => match action_for_event(state, &ev) {
+                        Some(Action::Input(c)) => {
+                            let mut text = c.to_string();
+                            while let Some(Action::Input(c)) =
+                                events.peek().and_then(|e| action_for_event(state, e))
+                            {
+                                text.push(c);
+                                events.next();
+                            }
+                            Action::InputText(text)
+                        }
+                        Some(a) => a,
+                        None => continue,
+                    },
+                    None => break,
+                },
+            };
             for fx in update(state, a) {
                 match fx {
                     Effect::Redraw => dirty = true,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::model::HolderKind;
-use crate::search::{Hit, SearchIndex};
+use crate::search::{Hit, SearchIndex, Searcher};
 use crate::store::{
     EnterpriseProfile, EnterpriseRow, Facet, FacetValue, Filter, ParkProfile, ParkRow, Store,
     StoreError,
@@ -204,6 +204,8 @@ pub struct State {
     pub detail_scroll: u16,
     pub search: Option<SearchState>,
     pub index: Option<Arc<SearchIndex>>,
+    /// Narrows the previous results when the query grows by a keystroke.
+    pub searcher: Searcher,
     pub index_building: bool,
     /// Scroll offset of the help overlay when it is open.
     pub help: Option<u16>,
@@ -250,6 +252,7 @@ impl State {
             detail_scroll: 0,
             search: None,
             index: None,
+            searcher: Searcher::new(),
             index_building: false,
             help: None,
             message: None,

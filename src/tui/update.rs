@@ -280,6 +280,10 @@ fn search_action(
             search.query.push(c);
             run_search(state, fx);
         }
+        Action::InputText(text) => {
+            search.query.push_str(&text);
+            run_search(state, fx);
+        }
         Action::Backspace => {
             search.query.pop();
             run_search(state, fx);
@@ -318,7 +322,7 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     };
     search.cursor = Cursor::default();
     match &state.index {
-        Some(index) => search.hits = index.search(&search.query, 200),
+        Some(index) => search.hits = state.searcher.search(index, &search.query, 200),
         None => {
             search.hits.clear();
             if !state.index_building {
