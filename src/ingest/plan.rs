@@ -950,6 +950,7 @@ impl Plan {
             warnings: Vec::new(),
         };
         let raw_name = cx.text(Field::Name).unwrap_or_default();
+        let name_cell_bad = !cx.problems.is_empty();
         let (name, hostile) = clean_name(&raw_name);
         if hostile {
             cx.warn(
@@ -980,7 +981,7 @@ impl Plan {
             }
         }
 
-        if name.is_empty() {
+        if name.is_empty() && !name_cell_bad {
             let what = match self.parsed.kind {
                 Kind::Parks => "园区名称",
                 _ => "名称",

@@ -178,20 +178,24 @@ impl Report {
                 self.changes.len()
             ));
             for c in self.changes.iter().take(TEXT_LIMIT) {
-                let detail: Vec<String> = c
-                    .changes
-                    .iter()
-                    .map(|f| {
-                        if f.before.is_empty() && f.field.starts_with("新增") {
-                            format!("{} {}", f.field, f.after)
-                        } else {
-                            format!("{}：“{}” → “{}”", f.field, f.before, f.after)
-                        }
-                    })
-                    .collect();
-                let line = format!("  第{}行 {}：{}", c.row, c.name, detail.join("；"));
-                out.push_str(&crate::model::text::truncate_to_width(&line, width));
+                out.push_str(&crate::model::text::truncate_to_width(
+                    &format!("  第{}行 {}", c.row, c.name),
+                    width,
+                ));
                 out.push('\n');
+                for f in &c.changes {
+                    let line = if f.field.starts_with("新增") {
+                        if f.after == c.name {
+                            format!("      {}", f.field)
+                        } else {
+                            format!("      {} {}", f.field, f.after)
+                        }
+                    } else {
+                        format!("      {}：“{}” → “{}”", f.field, f.before, f.after)
+                    };
+                    out.push_str(&crate::model::text::truncate_to_width(&line, width));
+                    out.push('\n');
+                }
             }
             if self.changes.len() > TEXT_LIMIT {
                 out.push_str(&format!(
