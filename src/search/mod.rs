@@ -114,7 +114,7 @@ impl SearchIndex {
         if q.is_empty() {
             return Vec::new();
         }
-        let has_cjk = q.chars().any(|c| !c.is_ascii());
+        let has_cjk = !q.is_ascii();
         let has_alpha = q.chars().any(|c| c.is_ascii_alphabetic());
         let code_like = crate::model::uscc::looks_like_code(&q);
         let q_upper = q.to_ascii_uppercase();
@@ -133,30 +133,29 @@ impl SearchIndex {
                     best = Some((s, ni, via));
                 }
             };
-            if code_like {
-                if let Some(code) = &e.uscc {
-                    if code.contains(&q_upper) {
-                        let bonus = if *code == q_upper {
-                            5000
-                        } else if code.starts_with(&q_upper) {
-                            3000
-                        } else {
-                            2000
-                        };
-                        consider(bonus, 0, MatchVia::Code);
-                    }
-                }
+            if code_like
+                && let Some(code) = &e.uscc
+                && code.contains(&q_upper)
+            {
+                let bonus = if *code == q_upper {
+                    5000
+                } else if code.starts_with(&q_upper) {
+                    3000
+                } else {
+                    2000
+                };
+                consider(bonus, 0, MatchVia::Code);
             }
             for (ni, n) in e.names.iter().enumerate() {
                 let is_short = ni > 0;
-                if has_cjk && !has_alpha || !has_cjk {
-                    if let Some(s) = self.matcher.fuzzy_match(&n.text, &q) {
-                        consider(
-                            s + exact_bonus(&n.text, &q, is_short) + 40,
-                            ni,
-                            MatchVia::Name,
-                        );
-                    }
+                if (!has_alpha || !has_cjk)
+                    && let Some(s) = self.matcher.fuzzy_match(&n.text, &q)
+                {
+                    consider(
+                        s + exact_bonus(&n.text, &q, is_short) + 40,
+                        ni,
+                        MatchVia::Name,
+                    );
                 }
                 if !has_cjk {
                     if let Some(s) = self.matcher.fuzzy_match(&n.initials, &q) {
@@ -173,14 +172,13 @@ impl SearchIndex {
                             MatchVia::Pinyin,
                         );
                     }
-                } else if has_alpha {
-                    if let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q_pinyin) {
-                        consider(
-                            s + exact_bonus(&n.pinyin, &q_pinyin, is_short),
-                            ni,
-                            MatchVia::Pinyin,
-                        );
-                    }
+                } else if has_alpha && let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q_pinyin)
+                {
+                    consider(
+                        s + exact_bonus(&n.pinyin, &q_pinyin, is_short),
+                        ni,
+                        MatchVia::Pinyin,
+                    );
                 }
             }
             if let Some((s, ni, via)) = best {
@@ -335,6 +333,39 @@ fn original_positions(original: &str, norm: &str) -> Vec<usize> {
     out
 }
 
+/// The names in `names` closest to `wanted` for "did you mean" hints, when fuzzy matching finds
+/// nothing: ranked by characters in common (so 正原微玻璃纤维 still finds 宣汉正原微玻纤有限公司),
+/// keeping those that share at least half of the wanted characters.
+pub fn closest<'a>(
+    wanted: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
+    let w: Vec<char> = normalize_name(wanted).chars().collect();
+    if w.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, usize, &str)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let chars: Vec<char> = normalize_name(n).chars().collect();
+            let common = w.iter().filter(|c| chars.contains(c)).count();
+            (common * 2 >= w.len() && common > 0).then_some((common, chars.len(), n))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, n) in scored {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+        if out.len() == limit {
+            break;
+        }
+    }
+    out
+}
+
 /// Highlight indices refer to the normalised name when they come from a name match; this maps
 /// them to the original for display.
 pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usize> {
@@ -393,9 +424,13 @@ mod tests {
 
     #[test]
     fn highlight_maps_back_to_characters() {
+        // The short name's initials match exactly, so the short name is what matched.
         let hits = index().search("zywbx", 1);
+        assert_eq!(hits[0].matched, "正原微玻纤");
+        assert_eq!(hits[0].highlight, vec![0, 1, 2, 3, 4]);
+        let hits = index().search("xhzy", 1);
         assert_eq!(hits[0].matched, "宣汉正原微玻纤有限公司");
-        assert_eq!(hits[0].highlight, vec![2, 3, 4, 5, 6]);
+        assert_eq!(hits[0].highlight, vec![0, 1, 2, 3]);
     }
 
     #[test]
