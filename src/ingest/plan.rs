@@ -1510,7 +1510,12 @@ impl Plan {
             })
             .unwrap_or_default();
         let scale = cx.text(Field::Scale).and_then(|s| opt_text(&s));
-        let notes = cx.text(Field::Notes).and_then(|s| opt_text(&s));
+        // In a list of designations the notes column describes the designation.
+        let notes = if self.parsed.kind == Kind::Designations {
+            None
+        } else {
+            cx.text(Field::Notes).and_then(|s| opt_text(&s))
+        };
         // A list naming an enterprise the register does not have yet adds it.
         let wanted = EntState {
             name: name.to_string(),
