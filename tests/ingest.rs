@@ -292,6 +292,13 @@ fn dry_run_shows_each_change_and_writes_nothing() {
         env.count("SELECT count(*) FROM enterprises WHERE name = '达州丁科技有限公司' AND short_names = '丁科技' AND park_id IS NOT NULL"),
         1
     );
+    // A list that names only the city does not blur the county already known.
+    let city = env.write(
+        "city.csv",
+        "企业名称,所属县（市、区）\n达州丁科技有限公司,达州市\n".as_bytes(),
+    );
+    let c = env.import(&city, &[]);
+    assert!(c.out.contains("新增 0，变更 0，未变 1"), "{}", c.out);
     // The search form is computed on write: pinyin initials find the new name.
     let s = env.run(&["search", "dzdkj"]);
     assert!(s.out.starts_with("达州丁科技有限公司"), "{}", s.all());

@@ -505,6 +505,7 @@ pub struct Plan {
     pub warnings: Vec<Problem>,
     pub import_id: Option<i64>,
     regions: Vec<(i64, String, Vec<String>)>,
+    region_parent: HashMap<i64, i64>,
     region_by_norm: HashMap<String, i64>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
 }
@@ -631,6 +632,7 @@ impl Plan {
             warnings: Vec::new(),
             import_id: None,
             regions: Vec::new(),
+            region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
             clusters: Vec::new(),
         };
@@ -655,6 +657,13 @@ impl Plan {
 
     fn load(&mut self, store: &Store) -> Result<(), StoreError> {
         let conn = store.conn();
+        for row in conn
+            .prepare("SELECT id, parent_id FROM regions WHERE parent_id IS NOT NULL")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        {
+            let (id, parent) = row?;
+            self.region_parent.insert(id, parent);
+        }
         let mut stmt = conn.prepare("SELECT id, name, short_names FROM regions ORDER BY id")?;
         self.regions = stmt
             .query_map([], |r| {
@@ -892,6 +901,21 @@ impl Plan {
             .filter(|(_, name, _)| n.ends_with(&normalize_name(name)))
             .max_by_key(|(_, name, _)| name.len())
             .map(|(id, ..)| *id)
+    }
+
+    /// Whether region `inner` lies inside region `outer` (a county inside its city).
+    fn region_within(&self, inner: Option<i64>, outer: Option<i64>) -> bool {
+        let (Some(mut r), Some(outer)) = (inner, outer) else {
+            return false;
+        };
+        for _ in 0..8 {
+            match self.region_parent.get(&r) {
+                Some(p) if *p == outer => return true,
+                Some(p) => r = *p,
+                None => return false,
+            }
+        }
+        false
     }
 
     fn region_name(&self, id: Option<i64>) -> String {
@@ -1581,7 +1605,11 @@ impl Plan {
                     });
                     m.uscc = wanted.uscc.clone();
                 }
-                if wanted.region_id.is_some() && wanted.region_id != m.region_id {
+                // A list naming only the city (达州市) does not blur a known county.
+                if wanted.region_id.is_some()
+                    && wanted.region_id != m.region_id
+                    && !self.region_within(m.region_id, wanted.region_id)
+                {
                     ch.push(FieldChange {
                         field: "所属县（市、区）",
                         before: self.region_name(m.region_id),

@@ -205,6 +205,9 @@ impl Report {
             }
         }
         out.push('\n');
+        if self.refused || self.dry_run {
+            out.push_str("核对结果（尚未写入）：\n");
+        }
         let c = &self.counts;
         let mut rows = vec![("新增", c.new), ("变更", c.changed), ("未变", c.unchanged)];
         if c.out_of_scope > 0 {
@@ -234,7 +237,7 @@ impl Report {
 
 fn problem_table(list: &[Problem], width: usize) -> String {
     let mut out = String::new();
-    let (w_row, w_head, w_val) = (8, 14, 22);
+    let (w_row, w_head, w_val) = (10, 16, 18);
     let w_reason = width.saturating_sub(w_row + w_head + w_val + 5).max(20);
     out.push_str(&format!(
         "  {} {} {} {}\n",
