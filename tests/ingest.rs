@@ -810,6 +810,17 @@ fn hostile_text_is_cleaned_warned_about_and_never_merged_silently() {
     );
     assert_eq!(env.counts(), before);
 
+    // Within one file too, whichever of the two rows came first.
+    let csv = "企业名称,认定类型,认定年份\n达州乙\u{200d}集团有限公司,绿色工厂,2024\n达州乙集团有限公司,5G工厂,2024\n";
+    let r = env.import(&env.write("h2.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("第3行") && r.out.contains("防误合并"),
+        "{}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+
     // Escape sequences and bidi controls in a new name: cleaned, warned, stored clean.
     let csv = "企业名称\n达州\u{1b}[31m戌\u{202e}公司\u{1b}]0;pwn\u{7}\n";
     let r = env.import(&env.write("e.csv", csv.as_bytes()), &[]);

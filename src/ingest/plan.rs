@@ -437,6 +437,8 @@ pub struct Table<S> {
     by_uscc: HashMap<String, usize>,
     /// The first file row that wrote each entity.
     pub touched: HashMap<usize, u32>,
+    /// Entities this import adds from a name that held hidden characters.
+    hostile: std::collections::HashSet<usize>,
 }
 
 impl<S> Default for Table<S> {
@@ -449,6 +451,7 @@ impl<S> Default for Table<S> {
             by_short: HashMap::new(),
             by_uscc: HashMap::new(),
             touched: HashMap::new(),
+            hostile: Default::default(),
         }
     }
 }
@@ -1229,6 +1232,9 @@ impl Plan {
                             if let Some(u) = uscc {
                                 self.enterprises.by_uscc.insert(u, i);
                             }
+                            if hostile {
+                                self.enterprises.hostile.insert(i);
+                            }
                             i
                         }
                         (None, None) => usize::MAX,
@@ -1454,7 +1460,10 @@ impl Plan {
                 }
             }
         }
-        if hostile && let Some(i) = idx {
+        // Either side of a match may be the one that held hidden characters.
+        if let Some(i) = idx
+            && (hostile || self.enterprises.hostile.contains(&i))
+        {
             cx.problem(
                 Field::Name,
                 name,
