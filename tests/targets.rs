@@ -4,7 +4,7 @@
 //! The fixture (years are designation years; 专精特新 titles run 3 years without 复核):
 //!
 //! ```text
-//! 达州市 ─┬ 通川区      甲 省级专精特新 2024          己 创新型中小企业 2025
+//! 达州市 ─┬ 通川区      甲 省级专精特新 2024, 市级 2023  己 创新型中小企业 2025
 //!         ├ 宣汉县      丙 省级专精特新 2021 (park 经开区内园 ⊂ 宣汉经开区, lapses after 2024)
 //!         │             丁 市级专精特新 2025          庚 省级专精特新 2023
 //!         │             宣汉经开区 (park) 国家级绿色工业园区 2022
@@ -83,6 +83,7 @@ fn fixture() -> Fx {
     let zj = "专精特新中小企业";
     let jia = ent("甲", Some(tc), None);
     des(Some(jia), None, zj, "省级", 2024);
+    des(Some(jia), None, zj, "市级", 2023);
     let yi = ent("乙", None, Some(park_gx));
     des(Some(yi), None, zj, "国家级", 2025);
     let bing = ent("丙", Some(xh), Some(park_inner));
@@ -598,6 +599,25 @@ fn close_candidates_name_lower_levels_feeders_lapsed_and_lapsing_titles() {
             .all(|x| x.reason.contains("可申报国家级 专精特新“小巨人”"))
     );
 
+    // For next year's new 省级 titles: 丁 (市级) and 己 (创新型) are close; 甲 and 庚 already
+    // hold one (it cannot be gained anew), 丙's lapsed 2021 title is no new one either.
+    let next = target(
+        s,
+        "NX",
+        "达州市",
+        (2026, 2026),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(3.0),
+    );
+    assert_eq!(
+        names(&targets::close_candidates(s, next, 2026).unwrap()),
+        set(&["丁", "己"])
+    );
+
     // A stock to 2027: 庚's 2023 title runs to 2026 and must be reviewed to still count.
     let later = target(
         s,
@@ -942,7 +962,7 @@ fn cli_add_report_list_and_remove_round_trip() {
     assert!(stdout(&o).contains("U001"), "{}", stdout(&o));
 
     let o = yuanqi(&db)
-        .args(["targets", "report", "U001", "3", "--as-of", "2026-06"])
+        .args(["targets", "report", "U001", "３户", "--as-of", "2026-06"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

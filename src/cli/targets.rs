@@ -86,8 +86,8 @@ pub struct AddArgs {
     /// 最低级别（省级 即“省级及以上”，国家级也计入）
     #[arg(long, value_name = "国家级|省级|市级|县级")]
     pub min_level: Option<String>,
-    /// 目标值
-    #[arg(long, allow_negative_numbers = true)]
+    /// 目标值（可带单位，如 25、25户、7.5%）
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub target: Option<f64>,
     /// 以文字表述的目标（无数值时必填）
     #[arg(long)]
@@ -99,7 +99,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     pub unit: String,
     /// 基数（存量目标的起点）
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub baseline: Option<f64>,
     /// 基数所在年份
     #[arg(long)]
@@ -125,8 +125,8 @@ pub struct AddArgs {
 pub struct ReportArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
     pub code: String,
-    /// 完成数
-    #[arg(allow_negative_numbers = true)]
+    /// 完成数（可带单位，如 12、12户、7.8%）
+    #[arg(allow_negative_numbers = true, value_parser = parse_value)]
     pub value: f64,
     /// 截至时间，如 2025、2026-06
     #[arg(long)]
@@ -143,6 +143,26 @@ pub struct RmArgs {
     /// 也删除文件中设定的目标（默认只删用户自己添加的）
     #[arg(long)]
     pub force: bool,
+}
+
+/// A figure as people type it: "25", "25户", "7.5%", "１２" (full-width digits), "1,200".
+pub fn parse_value(s: &str) -> Result<f64, String> {
+    let t: String = s
+        .trim()
+        .chars()
+        .map(crate::model::text::fold_width)
+        .filter(|c| *c != ',')
+        .collect();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))))
+        .map(|(i, _)| i)
+        .unwrap_or(t.len());
+    t[..end]
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("“{}”不是数字（可写 25、25户、7.5%）", sanitize(s)))
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {

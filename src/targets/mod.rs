@@ -290,7 +290,11 @@ fn describe_source(
     if let Some(l) = locator.filter(|l| !l.is_empty()) {
         parts.push(l.to_string());
     }
-    if parts.is_empty() {
+    if !parts.is_empty() {
+        if let (Some(by), Some(at)) = (by, at) {
+            parts.push(format!("{by} 于 {at} 修改"));
+        }
+    } else {
         match (by, at) {
             (Some(by), Some(at)) => parts.push(format!("用户填报（{by}，{at}）")),
             (Some(by), None) => parts.push(format!("用户填报（{by}）")),
@@ -915,6 +919,13 @@ pub fn close_candidates(
         .filter(|d| members.contains(d.holder_kind, d.holder_id))
         .cloned()
         .collect();
+    // Holders that already hold the title at the level asked (even if it does not count, say
+    // because it was gained before a "new" target's period) are no candidates for it.
+    for d in &sorted {
+        if rules::level_counts(d.level, def.min_level) && held_now(d) {
+            seen.insert((d.holder_kind, d.holder_id));
+        }
+    }
     sorted.sort_by_key(|b| std::cmp::Reverse((b.level, b.year)));
     for d in &sorted {
         if rules::level_counts(d.level, def.min_level) {
