@@ -3,6 +3,9 @@
 //! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
 
 pub mod backup;
+pub mod export;
+pub mod import;
+pub mod imports;
 pub mod init;
 pub mod search;
 pub mod show;
@@ -55,6 +58,12 @@ pub enum Command {
     Backup(backup::Args),
     /// 规划目标：计算数与填报数、进度和差距；add/report/rm 管理自己的目标
     Targets(Box<targets::Args>),
+    /// 导入表格（xlsx/xls/ods/csv）：企业名录、认定名单或园区；有问题则整体不写入
+    Import(import::Args),
+    /// 查看导入记录，或撤销一次导入（imports undo ID）
+    Imports(imports::Args),
+    /// 导出企业、园区或认定为 csv/xlsx/json（可再导入）
+    Export(export::Args),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -102,6 +111,9 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Show(a) => show::run(cli, a),
         Command::Backup(a) => backup::run(cli, a),
         Command::Targets(a) => targets::run(cli, a),
+        Command::Import(a) => import::run(cli, a),
+        Command::Imports(a) => imports::run(cli, a),
+        Command::Export(a) => export::run(cli, a),
     }
 }
 
