@@ -1048,6 +1048,38 @@ fn cli_add_report_list_and_remove_round_trip() {
         "{figs:?}"
     );
 
+    // A sheet of targets: checked whole, then saved.
+    let csv = dir.path().join("quota.csv");
+    std::fs::write(&csv, "名称,范围,年度,认定类型,级别,目标值,代码\n渠县新增省级专精特新,渠县,2026,专精特新,省级,4户,QX-1\n渠县新增规上,渠县,明年,规上工业企业,,8,QX-2\n").unwrap();
+    let o = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("第 3 行") && stderr(&o).contains("明年"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !json_targets(&db, &[]).iter().any(|t| t["code"] == "QX-1"),
+        "nothing written"
+    );
+    std::fs::write(&csv, "名称,范围,年度,认定类型,级别,目标值,代码\n渠县新增省级专精特新,渠县,2026,专精特新,省级,4户,QX-1\n").unwrap();
+    let o = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let qx = json_targets(&db, &["--scope", "渠县"]);
+    let q = qx.iter().find(|t| t["code"] == "QX-1").expect("imported");
+    assert_eq!(
+        (q["target"].as_f64(), q["min_level"].as_str()),
+        (Some(4.0), Some("省级"))
+    );
+
     // A document's target is kept unless forced.
     let o = yuanqi(&db)
         .args(["targets", "rm", "D000-T16"])
@@ -1127,4 +1159,109 @@ fn show_lists_the_targets_a_holder_counts_toward() {
                 && l.contains("2026年 省级 专精特新中小企业")),
         "{card}"
     );
+}
+
+#[test]
+fn a_sheet_of_targets_is_checked_whole_then_saved_and_reimported_as_updates() {
+    let fx = fixture();
+    let mut s = fx.store;
+    let headers: Vec<String> = [
+        "代码",
+        "名称",
+        "范围",
+        "年度",
+        "认定类型",
+        "级别",
+        "目标值",
+        "单位",
+        "联系人",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let good = vec![
+        (
+            2,
+            row(&[
+                "XH-1",
+                "宣汉新增省级专精特新",
+                "宣汉县",
+                "2025",
+                "专精特新",
+                "省级",
+                "2户",
+                "户",
+                "张",
+            ]),
+        ),
+        (
+            3,
+            row(&[
+                "TC-1",
+                "通川新增",
+                "通川区",
+                "2025",
+                "专精特新",
+                "",
+                "1",
+                "户",
+                "",
+            ]),
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.push((
+        4,
+        row(&[
+            "",
+            "高新区",
+            "达州高薪区",
+            "2025",
+            "专精特新",
+            "",
+            "1",
+            "",
+            "",
+        ]),
+    ));
+    let out = targets::import::import_rows(&mut s, &headers, &bad, false).unwrap();
+    assert_eq!(out.errors.len(), 1);
+    assert_eq!(out.errors[0].row, 4);
+    assert!(
+        out.errors[0].message.contains("达州高新区"),
+        "{:?}",
+        out.errors
+    );
+    assert_eq!(out.unknown_headers, vec!["联系人".to_string()]);
+    let n: i64 = s
+        .conn()
+        .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "nothing is written when a row fails");
+
+    let out = targets::import::import_rows(&mut s, &headers, &good, false).unwrap();
+    assert_eq!(
+        out.saved.created,
+        vec!["XH-1".to_string(), "TC-1".to_string()]
+    );
+    let xh = targets::find(&s, "XH-1").unwrap();
+    let p = targets::evaluate(&s, xh, 2025).unwrap();
+    assert_eq!(
+        (p.kind, p.target, p.computed),
+        (TargetKind::New, Some(2.0), Some(0.0))
+    );
+    let tc = targets::find(&s, "TC-1").unwrap();
+    assert_eq!(
+        targets::evaluate(&s, tc, 2025).unwrap().computed,
+        Some(0.0),
+        "甲's titles are from 2023 and 2024"
+    );
+
+    let mut again = good.clone();
+    again[0].1[6] = "3".into();
+    let out = targets::import::import_rows(&mut s, &headers, &again, false).unwrap();
+    assert_eq!(out.saved.updated.len(), 2);
+    assert!(out.saved.created.is_empty());
+    assert_eq!(targets::evaluate(&s, xh, 2025).unwrap().target, Some(3.0));
 }

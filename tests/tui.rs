@@ -560,8 +560,14 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
     let detail = s.targets.detail.clone().expect("detail");
     assert!(!detail.counting.is_empty());
     let out = screen(&s);
-    assert!(out.contains("目标详情") && out.contains("分县（市、区）"), "{out}");
-    assert!(out.contains(&format!("计入的企业（{}）", detail.counting.len())), "{out}");
+    assert!(
+        out.contains("目标详情") && out.contains("分县（市、区）"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("计入的企业（{}）", detail.counting.len())),
+        "{out}"
+    );
     assert!(out.contains(&detail.counting[0].0), "{out}");
     // The enterprise's own profile names the target it counts toward.
     let name = detail.counting[0].0.clone();
@@ -569,7 +575,10 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
     act(&mut s, [Action::StartSearch]);
     type_str(&mut s, &name);
     act(&mut s, [Action::Open]);
-    let listed = s.detail_targets.clone().expect("targets evaluated on Enter");
+    let listed = s
+        .detail_targets
+        .clone()
+        .expect("targets evaluated on Enter");
     assert!(!listed.is_empty());
     assert!(screen(&s).contains(&format!("计入目标（{}）", listed.len())));
 }

@@ -12,9 +12,11 @@
 //! status. The two figures usually differ — the seed data names only a few enterprises — and
 //! both are shown; progress uses the reported figure when there is one.
 //!
-//! [`rules`] holds the pure rules; [`edit`] the writes (users' own targets and reports).
+//! [`rules`] holds the pure rules; [`edit`] the writes (users' own targets and reports);
+//! [`import`] targets from a sheet.
 
 pub mod edit;
+pub mod import;
 pub mod rules;
 
 use std::collections::{HashMap, HashSet};

@@ -289,6 +289,31 @@ pub fn parse_period(s: &str) -> Option<(i32, i32)> {
     year(&t).map(|y| (y, y))
 }
 
+/// A figure as people type it: "25", "25户", "7.5%", "１２" (full-width digits), "1,200".
+pub fn parse_value(s: &str) -> Result<f64, String> {
+    let t: String = s
+        .trim()
+        .chars()
+        .map(crate::model::text::fold_width)
+        .filter(|c| *c != ',')
+        .collect();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))))
+        .map(|(i, _)| i)
+        .unwrap_or(t.len());
+    t[..end]
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            format!(
+                "“{}”不是数字（可写 25、25户、7.5%）",
+                crate::model::text::sanitize(s)
+            )
+        })
+}
+
 /// Titles one step below a type on the ladder enterprises climb (创新型 → 专精特新 → 小巨人 →
 /// 单项冠军; 数字化车间 → 智能工厂): their holders are candidates for a target of that type.
 pub fn feeder_types(target_type: &str) -> &'static [&'static str] {
