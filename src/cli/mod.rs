@@ -3,6 +3,7 @@
 //! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
 
 pub mod backup;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod imports;
@@ -64,6 +65,8 @@ pub enum Command {
     Imports(imports::Args),
     /// 导出企业、园区或认定为 csv/xlsx/json（可再导入）
     Export(export::Args),
+    /// 生成虚构的演示数据库（供性能测试与演示；不会改动正式数据库）
+    Demo(demo::Args),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -114,6 +117,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Import(a) => import::run(cli, a),
         Command::Imports(a) => imports::run(cli, a),
         Command::Export(a) => export::run(cli, a),
+        Command::Demo(a) => demo::run(cli, a),
     }
 }
 
