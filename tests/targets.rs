@@ -801,6 +801,29 @@ fn user_targets_are_validated_logged_and_removable() {
             ("targets", "delete"),
         ]
     );
+
+    // Editing a document's target keeps its source and says who changed it.
+    let doc = target(
+        &s,
+        "DOC",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        None,
+        false,
+        None,
+        Some(4.0),
+    );
+    assert_eq!(targets::evaluate(&s, doc, 2025).unwrap().source, "DX · x");
+    let mut e = targets::editable(&s, doc).unwrap();
+    e.target = Some(5.0);
+    targets::update(&mut s, doc, e).unwrap();
+    let src = targets::evaluate(&s, doc, 2025).unwrap().source;
+    assert!(
+        src.starts_with("DX · x · ") && src.ends_with("修改"),
+        "{src}"
+    );
 }
 
 #[test]
@@ -985,7 +1008,7 @@ fn cli_add_report_list_and_remove_round_trip() {
     assert_eq!(u["reported"]["as_of"], "2026-06");
     assert!(u["computed"].is_number());
     assert!(u["baseline"].is_null());
-    assert!(u["source"].as_str().unwrap().starts_with("用户填报"));
+    assert!(u["source"].as_str().unwrap().starts_with("用户添加"));
 
     // The table shows it with its figures.
     let o = yuanqi(&db)

@@ -269,7 +269,8 @@ fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
         qualifier: r.get(15)?,
         target_text: r.get(16)?,
         unit: r.get(17)?,
-        source: describe_source(
+        source: describe_origin(
+            "用户添加",
             src.as_deref(),
             locator.as_deref(),
             by.as_deref(),
@@ -280,6 +281,18 @@ fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
 
 /// "D002 · locator" for a document, "用户填报（who，when）" for a user's entry.
 fn describe_source(
+    code: Option<&str>,
+    locator: Option<&str>,
+    by: Option<&str>,
+    at: Option<&str>,
+) -> String {
+    describe_origin("用户填报", code, locator, by, at)
+}
+
+/// "D002 · locator" for a document (with who edited it, if anyone did), "{user_word}（who，
+/// when）" for a user's entry.
+fn describe_origin(
+    user_word: &str,
     code: Option<&str>,
     locator: Option<&str>,
     by: Option<&str>,
@@ -298,9 +311,9 @@ fn describe_source(
         }
     } else {
         match (by, at) {
-            (Some(by), Some(at)) => parts.push(format!("用户填报（{by}，{at}）")),
-            (Some(by), None) => parts.push(format!("用户填报（{by}）")),
-            _ => parts.push("用户填报".to_string()),
+            (Some(by), Some(at)) => parts.push(format!("{user_word}（{by}，{at}）")),
+            (Some(by), None) => parts.push(format!("{user_word}（{by}）")),
+            _ => parts.push(user_word.to_string()),
         }
     }
     parts.join(" · ")
