@@ -517,6 +517,17 @@ fn status_follows_progress_against_the_elapsed_share() {
         targets::evaluate(&s, st, 2024).unwrap().status,
         TargetStatus::Behind
     );
+    // A recorded level runs from its baseline too: 工业增加值 479.9 → 1000 at 739.95 is halfway.
+    let rec = exec(
+        &s,
+        "INSERT INTO targets(code, name, scope_region_id, period_start, period_end, kind, baseline, target, unit, source_id, locator)
+         VALUES ('RB', '全部工业增加值', 1, 2021, 2025, 'recorded', 479.9, 1000, '亿元', 1, 'x')",
+        [],
+    );
+    targets::add_report(&mut s, rec, 739.95, Some("2023"), "").unwrap();
+    let p = targets::evaluate(&s, rec, 2023).unwrap();
+    assert!((p.progress.unwrap() - 0.5).abs() < 1e-9, "{:?}", p.progress);
+    assert_eq!((p.computed, p.status), (None, TargetStatus::OnTrack));
     assert_eq!(TargetStatus::Behind.label(), "落后");
 }
 

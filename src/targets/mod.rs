@@ -724,7 +724,7 @@ fn progress_of(
         value,
         def.target,
         def.baseline,
-        def.kind == TargetKind::Stock,
+        def.kind != TargetKind::New,
         direction,
     );
     let status = rules::status(

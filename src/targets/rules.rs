@@ -179,8 +179,9 @@ pub fn elapsed_share(period_start: i32, period_end: i32, now_year: i32) -> f64 {
 /// Progress toward the target as a share (1.0 = reached; may exceed 1).
 ///
 /// - A ceiling (以下) reports the share of the ceiling used.
-/// - A stock with a baseline below the target measures the way from baseline to target
-///   (116 → 150 with 133 held is 0.5), never below 0.
+/// - A level reached from a baseline (a stock, or a recorded figure such as 工业增加值
+///   479.9 → 1000) measures the way from baseline to target (116 → 150 with 133 held is 0.5),
+///   never below 0. A count of new titles starts from nothing and ignores the baseline.
 /// - Otherwise the value over the target.
 ///
 /// `None` without a value or a positive numeric target.
@@ -188,7 +189,7 @@ pub fn progress(
     value: Option<f64>,
     target: Option<f64>,
     baseline: Option<f64>,
-    stock: bool,
+    from_baseline: bool,
     direction: Direction,
 ) -> Option<f64> {
     let v = value?;
@@ -199,7 +200,7 @@ pub fn progress(
     if direction == Direction::AtMost {
         return (t > 0.0).then(|| v / t);
     }
-    if stock && let Some(b) = baseline.filter(|b| *b < t && *b >= 0.0) {
+    if from_baseline && let Some(b) = baseline.filter(|b| *b < t && *b >= 0.0) {
         return Some(((v - b) / (t - b)).max(0.0));
     }
     (t > 0.0).then(|| (v / t).max(0.0))
