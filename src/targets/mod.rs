@@ -636,7 +636,7 @@ fn hits(
     if !def.is_count() {
         return Ok(Vec::new());
     }
-    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let at = rules::evaluation_year(def.period_end, now_year);
     let desigs = ctx.desigs(store, &def.types)?;
     let members = ctx.members(store, def)?;
     let mut by_holder: HashMap<(HolderKind, i64), Hit> = HashMap::new();
@@ -887,7 +887,7 @@ pub fn breakdown_by_region(
 /// - holders of the same type at a lower level than the target asks (a 市级 title for a
 ///   省级 target), or of unknown level;
 /// - holders of the title one step below on the ladder (省级专精特新 for a 国家级“小巨人” target);
-/// - titles that lapsed without 复核 (they count again once reviewed);
+/// - for a stock, titles that lapsed without 复核 (they count again once reviewed);
 /// - for a stock, counting titles that lapse within the period without 复核.
 ///
 /// Each holder is listed once, with its first reason. Empty for a recorded target.
@@ -906,7 +906,7 @@ pub fn close_candidates(
         .iter()
         .map(|h| (h.best.holder_kind, h.best.holder_id))
         .collect();
-    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let at = rules::evaluation_year(def.period_end, now_year);
     let mut out: Vec<Counted> = Vec::new();
     let mut seen: HashSet<(HolderKind, i64)> = counting_ids.clone();
     let mut push = |d: &Desig, reason: String, seen: &mut HashSet<(HolderKind, i64)>| {
@@ -945,10 +945,8 @@ pub fn close_candidates(
     for d in &sorted {
         if rules::level_counts(d.level, def.min_level) {
             let (status, until) = derive_status(d.ty(), d.year, d.explicit.as_deref(), at);
-            let in_period = def.kind == TargetKind::Stock
-                || d.year
-                    .is_some_and(|y| y >= def.period_start && y <= def.period_end);
-            if status == Status::Lapsed && in_period && !def.count_lapsed {
+            // A review restores a stock; it is no new title, so new targets skip these.
+            if def.kind == TargetKind::Stock && status == Status::Lapsed && !def.count_lapsed {
                 let until = until
                     .map(|u| format!("有效期至{u}年，"))
                     .unwrap_or_default();

@@ -119,8 +119,7 @@ pub fn level_counts(level: Option<Level>, min_level: Option<Level>) -> bool {
 
 /// The year a stock is taken at: the period's end, or now while the period runs (or before
 /// it starts: then the current stock).
-pub fn evaluation_year(period_start: i32, period_end: i32, now_year: i32) -> i32 {
-    let _ = period_start;
+pub fn evaluation_year(period_end: i32, now_year: i32) -> i32 {
     period_end.min(now_year)
 }
 
