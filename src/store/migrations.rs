@@ -221,6 +221,17 @@ CREATE TABLE changes (
 CREATE INDEX changes_import ON changes(import_id);
 CREATE INDEX changes_entity ON changes(entity, entity_id);
 "#,
+    // 2: indexes for province-scale lists (issue 6). Lists are ordered by pinyin
+    // (`search_forms, id`): without an index every page sorted the whole table. Designation
+    // filters probe one holder's designations by type, level and year: a covering index
+    // answers them without reading the rows (it starts with `enterprise_id`, so it also
+    // replaces `designations_enterprise`).
+    r#"
+CREATE INDEX enterprises_order ON enterprises(search_forms, id);
+CREATE INDEX parks_order ON parks(search_forms);
+CREATE INDEX designations_holder ON designations(enterprise_id, type, level, year);
+DROP INDEX designations_enterprise;
+"#,
 ];
 
 /// The schema version this build writes.
