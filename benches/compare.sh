@@ -91,3 +91,21 @@ for N in "${SIZES[@]}"; do
         timeit "sqlite3 :memory: .import of $N-row CSV (yuanqi import: pending)" "sqlite3 :memory: '.import --csv $CSV t'"
     fi
 done
+
+# In-process figures: start-up to first frame, facets and pages (store bench) per size, and
+# per-keystroke search ranking (search bench) at 100 000 (and 1 000 000 with FULL=1).
+for N in "${SIZES[@]}"; do
+    echo
+    echo "## store bench, $N enterprises"
+    echo '```'
+    YUANQI_BENCH_DB=$OUT/demo-$N.db cargo bench --quiet --bench store 2>/dev/null
+    echo '```'
+done
+for N in "${SIZES[@]}"; do
+    [[ $N == 10000 ]] && continue
+    echo
+    echo "## search bench, $N enterprises"
+    echo '```'
+    YUANQI_BENCH_DB=$OUT/demo-$N.db cargo bench --quiet --bench search 2>/dev/null
+    echo '```'
+done

@@ -4,9 +4,13 @@
 
 pub mod backup;
 pub mod demo;
+pub mod export;
+pub mod import;
+pub mod imports;
 pub mod init;
 pub mod search;
 pub mod show;
+pub mod targets;
 
 use std::path::PathBuf;
 
@@ -20,23 +24,23 @@ use crate::store::{OpenOptions, Store};
 #[command(name = "yuanqi", version, about, long_about = None)]
 pub struct Cli {
     /// 数据库文件（默认 $YUANQI_DB，否则 $XDG_DATA_HOME/yuanqi/yuanqi.db）
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = "全局选项")]
     pub db: Option<PathBuf>,
 
     /// 只读打开：不创建、不迁移、不写入（可浏览只读挂载上的共享库）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub read_only: bool,
 
     /// 新建数据库文件时允许同组用户读写（0660），默认仅本人（0600）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub shared: bool,
 
     /// 用 + - | 画边框（适用于把制表符显示成双宽的终端，如 PuTTY、Xshell 的中文模式）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub ascii: bool,
 
     /// 单色界面（也可设置环境变量 NO_COLOR）
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "全局选项")]
     pub no_color: bool,
 
     #[command(subcommand)]
@@ -53,6 +57,14 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
+    /// 规划目标：计算数与填报数、进度和差距；add/report/rm 管理自己的目标
+    Targets(Box<targets::Args>),
+    /// 导入表格（xlsx/xls/ods/csv）：企业名录、认定名单或园区；有问题则整体不写入
+    Import(import::Args),
+    /// 查看导入记录，或撤销一次导入（imports undo ID）
+    Imports(imports::Args),
+    /// 导出企业、园区或认定为 csv/xlsx/json（可再导入）
+    Export(export::Args),
     /// 生成虚构的演示数据库（供性能测试与演示；不会改动正式数据库）
     Demo(demo::Args),
 }
@@ -101,18 +113,27 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Search(a) => search::run(cli, a),
         Command::Show(a) => show::run(cli, a),
         Command::Backup(a) => backup::run(cli, a),
+        Command::Targets(a) => targets::run(cli, a),
+        Command::Import(a) => import::run(cli, a),
+        Command::Imports(a) => imports::run(cli, a),
+        Command::Export(a) => export::run(cli, a),
         Command::Demo(a) => demo::run(cli, a),
     }
 }
 
 /// Closest known names to `wanted`, for "did you mean" hints.
 pub fn suggestions(store: &Store, wanted: &str, limit: usize) -> Vec<String> {
-    match store.search_candidates() {
-        Ok(c) => crate::search::SearchIndex::new(c)
-            .search(wanted, limit)
-            .into_iter()
-            .map(|h| h.name)
-            .collect(),
-        Err(_) => Vec::new(),
+    let Ok(candidates) = store.search_candidates() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
+    let hits: Vec<String> = crate::search::SearchIndex::new(candidates)
+        .search(wanted, limit)
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    if !hits.is_empty() {
+        return hits;
     }
+    crate::search::closest(wanted, names.iter().map(String::as_str), limit)
 }

@@ -87,7 +87,7 @@ pub fn enterprise_card(store: &Store, p: &EnterpriseProfile) -> String {
     field(&mut out, "备注", &p.notes);
     field(&mut out, "来源", &p.provenance.describe());
     designations_block(&mut out, &p.designations);
-    let _ = store;
+    targets_block(&mut out, store, HolderKind::Enterprise, p.id);
     out
 }
 
@@ -113,8 +113,22 @@ pub fn park_card(store: &Store, p: &ParkProfile) -> String {
             sanitize(&p.enterprises.join("、"))
         );
     }
-    let _ = store;
+    targets_block(&mut out, store, HolderKind::Park, p.id);
     out
+}
+
+/// The plan targets the holder counts toward, and why (nothing when it counts toward none).
+fn targets_block(out: &mut String, store: &Store, kind: HolderKind, id: i64) {
+    let Ok(list) = crate::targets::for_holder(store, kind, id, crate::model::current_year()) else {
+        return;
+    };
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  计入目标：");
+    for (target, why) in list {
+        let _ = writeln!(out, "    {} — {}", sanitize(&target), sanitize(&why));
+    }
 }
 
 fn designations_block(out: &mut String, ds: &[crate::store::DesignationView]) {

@@ -100,10 +100,10 @@ pub fn split_level(title: &str) -> Option<(Option<Level>, &'static DesignationTy
     let t = crate::model::text::sanitize(title);
     let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '年');
     for (prefix, level) in Level::PREFIXES {
-        if let Some(rest) = t.strip_prefix(prefix) {
-            if let Some(ty) = DesignationType::resolve(rest) {
-                return Some((Some(*level), ty));
-            }
+        if let Some(rest) = t.strip_prefix(prefix)
+            && let Some(ty) = DesignationType::resolve(rest)
+        {
+            return Some((Some(*level), ty));
         }
     }
     DesignationType::resolve(t).map(|ty| (None, ty))

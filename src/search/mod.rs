@@ -668,7 +668,7 @@ impl SearchIndex {
 /// the previous one, only the previous query's matches are examined again.
 ///
 /// Results are exactly those of [`SearchIndex::search`]; only the work differs.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Searcher {
     generation: u64,
     last: Option<Query>,
@@ -747,6 +747,39 @@ pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usiz
         .collect()
 }
 
+/// The names in `names` closest to `wanted` for "did you mean" hints, when fuzzy matching finds
+/// nothing: ranked by characters in common (so 正原微玻璃纤维 still finds 宣汉正原微玻纤有限公司),
+/// keeping those that share at least half of the wanted characters.
+pub fn closest<'a>(
+    wanted: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
+    let w: Vec<char> = normalize_name(wanted).chars().collect();
+    if w.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, usize, &str)> = names
+        .into_iter()
+        .filter_map(|n| {
+            let chars: Vec<char> = normalize_name(n).chars().collect();
+            let common = w.iter().filter(|c| chars.contains(c)).count();
+            (common * 2 >= w.len() && common > 0).then_some((common, chars.len(), n))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, n) in scored {
+        if !out.iter().any(|o| o == n) {
+            out.push(n.to_string());
+        }
+        if out.len() == limit {
+            break;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,9 +828,13 @@ mod tests {
 
     #[test]
     fn highlight_maps_back_to_characters() {
+        // The short name's initials match exactly, so the short name is what matched.
         let hits = index().search("zywbx", 1);
+        assert_eq!(hits[0].matched, "正原微玻纤");
+        assert_eq!(hits[0].highlight, vec![0, 1, 2, 3, 4]);
+        let hits = index().search("xhzy", 1);
         assert_eq!(hits[0].matched, "宣汉正原微玻纤有限公司");
-        assert_eq!(hits[0].highlight, vec![2, 3, 4, 5, 6]);
+        assert_eq!(hits[0].highlight, vec![0, 1, 2, 3]);
     }
 
     /// Every entry scored and fully sorted: what ranking must equal, however it prunes.

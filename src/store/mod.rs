@@ -105,9 +105,25 @@ impl Store {
                     source,
                 })?;
             }
-            create_private_file(path, opts.shared)?;
+            match create_private_file(path, opts.shared) {
+                // Another process created it a moment ago: open theirs.
+                Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                other => other?,
+            }
         }
         let conn = Connection::open(path).map_err(|e| classify_open_error(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Check the version before anything writes (even switching to WAL rewrites the header).
+        let version = migrations::user_version(&conn).map_err(|e| match e {
+            StoreError::Sqlite(inner) => classify_open_error(path, inner),
+            other => other,
+        })?;
+        if version > migrations::LATEST {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: migrations::LATEST,
+            });
+        }
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -117,13 +133,6 @@ impl Store {
             StoreError::Sqlite(inner) => classify_open_error(path, inner),
             other => other,
         })?;
-        let version = migrations::user_version(&store.conn)?;
-        if version > migrations::LATEST {
-            return Err(StoreError::TooNew {
-                found: version,
-                supported: migrations::LATEST,
-            });
-        }
         if version > 0 && version < migrations::LATEST {
             store.backup_before_migration(path, version)?;
         }
@@ -196,9 +205,31 @@ impl Store {
         if self.path.is_some() {
             // WAL lets one user browse while another imports; NORMAL is durable in WAL mode
             // except for the last transaction on power loss, never corrupting.
-            let _mode: String = self
-                .conn
-                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            // Switching the journal mode needs a moment alone with the file, and SQLite answers
+            // BUSY at once (without its busy handler) when another process is seeding it: retry.
+            let mut attempts = 0;
+            loop {
+                match self
+                    .conn
+                    .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
+                {
+                    Ok(_) => break,
+                    Err(e)
+                        if attempts < 100
+                            && matches!(
+                                e.sqlite_error_code(),
+                                Some(
+                                    rusqlite::ErrorCode::DatabaseBusy
+                                        | rusqlite::ErrorCode::DatabaseLocked
+                                )
+                            ) =>
+                    {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         Ok(())
@@ -293,11 +324,14 @@ fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
 fn create_private_file(path: &Path, shared: bool) -> Result<(), StoreError> {
     use std::os::unix::fs::OpenOptionsExt;
     let mode = if shared { 0o660 } else { 0o600 };
-    std::fs::OpenOptions::new()
+    use std::os::unix::fs::PermissionsExt;
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(mode)
         .open(path)?;
+    // The umask may have removed group bits that --shared asked for: set them explicitly.
+    file.set_permissions(std::fs::Permissions::from_mode(mode))?;
     Ok(())
 }
 

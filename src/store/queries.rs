@@ -180,10 +180,10 @@ impl Provenance {
         } else if let Some(c) = &self.source_code {
             parts.push(c.clone());
         }
-        if let Some(t) = &self.source_title {
-            if self.import_id.is_none() {
-                parts.push(t.clone());
-            }
+        if let Some(t) = &self.source_title
+            && self.import_id.is_none()
+        {
+            parts.push(t.clone());
         }
         if let Some(l) = self.locator.as_ref().filter(|l| !l.is_empty()) {
             parts.push(l.clone());
@@ -833,7 +833,7 @@ impl Store {
         if !out.is_empty() {
             return Ok(out);
         }
-        let pattern = format!("%{}%", norm.replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", norm.replace(['%', '_'], ""));
         for (table, kind) in [
             ("enterprises", HolderKind::Enterprise),
             ("parks", HolderKind::Park),

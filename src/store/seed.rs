@@ -237,7 +237,18 @@ fn lookup(
 /// Load the whole embedded dataset into an empty store, in one transaction.
 pub fn load(store: &mut Store) -> Result<(), StoreError> {
     store.ensure_writable()?;
-    let tx = store.conn.transaction()?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Another process may have seeded the store between our migration and now.
+    let seeded: i64 = tx.query_row(
+        "SELECT count(*) FROM meta WHERE key = 'seeded_at'",
+        [],
+        |r| r.get(0),
+    )?;
+    if seeded > 0 {
+        return Ok(());
+    }
     let mut ctx = Ctx {
         tx,
         sources: HashMap::new(),

@@ -1,1 +1,1092 @@
-//! (in progress)
+//! Plan targets: how parks and enterprises count toward them.
+//!
+//! A target (in the `targets` table) has a scope (a region with everything under it, or a park
+//! with the parks inside it), a period, and a kind:
+//! - **stock**: how many holders in scope hold a qualifying designation at the period's end
+//!   (or now, while the period runs);
+//! - **new**: how many gained a qualifying designation within the period;
+//! - **recorded**: a figure no record can compute (规上工业增加值增长7.5%): only reported values.
+//!
+//! For each target this module sets the figure *computed* from the records in the store beside
+//! the figure *reported* by a document or a user (`target_reports`), and derives progress and a
+//! status. The two figures usually differ — the seed data names only a few enterprises — and
+//! both are shown; progress uses the reported figure when there is one.
+//!
+//! [`rules`] holds the pure rules; [`edit`] the writes (users' own targets and reports).
+
+pub mod edit;
+pub mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
+use serde::{Serialize, Serializer};
+
+use crate::model::designation::{DesignationType, Status, derive_status};
+use crate::model::{HolderKind, Level, TargetKind};
+use crate::store::{Filter, Store, StoreError};
+
+pub use edit::{
+    NewTarget, add_report, create, delete, delete_report, editable, find, resolve_scope, update,
+};
+pub use rules::{Direction, TargetForm, TargetStatus};
+
+/// Errors of the targets layer. Messages are shown to users as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("找不到目标“{0}”。可用 `yuanqi targets` 查看全部目标及其代码。")]
+    NotFound(String),
+    #[error("未知的认定类型“{given}”。{hint}")]
+    UnknownType { given: String, hint: String },
+    #[error("找不到范围“{given}”（应为地区或园区名称）。{hint}")]
+    UnknownScope { given: String, hint: String },
+    #[error("目标代码“{0}”已被使用，请换一个。")]
+    DuplicateCode(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for TargetError {
+    fn from(e: rusqlite::Error) -> Self {
+        TargetError::Store(StoreError::from(e))
+    }
+}
+
+/// A figure reported against a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reported {
+    pub value: f64,
+    /// When the figure stood, as the document or user gave it ("2025", "2026-06").
+    pub as_of: Option<String>,
+    /// "D002 · 二、2024年工作" for a document, "用户填报（alice，2026-11-25 10:00:00）" for a user.
+    pub source: String,
+}
+
+/// One target with its computed and reported figures, progress and status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetProgress {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// Name of the region or park the target covers.
+    pub scope: String,
+    pub period_start: i32,
+    pub period_end: i32,
+    #[serde(serialize_with = "ser_kind")]
+    pub kind: TargetKind,
+    /// Canonical designation types counted.
+    pub types: Vec<String>,
+    /// Lowest level that counts (省级 counts 国家级 too).
+    #[serde(serialize_with = "ser_level")]
+    pub min_level: Option<Level>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    /// A target stated in words only, or the plan's wording of it.
+    pub target_text: Option<String>,
+    /// 以上 / 以下 / 左右 … or empty.
+    pub qualifier: String,
+    pub unit: String,
+    /// Count from the records in the store; `None` for recorded targets and rates.
+    pub computed: Option<f64>,
+    /// The latest reported figure.
+    pub reported: Option<Reported>,
+    /// Share of the target reached (see [`rules::progress`]); may exceed 1.
+    pub progress: Option<f64>,
+    #[serde(serialize_with = "ser_status")]
+    pub status: TargetStatus,
+    /// Where the target is set: "D000 · 2026年重点任务".
+    pub source: String,
+}
+
+fn ser_kind<S: Serializer>(k: &TargetKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.as_str())
+}
+fn ser_level<S: Serializer>(l: &Option<Level>, s: S) -> Result<S::Ok, S::Error> {
+    match l {
+        Some(l) => s.serialize_str(l.label()),
+        None => s.serialize_none(),
+    }
+}
+fn ser_status<S: Serializer>(st: &TargetStatus, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(st.as_str())
+}
+
+impl TargetProgress {
+    /// "2026" or "2021–2025".
+    pub fn period(&self) -> String {
+        rules::period_label(self.period_start, self.period_end)
+    }
+
+    /// The figure progress is measured with: the reported one when there is one, else the
+    /// computed count.
+    pub fn value(&self) -> Option<f64> {
+        self.reported.as_ref().map(|r| r.value).or(self.computed)
+    }
+
+    /// "填报" when progress uses the reported figure, "计算" when the computed one, "" when none.
+    pub fn basis(&self) -> &'static str {
+        if self.reported.is_some() {
+            "填报"
+        } else if self.computed.is_some() {
+            "计算"
+        } else {
+            ""
+        }
+    }
+
+    /// What is still missing to reach the target (0 when reached); for a ceiling (以下), how
+    /// far over it the value is (0 when within).
+    pub fn gap(&self) -> Option<f64> {
+        let v = self.value()?;
+        let t = self.target?;
+        Some(match Direction::from_qualifier(&self.qualifier) {
+            Direction::AtMost => (v - t).max(0.0),
+            _ => (t - v).max(0.0),
+        })
+    }
+
+    /// The target as written: "25户以上", "116→150户", "【10】个", or the words of the plan.
+    pub fn target_label(&self) -> String {
+        match self.target {
+            Some(t) => format!("{}{}{}", fmt_num(t), self.unit, self.qualifier),
+            None => self.target_text.clone().unwrap_or_default(),
+        }
+    }
+
+    /// "省级及以上 专精特新中小企业" — what counts, in words.
+    pub fn counts_label(&self) -> String {
+        let mut s = String::new();
+        if let Some(l) = self.min_level {
+            s.push_str(l.label());
+            if l != Level::National {
+                s.push_str("及以上 ");
+            } else {
+                s.push(' ');
+            }
+        }
+        s.push_str(&self.types.join("、"));
+        s
+    }
+}
+
+/// A number without a trailing ".0": 25, 7.5.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A holder that counts toward a target (or is close to counting), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counted {
+    pub kind: HolderKind,
+    pub id: i64,
+    pub name: String,
+    /// "2024年 省级 专精特新中小企业"
+    pub reason: String,
+}
+
+/// A target row as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct TargetDef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub scope: String,
+    pub scope_region: Option<i64>,
+    pub scope_park: Option<i64>,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub kind: TargetKind,
+    pub types: Vec<String>,
+    pub min_level: Option<Level>,
+    pub count_lapsed: bool,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub form: TargetForm,
+    pub qualifier: String,
+    pub target_text: Option<String>,
+    pub unit: String,
+    pub source: String,
+}
+
+impl TargetDef {
+    /// Whether the computed figure is a count of holders (not a recorded figure or a rate).
+    fn is_count(&self) -> bool {
+        self.kind != TargetKind::Recorded
+            && self.form != TargetForm::AvgGrowth
+            && !self.types.is_empty()
+    }
+}
+
+const DEF_SELECT: &str = "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.scope_region_id, t.scope_park_id,
+        t.period_start, t.period_end, t.kind, t.types, t.min_level, t.count_lapsed, t.baseline, t.target,
+        t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at
+     FROM targets t
+     LEFT JOIN regions r ON r.id = t.scope_region_id
+     LEFT JOIN parks p ON p.id = t.scope_park_id
+     LEFT JOIN sources s ON s.id = t.source_id";
+
+fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
+    let kind: String = r.get(8)?;
+    let types: String = r.get(9)?;
+    let min_level: Option<String> = r.get(10)?;
+    let form: String = r.get(14)?;
+    let src: Option<String> = r.get(18)?;
+    let locator: Option<String> = r.get(19)?;
+    let by: Option<String> = r.get(20)?;
+    let at: Option<String> = r.get(21)?;
+    Ok(TargetDef {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        scope: r.get(3)?,
+        scope_region: r.get(4)?,
+        scope_park: r.get(5)?,
+        period_start: r.get(6)?,
+        period_end: r.get(7)?,
+        // The schema's CHECK admits only the three kinds.
+        kind: TargetKind::parse(&kind).unwrap_or(TargetKind::Recorded),
+        types: types
+            .split('|')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        min_level: min_level.as_deref().and_then(Level::parse),
+        count_lapsed: r.get(11)?,
+        baseline: r.get(12)?,
+        target: r.get(13)?,
+        form: TargetForm::parse(&form).unwrap_or(TargetForm::Plain),
+        qualifier: r.get(15)?,
+        target_text: r.get(16)?,
+        unit: r.get(17)?,
+        source: describe_source(
+            src.as_deref(),
+            locator.as_deref(),
+            by.as_deref(),
+            at.as_deref(),
+        ),
+    })
+}
+
+/// "D002 · locator" for a document, "用户填报（who，when）" for a user's entry.
+fn describe_source(
+    code: Option<&str>,
+    locator: Option<&str>,
+    by: Option<&str>,
+    at: Option<&str>,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(c) = code {
+        parts.push(c.to_string());
+    }
+    if let Some(l) = locator.filter(|l| !l.is_empty()) {
+        parts.push(l.to_string());
+    }
+    if parts.is_empty() {
+        match (by, at) {
+            (Some(by), Some(at)) => parts.push(format!("用户填报（{by}，{at}）")),
+            (Some(by), None) => parts.push(format!("用户填报（{by}）")),
+            _ => parts.push("用户填报".to_string()),
+        }
+    }
+    parts.join(" · ")
+}
+
+pub(crate) fn load_defs(store: &Store) -> Result<Vec<TargetDef>, TargetError> {
+    let mut stmt = store
+        .conn()
+        .prepare(&format!("{DEF_SELECT} ORDER BY t.id"))?;
+    let defs = stmt
+        .query_map([], def_from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(defs)
+}
+
+pub(crate) fn load_def(store: &Store, id: i64) -> Result<TargetDef, TargetError> {
+    store
+        .conn()
+        .query_row(&format!("{DEF_SELECT} WHERE t.id = ?1"), [id], def_from_row)
+        .optional()?
+        .ok_or_else(|| TargetError::NotFound(format!("#{id}")))
+}
+
+/// The latest figure reported against a target: the latest `as_of`, then the latest entry.
+fn latest_report(store: &Store, target_id: i64) -> Result<Option<Reported>, TargetError> {
+    Ok(store
+        .conn()
+        .prepare_cached(
+            "SELECT tr.value, tr.as_of, s.code, tr.locator, tr.updated_by, tr.updated_at
+             FROM target_reports tr LEFT JOIN sources s ON s.id = tr.source_id
+             WHERE tr.target_id = ?1
+             ORDER BY tr.as_of IS NULL, tr.as_of DESC, tr.id DESC LIMIT 1",
+        )?
+        .query_row([target_id], |r| {
+            let code: Option<String> = r.get(2)?;
+            let loc: Option<String> = r.get(3)?;
+            let by: Option<String> = r.get(4)?;
+            let at: Option<String> = r.get(5)?;
+            Ok(Reported {
+                value: r.get(0)?,
+                as_of: r.get(1)?,
+                source: describe_source(
+                    code.as_deref(),
+                    loc.as_deref(),
+                    by.as_deref(),
+                    at.as_deref(),
+                ),
+            })
+        })
+        .optional()?)
+}
+
+/// A designation as the counting rules need it.
+#[derive(Debug, Clone)]
+struct Desig {
+    holder_kind: HolderKind,
+    holder_id: i64,
+    holder: String,
+    dtype: String,
+    level: Option<Level>,
+    year: Option<i32>,
+    explicit: Option<String>,
+}
+
+impl Desig {
+    fn ty(&self) -> Option<&'static DesignationType> {
+        DesignationType::get(&self.dtype)
+    }
+
+    /// "2024年 省级 专精特新中小企业"
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        parts.push(match self.year {
+            Some(y) => format!("{y}年"),
+            None => "年份不详".to_string(),
+        });
+        if let Some(l) = self.level {
+            parts.push(l.label().to_string());
+        }
+        parts.push(self.dtype.clone());
+        parts.join(" ")
+    }
+
+    fn valid_until(&self, now_year: i32) -> Option<i32> {
+        derive_status(self.ty(), self.year, self.explicit.as_deref(), now_year).1
+    }
+}
+
+/// Designations of the given types, with holder names.
+fn designations_of_types(store: &Store, types: &[&str]) -> Result<Vec<Desig>, TargetError> {
+    if types.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=types.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT d.enterprise_id, d.park_id, coalesce(e.name, p.name, ''), d.type, d.level, d.year, d.status
+         FROM designations d
+         LEFT JOIN enterprises e ON e.id = d.enterprise_id
+         LEFT JOIN parks p ON p.id = d.park_id
+         WHERE d.type IN ({}) ORDER BY d.id",
+        marks.join(", ")
+    );
+    let args: Vec<Value> = types.iter().map(|t| Value::Text(t.to_string())).collect();
+    let mut stmt = store.conn().prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            let ent: Option<i64> = r.get(0)?;
+            let park: Option<i64> = r.get(1)?;
+            let level: Option<String> = r.get(4)?;
+            Ok(Desig {
+                holder_kind: if ent.is_some() {
+                    HolderKind::Enterprise
+                } else {
+                    HolderKind::Park
+                },
+                holder_id: ent.or(park).unwrap_or_default(),
+                holder: r.get(2)?,
+                dtype: r.get(3)?,
+                level: level.as_deref().and_then(Level::parse),
+                year: r.get(5)?,
+                explicit: r.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Enterprises and parks inside a target's scope.
+#[derive(Debug, Default)]
+struct Members {
+    enterprises: HashSet<i64>,
+    parks: HashSet<i64>,
+}
+
+impl Members {
+    fn contains(&self, kind: HolderKind, id: i64) -> bool {
+        match kind {
+            HolderKind::Enterprise => self.enterprises.contains(&id),
+            HolderKind::Park => self.parks.contains(&id),
+        }
+    }
+}
+
+/// Members of a scope: a region takes enterprises whose region or whose park's region is in its
+/// subtree (as the store's filters do) and parks in its subtree with the parks inside them; a
+/// park takes itself, the parks inside it and their enterprises.
+fn members(store: &Store, region: Option<i64>, park: Option<i64>) -> Result<Members, TargetError> {
+    let filter = Filter {
+        region,
+        park,
+        ..Filter::default()
+    };
+    let enterprises = store.enterprise_ids(&filter)?.into_iter().collect();
+    let (sql, arg) = match (region, park) {
+        (_, Some(p)) => (
+            "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
+             SELECT id FROM sub",
+            Some(p),
+        ),
+        (Some(r), None) => (
+            "WITH RECURSIVE reg(id) AS (SELECT ?1 UNION SELECT x.id FROM regions x JOIN reg ON x.parent_id = reg.id),
+                  sub(id) AS (SELECT id FROM parks WHERE region_id IN (SELECT id FROM reg)
+                              UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
+             SELECT id FROM sub",
+            Some(r),
+        ),
+        (None, None) => ("SELECT id FROM parks", None),
+    };
+    let mut stmt = store.conn().prepare_cached(sql)?;
+    let parks = match arg {
+        Some(a) => stmt
+            .query_map([a], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+        None => stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(Members { enterprises, parks })
+}
+
+/// One holder counting toward a target, with the designation that makes it count (the highest
+/// level, then the latest year) and every qualifying designation's last valid year.
+#[derive(Debug, Clone)]
+struct Hit {
+    best: Desig,
+    status: Status,
+    /// The latest year any qualifying title stays valid without 复核 (`None`: no fixed term).
+    valid_until: Option<i32>,
+}
+
+impl Hit {
+    fn counted(&self) -> Counted {
+        let mut reason = self.best.describe();
+        match self.status {
+            Status::Lapsed => reason.push_str("（已过期，按目标口径计入）"),
+            Status::ReviewDue => reason.push_str("（今年待复核）"),
+            _ => {}
+        }
+        Counted {
+            kind: self.best.holder_kind,
+            id: self.best.holder_id,
+            name: self.best.holder.clone(),
+            reason,
+        }
+    }
+}
+
+/// Where a holder sits: its park's region, its own region, its park's name.
+type Place = (Option<i64>, Option<i64>, Option<String>);
+
+/// Caches shared while evaluating many targets at once.
+#[derive(Default)]
+struct Ctx {
+    members: HashMap<(Option<i64>, Option<i64>), Members>,
+    desigs: HashMap<Vec<String>, Vec<Desig>>,
+}
+
+impl Ctx {
+    fn members(&mut self, store: &Store, def: &TargetDef) -> Result<&Members, TargetError> {
+        let key = (def.scope_region, def.scope_park);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.members.entry(key) {
+            e.insert(members(store, def.scope_region, def.scope_park)?);
+        }
+        Ok(&self.members[&key])
+    }
+
+    fn desigs(&mut self, store: &Store, types: &[String]) -> Result<Vec<Desig>, TargetError> {
+        if !self.desigs.contains_key(types) {
+            let refs: Vec<&str> = types.iter().map(String::as_str).collect();
+            let d = designations_of_types(store, &refs)?;
+            self.desigs.insert(types.to_vec(), d);
+        }
+        Ok(self.desigs[types].clone())
+    }
+}
+
+/// Holders counting toward a counting target, sorted by name; empty for recorded targets.
+fn hits(
+    store: &Store,
+    ctx: &mut Ctx,
+    def: &TargetDef,
+    now_year: i32,
+) -> Result<Vec<Hit>, TargetError> {
+    if !def.is_count() {
+        return Ok(Vec::new());
+    }
+    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let desigs = ctx.desigs(store, &def.types)?;
+    let members = ctx.members(store, def)?;
+    let mut by_holder: HashMap<(HolderKind, i64), Hit> = HashMap::new();
+    for d in desigs {
+        if !members.contains(d.holder_kind, d.holder_id)
+            || !rules::level_counts(d.level, def.min_level)
+        {
+            continue;
+        }
+        let (counts, status) = match def.kind {
+            TargetKind::Stock => {
+                rules::held_at(d.ty(), d.year, d.explicit.as_deref(), at, def.count_lapsed)
+            }
+            TargetKind::New => rules::new_within(
+                d.ty(),
+                d.year,
+                d.explicit.as_deref(),
+                def.period_start,
+                def.period_end,
+                at,
+                def.count_lapsed,
+            ),
+            TargetKind::Recorded => (false, Status::Unknown),
+        };
+        if !counts {
+            continue;
+        }
+        let valid = d.valid_until(at);
+        let key = (d.holder_kind, d.holder_id);
+        match by_holder.get_mut(&key) {
+            None => {
+                by_holder.insert(
+                    key,
+                    Hit {
+                        best: d,
+                        status,
+                        valid_until: valid,
+                    },
+                );
+            }
+            Some(h) => {
+                h.valid_until = match (h.valid_until, valid) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                if (d.level, d.year) > (h.best.level, h.best.year) {
+                    h.best = d;
+                    h.status = status;
+                }
+            }
+        }
+    }
+    let mut out: Vec<Hit> = by_holder.into_values().collect();
+    out.sort_by(|a, b| {
+        (
+            a.best.holder_kind.as_str(),
+            &a.best.holder,
+            a.best.holder_id,
+        )
+            .cmp(&(
+                b.best.holder_kind.as_str(),
+                &b.best.holder,
+                b.best.holder_id,
+            ))
+    });
+    Ok(out)
+}
+
+fn progress_of(
+    store: &Store,
+    ctx: &mut Ctx,
+    def: &TargetDef,
+    now_year: i32,
+) -> Result<TargetProgress, TargetError> {
+    let computed = if def.is_count() {
+        Some(hits(store, ctx, def, now_year)?.len() as f64)
+    } else {
+        None
+    };
+    let reported = latest_report(store, def.id)?;
+    let value = reported.as_ref().map(|r| r.value).or(computed);
+    let direction = Direction::from_qualifier(&def.qualifier);
+    let rate = def.form == TargetForm::AvgGrowth || def.unit.contains('%');
+    let progress = rules::progress(
+        value,
+        def.target,
+        def.baseline,
+        def.kind == TargetKind::Stock,
+        direction,
+    );
+    let status = rules::status(
+        progress,
+        direction,
+        !rate,
+        def.period_start,
+        def.period_end,
+        now_year,
+    );
+    Ok(TargetProgress {
+        id: def.id,
+        code: def.code.clone(),
+        name: def.name.clone(),
+        scope: def.scope.clone(),
+        period_start: def.period_start,
+        period_end: def.period_end,
+        kind: def.kind,
+        types: def.types.clone(),
+        min_level: def.min_level,
+        baseline: def.baseline,
+        target: def.target,
+        target_text: def.target_text.clone(),
+        qualifier: def.qualifier.clone(),
+        unit: def.unit.clone(),
+        computed,
+        reported,
+        progress,
+        status,
+        source: def.source.clone(),
+    })
+}
+
+/// Every target, in the order they were entered, evaluated for `now_year`.
+pub fn evaluate_all(store: &Store, now_year: i32) -> Result<Vec<TargetProgress>, TargetError> {
+    let mut ctx = Ctx::default();
+    load_defs(store)?
+        .iter()
+        .map(|d| progress_of(store, &mut ctx, d, now_year))
+        .collect()
+}
+
+/// One target evaluated for `now_year`.
+pub fn evaluate(
+    store: &Store,
+    target_id: i64,
+    now_year: i32,
+) -> Result<TargetProgress, TargetError> {
+    let def = load_def(store, target_id)?;
+    progress_of(store, &mut Ctx::default(), &def, now_year)
+}
+
+/// Holders that count toward a target, and why ("2024年 省级 专精特新中小企业"). Empty for a
+/// recorded target or a rate.
+pub fn counting(store: &Store, target_id: i64, now_year: i32) -> Result<Vec<Counted>, TargetError> {
+    let def = load_def(store, target_id)?;
+    Ok(hits(store, &mut Ctx::default(), &def, now_year)?
+        .iter()
+        .map(Hit::counted)
+        .collect())
+}
+
+/// The computed count split by county-level unit (counties and the functional zones) under a
+/// region scope, every unit listed even at 0, plus "未分县（市、区）" for holders recorded only
+/// at the scope's own level; under a park scope, split by park. Empty for a recorded target.
+///
+/// A holder is attributed to its park's region when that lies under the scope (an enterprise in
+/// a 达州高新区 park counts for 达州高新区), else to its own region.
+pub fn breakdown_by_region(
+    store: &Store,
+    target_id: i64,
+    now_year: i32,
+) -> Result<Vec<(String, f64)>, TargetError> {
+    let def = load_def(store, target_id)?;
+    if !def.is_count() {
+        return Ok(Vec::new());
+    }
+    let hits = hits(store, &mut Ctx::default(), &def, now_year)?;
+    let conn = store.conn();
+    // (holder's park region, holder's own region, holder's park name)
+    let place = |h: &Hit| -> Result<Place, TargetError> {
+        let sql = match h.best.holder_kind {
+            HolderKind::Enterprise => {
+                "SELECT coalesce(p.region_id, pp.region_id), e.region_id, p.name FROM enterprises e
+                 LEFT JOIN parks p ON p.id = e.park_id LEFT JOIN parks pp ON pp.id = p.parent_id
+                 WHERE e.id = ?1"
+            }
+            HolderKind::Park => {
+                "SELECT coalesce(p.region_id, pp.region_id), NULL, p.name FROM parks p
+                 LEFT JOIN parks pp ON pp.id = p.parent_id WHERE p.id = ?1"
+            }
+        };
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_row([h.best.holder_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .unwrap_or((None, None, None)))
+    };
+    if let Some(scope_park) = def.scope_park {
+        let mut counts: Vec<(String, f64)> = Vec::new();
+        let own: String =
+            conn.query_row("SELECT name FROM parks WHERE id = ?1", [scope_park], |r| {
+                r.get(0)
+            })?;
+        counts.push((own.clone(), 0.0));
+        for h in &hits {
+            let park = match h.best.holder_kind {
+                HolderKind::Park => Some(h.best.holder.clone()),
+                HolderKind::Enterprise => place(h)?.2,
+            }
+            .unwrap_or(own.clone());
+            match counts.iter_mut().find(|(n, _)| *n == park) {
+                Some(c) => c.1 += 1.0,
+                None => counts.push((park, 1.0)),
+            }
+        }
+        return Ok(counts);
+    }
+    let regions: Vec<(i64, String, Option<i64>)> = conn
+        .prepare_cached("SELECT id, name, parent_id FROM regions ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let parent: HashMap<i64, Option<i64>> = regions.iter().map(|(i, _, p)| (*i, *p)).collect();
+    // The unit directly under `scope` that contains `region` (the scope itself when it has no
+    // units below it).
+    let unit_of = |scope: Option<i64>, region: i64| -> Option<i64> {
+        let mut cur = region;
+        for _ in 0..16 {
+            let up = parent.get(&cur).copied().flatten();
+            if up == scope {
+                return Some(cur);
+            }
+            cur = up?;
+        }
+        None
+    };
+    let scope = def.scope_region;
+    let units: Vec<(i64, String)> = regions
+        .iter()
+        .filter(|(_, _, p)| *p == scope)
+        .map(|(i, n, _)| (*i, n.clone()))
+        .collect();
+    let (units, leaf) = if units.is_empty() {
+        // A county without units below it: one bucket, the county itself.
+        let own = regions
+            .iter()
+            .find(|(i, _, _)| Some(*i) == scope)
+            .map(|(i, n, _)| (*i, n.clone()));
+        (own.into_iter().collect::<Vec<_>>(), true)
+    } else {
+        (units, false)
+    };
+    let mut counts: Vec<(String, f64)> = units.iter().map(|(_, n)| (n.clone(), 0.0)).collect();
+    let mut unplaced = 0.0;
+    for h in &hits {
+        let unit = if leaf {
+            units.first().map(|(i, _)| *i)
+        } else {
+            let (park_region, own_region, _) = place(h)?;
+            park_region
+                .and_then(|r| unit_of(scope, r))
+                .or_else(|| own_region.and_then(|r| unit_of(scope, r)))
+        };
+        match unit.and_then(|u| units.iter().position(|(i, _)| *i == u)) {
+            Some(ix) => counts[ix].1 += 1.0,
+            None => unplaced += 1.0,
+        }
+    }
+    if unplaced > 0.0 {
+        counts.push(("未分县（市、区）".to_string(), unplaced));
+    }
+    Ok(counts)
+}
+
+/// Holders close to counting, and why:
+/// - holders of the same type at a lower level than the target asks (a 市级 title for a
+///   省级 target), or of unknown level;
+/// - holders of the title one step below on the ladder (省级专精特新 for a 国家级“小巨人” target);
+/// - titles that lapsed without 复核 (they count again once reviewed);
+/// - for a stock, counting titles that lapse within the period without 复核.
+///
+/// Each holder is listed once, with its first reason. Empty for a recorded target.
+pub fn close_candidates(
+    store: &Store,
+    target_id: i64,
+    now_year: i32,
+) -> Result<Vec<Counted>, TargetError> {
+    let def = load_def(store, target_id)?;
+    if !def.is_count() {
+        return Ok(Vec::new());
+    }
+    let mut ctx = Ctx::default();
+    let counting = hits(store, &mut ctx, &def, now_year)?;
+    let counting_ids: HashSet<(HolderKind, i64)> = counting
+        .iter()
+        .map(|h| (h.best.holder_kind, h.best.holder_id))
+        .collect();
+    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let mut out: Vec<Counted> = Vec::new();
+    let mut seen: HashSet<(HolderKind, i64)> = counting_ids.clone();
+    let mut push = |d: &Desig, reason: String, seen: &mut HashSet<(HolderKind, i64)>| {
+        if seen.insert((d.holder_kind, d.holder_id)) {
+            out.push(Counted {
+                kind: d.holder_kind,
+                id: d.holder_id,
+                name: d.holder.clone(),
+                reason,
+            });
+        }
+    };
+    let held_now =
+        |d: &Desig| rules::held_at(d.ty(), d.year, d.explicit.as_deref(), now_year, false).0;
+    let want = def
+        .min_level
+        .map(|l| format!("{} ", l.label()))
+        .unwrap_or_default();
+
+    // Same type, lower or unknown level; and lapsed titles that would count once reviewed.
+    let own = ctx.desigs(store, &def.types)?;
+    let members = ctx.members(store, &def)?;
+    let own: Vec<Desig> = own
+        .into_iter()
+        .filter(|d| members.contains(d.holder_kind, d.holder_id))
+        .collect();
+    let mut sorted = own.clone();
+    sorted.sort_by_key(|b| std::cmp::Reverse((b.level, b.year)));
+    for d in &sorted {
+        if rules::level_counts(d.level, def.min_level) {
+            let (status, until) = derive_status(d.ty(), d.year, d.explicit.as_deref(), at);
+            let in_period = def.kind == TargetKind::Stock
+                || d.year
+                    .is_some_and(|y| y >= def.period_start && y <= def.period_end);
+            if status == Status::Lapsed && in_period && !def.count_lapsed {
+                let until = until
+                    .map(|u| format!("有效期至{u}年，"))
+                    .unwrap_or_default();
+                push(
+                    d,
+                    format!("{}（{until}已过期未复核，复核后可计入）", d.describe()),
+                    &mut seen,
+                );
+            }
+            continue;
+        }
+        if !held_now(d) {
+            continue;
+        }
+        let why = if d.level.is_none() {
+            format!("{}（级别不详，核实为{want}后可计入）", d.describe())
+        } else {
+            format!("{}（可争取{want}{}）", d.describe(), d.dtype)
+        };
+        push(d, why, &mut seen);
+    }
+
+    // The title one step below on the ladder.
+    for t in &def.types {
+        let feeders: Vec<String> = rules::feeder_types(t)
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if feeders.is_empty() {
+            continue;
+        }
+        let mut fd = ctx.desigs(store, &feeders)?;
+        let members = ctx.members(store, &def)?;
+        fd.retain(|d| members.contains(d.holder_kind, d.holder_id) && held_now(d));
+        fd.sort_by_key(|b| std::cmp::Reverse((b.level, b.year)));
+        for d in &fd {
+            push(d, format!("{}（可申报{want}{t}）", d.describe()), &mut seen);
+        }
+    }
+
+    // Stock: counting titles that lapse before the period ends.
+    if def.kind == TargetKind::Stock && now_year <= def.period_end {
+        for h in &counting {
+            if let Some(until) = h.valid_until.filter(|u| *u < def.period_end) {
+                out.push(Counted {
+                    kind: h.best.holder_kind,
+                    id: h.best.holder_id,
+                    name: h.best.holder.clone(),
+                    reason: format!(
+                        "{}（有效期至{until}年，期末前需复核，否则不再计入）",
+                        h.best.describe()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The targets an enterprise or park counts toward, with why: ("2026年 达州市 新增省级专精特新
+/// 25户以上", "2026年 省级 专精特新中小企业").
+pub fn for_holder(
+    store: &Store,
+    kind: HolderKind,
+    id: i64,
+    now_year: i32,
+) -> Result<Vec<(String, String)>, TargetError> {
+    let mut ctx = Ctx::default();
+    let mut out = Vec::new();
+    for def in load_defs(store)? {
+        if !def.is_count() {
+            continue;
+        }
+        let hs = hits(store, &mut ctx, &def, now_year)?;
+        if let Some(h) = hs
+            .iter()
+            .find(|h| h.best.holder_kind == kind && h.best.holder_id == id)
+        {
+            let label = format!(
+                "{} {} {}",
+                rules::period_label(def.period_start, def.period_end),
+                def.scope,
+                def.name
+            );
+            out.push((label, h.counted().reason));
+        }
+    }
+    Ok(out)
+}
+
+/// Ids of the targets whose scope lies within the named region or park: a region takes targets
+/// of its own, of the regions under it and of the parks in them; a park takes its own and those
+/// of the parks inside it.
+pub fn within_scope(store: &Store, scope: &str) -> Result<HashSet<i64>, TargetError> {
+    let (region, park) = resolve_scope(store, scope)?;
+    let (sql, arg) = match (region, park) {
+        (Some(r), _) => (
+            "WITH RECURSIVE reg(id) AS (SELECT ?1 UNION SELECT x.id FROM regions x JOIN reg ON x.parent_id = reg.id),
+                  pk(id) AS (SELECT id FROM parks WHERE region_id IN (SELECT id FROM reg)
+                             UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
+             SELECT id FROM targets WHERE scope_region_id IN (SELECT id FROM reg) OR scope_park_id IN (SELECT id FROM pk)",
+            r,
+        ),
+        (None, Some(p)) => (
+            "WITH RECURSIVE pk(id) AS (SELECT ?1 UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
+             SELECT id FROM targets WHERE scope_park_id IN (SELECT id FROM pk)",
+            p,
+        ),
+        (None, None) => return Ok(HashSet::new()),
+    };
+    let ids = store
+        .conn()
+        .prepare(sql)?
+        .query_map([arg], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// Whether a target was set by a document (seeded with a source) rather than by a user.
+pub fn is_from_document(store: &Store, target_id: i64) -> Result<bool, TargetError> {
+    let src: Option<Option<i64>> = store
+        .conn()
+        .query_row(
+            "SELECT source_id FROM targets WHERE id = ?1",
+            [target_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match src {
+        Some(s) => Ok(s.is_some()),
+        None => Err(TargetError::NotFound(format!("#{target_id}"))),
+    }
+}
+
+/// The figures reported against a target, newest first: (report id, figure, notes).
+pub fn reports(store: &Store, target_id: i64) -> Result<Vec<(i64, Reported, String)>, TargetError> {
+    let rows = store
+        .conn()
+        .prepare_cached(
+            "SELECT tr.id, tr.value, tr.as_of, s.code, tr.locator, tr.updated_by, tr.updated_at, tr.notes
+             FROM target_reports tr LEFT JOIN sources s ON s.id = tr.source_id
+             WHERE tr.target_id = ?1
+             ORDER BY tr.as_of IS NULL, tr.as_of DESC, tr.id DESC",
+        )?
+        .query_map(params![target_id], |r| {
+            let code: Option<String> = r.get(3)?;
+            let loc: Option<String> = r.get(4)?;
+            let by: Option<String> = r.get(5)?;
+            let at: Option<String> = r.get(6)?;
+            Ok((
+                r.get(0)?,
+                Reported {
+                    value: r.get(1)?,
+                    as_of: r.get(2)?,
+                    source: describe_source(
+                        code.as_deref(),
+                        loc.as_deref(),
+                        by.as_deref(),
+                        at.as_deref(),
+                    ),
+                },
+                r.get(7)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// A result a document reports that answers no target (shown beside the targets).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub scope: String,
+    /// "2025", "2024-12", "2022—2025" as the document gives it.
+    pub period: String,
+    pub metric: String,
+    pub value: f64,
+    pub unit: String,
+    pub notes: String,
+    pub source: String,
+}
+
+/// Reported figures that answer no target, newest dated period first (then the undated); with `scope`, only those of
+/// that region or park and the regions and parks within it.
+pub fn figures(store: &Store, scope: Option<&str>) -> Result<Vec<Figure>, TargetError> {
+    let (region, park) = match scope {
+        Some(s) => resolve_scope(store, s)?,
+        None => (None, None),
+    };
+    let cond = match (region, park) {
+        (Some(_), _) => {
+            "WHERE f.scope_region_id IN (SELECT id FROM reg)
+                OR f.scope_park_id IN (SELECT id FROM parks WHERE region_id IN (SELECT id FROM reg))"
+        }
+        (None, Some(_)) => "WHERE f.scope_park_id IN (SELECT id FROM pk)",
+        (None, None) => "",
+    };
+    let sql = format!(
+        "WITH RECURSIVE reg(id) AS (SELECT ?1 UNION SELECT x.id FROM regions x JOIN reg ON x.parent_id = reg.id),
+              pk(id) AS (SELECT ?2 UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
+         SELECT coalesce(r.name, p.name, ''), f.period, f.metric, f.value, f.unit, f.notes, s.code, f.locator
+         FROM figures f
+         LEFT JOIN regions r ON r.id = f.scope_region_id
+         LEFT JOIN parks p ON p.id = f.scope_park_id
+         LEFT JOIN sources s ON s.id = f.source_id
+         {cond}
+         ORDER BY f.period GLOB '[0-9]*' DESC, f.period DESC, f.id"
+    );
+    let rows = store
+        .conn()
+        .prepare(&sql)?
+        .query_map(params![region, park], |r| {
+            let code: Option<String> = r.get(6)?;
+            let loc: Option<String> = r.get(7)?;
+            Ok(Figure {
+                scope: r.get(0)?,
+                period: r.get(1)?,
+                metric: r.get(2)?,
+                value: r.get(3)?,
+                unit: r.get(4)?,
+                notes: r.get(5)?,
+                source: describe_source(code.as_deref(), loc.as_deref(), None, None),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}

@@ -1,9 +1,214 @@
-//! The terminal interface.
+//! The terminal interface, in the Elm style of gitui and television:
+//! - [`action`]: the `Action` enum and the key table (data; the help overlay is made from it);
+//! - [`update`]: `update(&mut State, Action)`, the only place the state changes;
+//! - [`state`]: the application state, which calls the store's query functions;
+//! - [`views`]: pure functions of `&State` drawing into a `Frame`;
+//! - [`widgets`], [`theme`]: width-aware cells, colours and glyphs;
+//! - [`terminal`]: setup/restore, panic hook, signals, dead-terminal detection.
+//!
+//! The run loop redraws only after an event that changed something (nothing is sent while
+//! idle), builds the search index on a thread after the first frame, and every two seconds
+//! checks quietly whether another user changed the store.
+
+pub mod action;
+pub mod export;
+pub mod state;
+pub mod targets_data;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod views;
+pub mod widgets;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use crossterm::event::{self, Event};
 
 use crate::cli::Cli;
+use crate::search::SearchIndex;
+use crate::store::{OpenOptions, Store};
+
+use action::{Action, Context, IndexHandle};
+use state::{Pane, State};
+use update::{Effect, update};
+
+/// How long the loop waits for input before doing its idle checks.
+const TICK: Duration = Duration::from_millis(250);
+/// How often the idle loop asks whether the store changed.
+const DATA_CHECK: Duration = Duration::from_secs(2);
 
 /// Start the TUI on the store the flags name.
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
-    let _store = cli.open_store()?;
-    anyhow::bail!("界面尚在建设中；请先使用子命令（yuanqi --help）")
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("界面需要在终端中运行；在脚本中请使用子命令（见 yuanqi --help）");
+    }
+    let store = cli.open_store()?;
+    let theme = theme::Theme::from_flags(cli.no_color, cli.ascii);
+    let signals = terminal::signal_flag().context("无法设置信号处理")?;
+    terminal::spawn_watchdog(Arc::clone(&signals));
+    let mut guard = terminal::Guard::enter().context("无法初始化终端")?;
+    let size = guard.terminal.size()?;
+    let mut state = State::new(store, theme, (size.width, size.height))?;
+    let result = event_loop(&mut guard, &mut state, &signals);
+    drop(guard);
+    result
+}
+
+/// Which part of the key table applies now.
+pub fn context(state: &State) -> Context {
+    if state.help.is_some() {
+        Context::Help
+    } else if state.search.is_some() {
+        Context::Search
+    } else if state.focus() == Pane::Facets {
+        Context::Facets
+    } else {
+        Context::Browse
+    }
+}
+
+/// Translate a terminal event into an action.
+pub fn action_for_event(state: &State, ev: &Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) => action::action_for(context(state), k),
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn event_loop(
+    guard: &mut terminal::Guard,
+    state: &mut State,
+    signals: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel::<(u64, Result<SearchIndex, String>)>();
+    let mut generation = 0u64;
+    let mut dirty = true;
+    let mut first_frame = true;
+    let mut last_check = Instant::now();
+    let mut failures = 0u32;
+    let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    loop {
+        if terminal::signalled(signals) {
+            return Ok(());
+        }
+        if dirty {
+            guard.terminal.draw(|f| views::draw(f, state))?;
+            dirty = false;
+            if first_frame {
+                // The index builds while the user looks at the first frame.
+                first_frame = false;
+                if state.index.is_none() && !state.index_building {
+                    generation += 1;
+                    state.index_building = true;
+                    spawn_index(state, generation, &tx);
+                }
+            }
+        }
+        // Never enter crossterm's poll on a dead terminal: it would spin there.
+        if terminal::tty_gone() {
+            return Ok(());
+        }
+        let mut actions: Vec<Action> = Vec::new();
+        match event::poll(TICK) {
+            Ok(true) => match event::read() {
+                Ok(ev) => {
+                    failures = 0;
+                    actions.extend(action_for_event(state, &ev));
+                }
+                Err(e) => failures = failed(failures, e)?,
+            },
+            Ok(false) => {
+                if last_check.elapsed() >= DATA_CHECK {
+                    last_check = Instant::now();
+                    actions.push(Action::CheckData);
+                }
+            }
+            Err(e) => failures = failed(failures, e)?,
+        }
+        // A dropped SSH connection: exit rather than spin on a dead descriptor.
+        if terminal::tty_gone() {
+            return Ok(());
+        }
+        while let Ok((g, built)) = rx.try_recv() {
+            if g != generation {
+                continue;
+            }
+            match built {
+                Ok(index) => actions.push(Action::IndexReady(IndexHandle(Arc::new(index)))),
+                Err(e) => {
+                    state.error(format!("无法建立搜索索引：{e}"));
+                    dirty = true;
+                }
+            }
+        }
+        for a in actions {
+            for fx in update(state, a) {
+                match fx {
+                    Effect::Redraw => dirty = true,
+                    Effect::Quit => return Ok(()),
+                    Effect::Copy(text) => {
+                        let seq = terminal::osc52(&text, in_tmux);
+                        let backend = guard.terminal.backend_mut();
+                        backend.write_all(seq.as_bytes())?;
+                        backend.flush()?;
+                    }
+                    Effect::BuildIndex => {
+                        generation += 1;
+                        spawn_index(state, generation, &tx);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Count a failed terminal read; after a few in a row (or at once when the terminal is gone)
+/// stop with the error instead of looping.
+fn failed(failures: u32, e: std::io::Error) -> anyhow::Result<u32> {
+    if terminal::tty_gone() || failures >= 5 {
+        return Err(anyhow::Error::new(e).context("终端读取失败"));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    Ok(failures + 1)
+}
+
+/// Build the search index on a thread with its own read-only connection; an in-memory store
+/// (tests) is indexed in place.
+fn spawn_index(
+    state: &mut State,
+    generation: u64,
+    tx: &mpsc::Sender<(u64, Result<SearchIndex, String>)>,
+) {
+    let path: Option<PathBuf> = state.db_path.clone();
+    match path {
+        Some(path) => {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let opts = OpenOptions {
+                    read_only: true,
+                    shared: false,
+                    create: false,
+                };
+                let built = Store::open(&path, &opts)
+                    .and_then(|s| s.search_candidates())
+                    .map(SearchIndex::new)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send((generation, built));
+            });
+        }
+        None => {
+            let built = state
+                .store
+                .search_candidates()
+                .map(SearchIndex::new)
+                .map_err(|e| e.to_string());
+            let _ = tx.send((generation, built));
+        }
+    }
 }

@@ -1,0 +1,132 @@
+//! `yuanqi export enterprises|parks|designations`: CSV (UTF-8 with BOM, or GBK), xlsx or JSON,
+//! in the shape `yuanqi import` reads back.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::Cli;
+use crate::ingest::encoding::{self, Encoding};
+use crate::ingest::export::{self, ExportFormat, What};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 导出什么：enterprises（企业）、parks（园区）、designations（认定）
+    #[arg(value_enum)]
+    pub what: What,
+
+    /// 格式（默认按 -o 的扩展名，否则 csv）
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+
+    /// 输出文件（默认写到标准输出；xlsx 必须指定）
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// 只导出该县（市、区）的
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
+
+    /// 只导出该产业集群的
+    #[arg(long, value_name = "产业")]
+    pub cluster: Option<String>,
+
+    /// 只导出该园区（含园中园）的
+    #[arg(long, value_name = "园区")]
+    pub park: Option<String>,
+
+    /// 只导出持有该认定的（如 省级专精特新中小企业）
+    #[arg(long, value_name = "认定")]
+    pub designation: Option<String>,
+
+    /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）或 gbk（旧软件）
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<String>,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
+    let format = args.format.unwrap_or_else(|| {
+        match args
+            .output
+            .as_ref()
+            .and_then(|o| o.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("xlsx") => ExportFormat::Xlsx,
+            Some("json") => ExportFormat::Json,
+            _ => ExportFormat::Csv,
+        }
+    });
+    let enc = match &args.encoding {
+        Some(e) => Encoding::parse(e)?,
+        None => Encoding::Utf8,
+    };
+    if format == ExportFormat::Xlsx && args.output.is_none() {
+        anyhow::bail!("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+    }
+    let store = cli.open_store()?;
+    let f = export::resolve_filter(
+        &store,
+        args.county.as_deref(),
+        args.cluster.as_deref(),
+        args.park.as_deref(),
+        args.designation.as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?
+    .filter;
+    let (sheet, json) = match args.what {
+        What::Enterprises => {
+            let list = export::enterprises(&store, &f)?;
+            (
+                export::enterprise_sheet(&list),
+                serde_json::to_string_pretty(&list)?,
+            )
+        }
+        What::Parks => {
+            let list = export::parks(&store, &f)?;
+            (
+                export::park_sheet(&list),
+                serde_json::to_string_pretty(&list)?,
+            )
+        }
+        What::Designations => {
+            let list = export::designation_list(&store, &f)?;
+            (
+                export::designation_sheet(&list),
+                serde_json::to_string_pretty(&list)?,
+            )
+        }
+    };
+    let count = sheet.rows.len();
+    let bytes = match format {
+        ExportFormat::Xlsx => {
+            let path = args.output.as_ref().expect("checked above");
+            export::write_xlsx(&sheet, path)
+                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            eprintln!("已导出 {count} 条到 {}", path.display());
+            return Ok(());
+        }
+        ExportFormat::Json => {
+            let mut b = json.into_bytes();
+            b.push(b'\n');
+            b
+        }
+        ExportFormat::Csv => {
+            let text = export::to_csv(&sheet)?;
+            encoding::encode(&text, enc, enc == Encoding::Utf8).map_err(anyhow::Error::msg)?
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            eprintln!("已导出 {count} 条到 {}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! `yuanqi import FILE`: read a spreadsheet, show what it would change, and write it in one
+//! transaction — or nothing at all when any row has a problem.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use super::{Cli, TextOrJson};
+use crate::ingest::{self, ImportOptions, IngestError, Kind};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 要导入的表格文件（.xlsx、.xls、.ods、.csv）
+    pub file: PathBuf,
+
+    /// 文件内容：企业、认定或园区（默认按表头和标题自动判断）
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+
+    /// 工作表名（默认第一个能识别表头的工作表）
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// CSV 的编码：utf-8、gbk 或 gb18030（默认自动识别）
+    #[arg(long, value_name = "ENC")]
+    pub encoding: Option<String>,
+
+    /// 指明某列的含义，如 --map '负责人=notes'；可重复
+    #[arg(long = "map", value_name = "表头=字段")]
+    pub maps: Vec<String>,
+
+    /// 每一行都记为这项认定，如 --designation 省级专精特新中小企业
+    #[arg(long, value_name = "认定")]
+    pub designation: Option<String>,
+
+    /// 认定年份（与 --designation 或标题中的认定一起用）
+    #[arg(long)]
+    pub year: Option<i32>,
+
+    /// 认定级别：国家级、省级、市级、县级
+    #[arg(long)]
+    pub level: Option<String>,
+
+    /// 认定批次，如 第一批
+    #[arg(long)]
+    pub batch: Option<String>,
+
+    /// 只显示将要发生的变化（逐字段），不写入
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// 跳过有问题的行，导入其余的行（默认有任何问题就整体不导入）
+    #[arg(long)]
+    pub skip_invalid: bool,
+
+    /// 不显示进度
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// 报告格式
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
+    if args.year.is_some_and(|y| !(1949..=2100).contains(&y)) {
+        anyhow::bail!("--year 应为四位年份，如 2024");
+    }
+    let opts = ImportOptions {
+        path: args.file.clone(),
+        kind: args.kind,
+        sheet: args.sheet.clone(),
+        encoding: args.encoding.clone(),
+        maps: args.maps.clone(),
+        designation: args.designation.clone(),
+        year: args.year,
+        level: args.level.clone(),
+        batch: args.batch.clone(),
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    // Read and check the file before touching the store, so a bad file never creates one.
+    let mut store = cli.open_store()?;
+    if !args.dry_run {
+        store.ensure_writable()?;
+    }
+    let report = ingest::import(&mut store, &opts)?;
+    match args.format {
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
+        TextOrJson::Text => print!("{}", report.render_text(terminal_width())),
+    }
+    if report.refused {
+        return Err(IngestError::Problems {
+            problems: report.problems.len(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Columns of the terminal, from $COLUMNS, else 80.
+pub fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
+        .unwrap_or(80)
+}

@@ -1,0 +1,559 @@
+//! Writing a plan, and undoing an import.
+//!
+//! [`apply`] runs in one transaction: it records the import (file name, SHA-256, sheet, kind,
+//! OS user, time, counts) with a `sources` row of kind `import`, writes every new or changed
+//! row pointing at that import, and logs each insert and update in the change log
+//! ([`crate::store::audit`]). Names get `name_norm` and `search_forms` exactly as the seed
+//! loader computes them. [`undo`] replays an import's logged changes backwards, also in one
+//! transaction, and refuses when later changes depend on what it would remove.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::plan::{Holder, Plan};
+use super::{ImportOptions, IngestError};
+use crate::model::text::normalize_name;
+use crate::store::audit::{self, Action};
+use crate::store::{Store, StoreError, now_string, os_user};
+
+/// Write `plan` in one transaction; returns the new import's id.
+pub fn apply(store: &mut Store, plan: &Plan, opts: &ImportOptions) -> Result<i64, IngestError> {
+    let user = os_user();
+    let at = now_string();
+    let tx = store.conn_mut().transaction()?;
+    let p = &plan.parsed;
+    let counts = plan.counts();
+    let pending_code = format!("import:pending:{}", p.sha256);
+    tx.execute(
+        "INSERT INTO sources(code, kind, title, issuer, date, file) VALUES (?1, 'import', ?2, ?3, ?4, ?5)",
+        params![pending_code, format!("导入：{}", p.file_name), user, &at[..10], p.file_name],
+    )?;
+    let source_id = tx.last_insert_rowid();
+    tx.execute(
+        "INSERT INTO imports(source_id, file_name, sha256, sheet, kind, os_user, at, rows_total, rows_new,
+             rows_changed, rows_unchanged, rows_skipped)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            source_id,
+            p.file_name,
+            p.sha256,
+            p.sheet,
+            p.kind.as_str(),
+            user,
+            at,
+            plan.results.len() as i64,
+            counts.new as i64,
+            counts.changed as i64,
+            counts.unchanged as i64,
+            (counts.invalid + counts.out_of_scope) as i64,
+        ],
+    )?;
+    let import_id = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE sources SET code = ?1 WHERE id = ?2",
+        params![format!("import:{import_id}"), source_id],
+    )?;
+
+    let locator = |row: Option<u32>| -> String {
+        match row {
+            Some(r) => format!("{} 第{r}行", p.sheet),
+            None => p.sheet.clone(),
+        }
+    };
+    let total_writes = plan.enterprise_writes().count()
+        + plan.park_writes().count()
+        + plan.designation_writes().count();
+    let mut done = 0usize;
+    let tick = |done: &mut usize| {
+        *done += 1;
+        if opts.progress && total_writes >= 20_000 && (*done).is_multiple_of(20_000) {
+            eprint!("\r写入中… {done}/{total_writes}");
+        }
+    };
+
+    // Parks first (enterprises and designations refer to them), parents once all exist.
+    let mut park_ids: HashMap<usize, i64> = HashMap::new();
+    for (i, id) in plan.parks.ids.iter().enumerate() {
+        if let Some(id) = id {
+            park_ids.insert(i, *id);
+        }
+    }
+    let mut parent_fixes = Vec::new();
+    for (i, before, now) in plan.park_writes() {
+        let forms = crate::search::forms_for(&now.name, &now.short_names);
+        let parent = now.parent.and_then(|p| park_ids.get(&p).copied());
+        if now.parent.is_some() && parent.is_none() {
+            parent_fixes.push(i);
+        }
+        let id = match before {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO parks(name, name_norm, short_names, kind, level, region_id, parent_id, notes,
+                        search_forms, source_id, locator, import_id, updated_by, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.kind, now.level,
+                    now.region_id, parent, now.notes, forms, source_id, locator(plan.park_row(i)),
+                    import_id, user, at
+                ])?;
+                let id = tx.last_insert_rowid();
+                log(&tx, import_id, Action::Insert, "parks", id, None)?;
+                id
+            }
+            Some(_) => {
+                let id = plan.parks.ids[i].ok_or_else(|| StoreError::NotFound("park".into()))?;
+                let before_json = audit::row_json(&tx, "parks", id)?;
+                tx.prepare_cached(
+                    "UPDATE parks SET name = ?1, name_norm = ?2, short_names = ?3, kind = ?4, level = ?5,
+                        region_id = ?6, parent_id = coalesce(?7, parent_id), notes = ?8, search_forms = ?9,
+                        import_id = ?10, updated_by = ?11, updated_at = ?12 WHERE id = ?13",
+                )?
+                .execute(params![
+                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.kind, now.level,
+                    now.region_id, parent, now.notes, forms, import_id, user, at, id
+                ])?;
+                log(
+                    &tx,
+                    import_id,
+                    Action::Update,
+                    "parks",
+                    id,
+                    before_json.as_ref(),
+                )?;
+                id
+            }
+        };
+        park_ids.insert(i, id);
+        let old = before.map(|b| b.clusters.clone()).unwrap_or_default();
+        for c in now.clusters.difference(&old) {
+            let n = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO park_clusters(park_id, cluster_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![id, c])?;
+            if n > 0 {
+                let rowid = tx.last_insert_rowid();
+                log(&tx, import_id, Action::Insert, "park_clusters", rowid, None)?;
+            }
+        }
+        tick(&mut done);
+    }
+    for i in parent_fixes {
+        let (Some(id), Some(parent)) = (
+            park_ids.get(&i).copied(),
+            plan.parks.states[i]
+                .parent
+                .and_then(|p| park_ids.get(&p).copied()),
+        ) else {
+            continue;
+        };
+        let before_json = audit::row_json(&tx, "parks", id)?;
+        tx.execute(
+            "UPDATE parks SET parent_id = ?1 WHERE id = ?2",
+            params![parent, id],
+        )?;
+        log(
+            &tx,
+            import_id,
+            Action::Update,
+            "parks",
+            id,
+            before_json.as_ref(),
+        )?;
+    }
+
+    let mut ent_ids: HashMap<usize, i64> = HashMap::new();
+    for (i, id) in plan.enterprises.ids.iter().enumerate() {
+        if let Some(id) = id {
+            ent_ids.insert(i, *id);
+        }
+    }
+    for (i, before, now) in plan.enterprise_writes() {
+        let forms = crate::search::forms_for(&now.name, &now.short_names);
+        let park = now.park.and_then(|p| park_ids.get(&p).copied());
+        let id = match before {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO enterprises(name, name_norm, name_is_full, short_names, uscc, region_id, park_id,
+                        scale, notes, search_forms, source_id, locator, import_id, updated_by, updated_at)
+                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.uscc, now.region_id,
+                    park, now.scale, now.notes, forms, source_id, locator(plan.enterprise_row(i)),
+                    import_id, user, at
+                ])?;
+                let id = tx.last_insert_rowid();
+                log(&tx, import_id, Action::Insert, "enterprises", id, None)?;
+                id
+            }
+            Some(_) => {
+                let id = plan.enterprises.ids[i]
+                    .ok_or_else(|| StoreError::NotFound("enterprise".into()))?;
+                let before_json = audit::row_json(&tx, "enterprises", id)?;
+                tx.prepare_cached(
+                    "UPDATE enterprises SET name = ?1, name_norm = ?2, short_names = ?3, uscc = ?4, region_id = ?5,
+                        park_id = ?6, scale = ?7, notes = ?8, search_forms = ?9, import_id = ?10,
+                        updated_by = ?11, updated_at = ?12 WHERE id = ?13",
+                )?
+                .execute(params![
+                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.uscc, now.region_id,
+                    park, now.scale, now.notes, forms, import_id, user, at, id
+                ])?;
+                log(
+                    &tx,
+                    import_id,
+                    Action::Update,
+                    "enterprises",
+                    id,
+                    before_json.as_ref(),
+                )?;
+                id
+            }
+        };
+        ent_ids.insert(i, id);
+        let old = before.map(|b| b.clusters.clone()).unwrap_or_default();
+        for c in now.clusters.difference(&old) {
+            let n = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO enterprise_clusters(enterprise_id, cluster_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![id, c])?;
+            if n > 0 {
+                let rowid = tx.last_insert_rowid();
+                log(
+                    &tx,
+                    import_id,
+                    Action::Insert,
+                    "enterprise_clusters",
+                    rowid,
+                    None,
+                )?;
+            }
+        }
+        tick(&mut done);
+    }
+
+    for (i, before, now) in plan.designation_writes() {
+        let (ent, park) = match now.holder {
+            Holder::Enterprise(e) => (ent_ids.get(&e).copied(), None),
+            Holder::Park(p) => (None, park_ids.get(&p).copied()),
+        };
+        if ent.is_none() && park.is_none() {
+            continue;
+        }
+        match before {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO designations(enterprise_id, park_id, type, level, grade, year, batch, status,
+                        notes, source_id, locator, import_id, updated_by, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    ent, park, now.ty, now.level, now.grade, now.year, now.batch, now.status, now.notes,
+                    source_id, locator(plan.designation_row(i)), import_id, user, at
+                ])?;
+                let id = tx.last_insert_rowid();
+                log(&tx, import_id, Action::Insert, "designations", id, None)?;
+            }
+            Some(_) => {
+                let Some(id) = plan.designation_ids[i] else {
+                    continue;
+                };
+                let before_json = audit::row_json(&tx, "designations", id)?;
+                tx.prepare_cached(
+                    "UPDATE designations SET batch = ?1, status = ?2, notes = ?3, import_id = ?4,
+                        updated_by = ?5, updated_at = ?6 WHERE id = ?7",
+                )?
+                .execute(params![
+                    now.batch, now.status, now.notes, import_id, user, at, id
+                ])?;
+                log(
+                    &tx,
+                    import_id,
+                    Action::Update,
+                    "designations",
+                    id,
+                    before_json.as_ref(),
+                )?;
+            }
+        }
+        tick(&mut done);
+    }
+    if opts.progress && total_writes >= 20_000 {
+        eprintln!("\r写入完成 {total_writes}/{total_writes}。   ");
+    }
+    tx.commit()?;
+    Ok(import_id)
+}
+
+/// Log one change, reading the row as it now is for `after`.
+fn log(
+    conn: &Connection,
+    import_id: i64,
+    action: Action,
+    table: &str,
+    id: i64,
+    before: Option<&serde_json::Value>,
+) -> Result<(), StoreError> {
+    let after = audit::row_json(conn, table, id)?;
+    audit::record(
+        conn,
+        Some(import_id),
+        action,
+        table,
+        id,
+        before,
+        after.as_ref(),
+    )
+}
+
+/// One row of `yuanqi imports`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportRow {
+    pub id: i64,
+    pub at: String,
+    pub os_user: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub sheet: Option<String>,
+    pub kind: String,
+    pub rows_total: i64,
+    pub rows_new: i64,
+    pub rows_changed: i64,
+    pub rows_unchanged: i64,
+    pub rows_skipped: i64,
+    pub undone_at: Option<String>,
+    pub undone_by: Option<String>,
+}
+
+/// Every import, newest first.
+pub fn list(store: &Store) -> Result<Vec<ImportRow>, StoreError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT id, at, os_user, file_name, sha256, sheet, kind, rows_total, rows_new, rows_changed,
+                rows_unchanged, rows_skipped, undone_at, undone_by
+         FROM imports ORDER BY id DESC",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ImportRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                os_user: r.get(2)?,
+                file_name: r.get(3)?,
+                sha256: r.get(4)?,
+                sheet: r.get(5)?,
+                kind: r.get(6)?,
+                rows_total: r.get(7)?,
+                rows_new: r.get(8)?,
+                rows_changed: r.get(9)?,
+                rows_unchanged: r.get(10)?,
+                rows_skipped: r.get(11)?,
+                undone_at: r.get(12)?,
+                undone_by: r.get(13)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Why an import cannot be undone.
+#[derive(Debug, thiserror::Error)]
+pub enum UndoError {
+    #[error("没有编号为 {0} 的导入。用 `yuanqi imports` 查看导入记录。")]
+    NotFound(i64),
+    #[error("导入#{id} 已于 {at} 由 {by} 撤销，无需再撤销。")]
+    AlreadyUndone { id: i64, at: String, by: String },
+    #[error(
+        "导入#{id} 之后，{later} 又修改了其中的记录。为免丢失较新的数据，请先撤销较新的导入（从最新的开始）。"
+    )]
+    Later { id: i64, later: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for UndoError {
+    fn from(e: rusqlite::Error) -> Self {
+        UndoError::Store(StoreError::from(e))
+    }
+}
+
+/// How many changes an undo reverted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UndoCounts {
+    pub deleted: usize,
+    pub restored: usize,
+}
+
+/// Undo import `id`: replay its changes backwards in one transaction.
+pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
+    store.ensure_writable()?;
+    let user = os_user();
+    let at = now_string();
+    let tx = store.conn_mut().transaction()?;
+    let row: Option<(Option<String>, Option<String>)> = tx
+        .query_row(
+            "SELECT undone_at, undone_by FROM imports WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        None => return Err(UndoError::NotFound(id)),
+        Some((Some(at), by)) => {
+            return Err(UndoError::AlreadyUndone {
+                id,
+                at,
+                by: by.unwrap_or_default(),
+            });
+        }
+        Some(_) => {}
+    }
+    // Later changes to the same rows by anything not itself undone.
+    let later: Vec<String> = tx
+        .prepare(
+            "SELECT DISTINCT coalesce('导入#' || c2.import_id, '手工修改')
+             FROM changes c1 JOIN changes c2
+               ON c2.entity = c1.entity AND c2.entity_id = c1.entity_id AND c2.id > c1.id
+             WHERE c1.import_id = ?1 AND (c2.import_id IS NULL OR c2.import_id <> ?1)
+               AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = c2.import_id AND i.undone_at IS NOT NULL)",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if !later.is_empty() {
+        return Err(UndoError::Later {
+            id,
+            later: later.join("、"),
+        });
+    }
+    let changes: Vec<(String, String, i64, Option<String>)> = tx
+        .prepare(
+            "SELECT action, entity, entity_id, before FROM changes WHERE import_id = ?1 ORDER BY id DESC",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut counts = UndoCounts::default();
+    for (action, entity, entity_id, before) in &changes {
+        if !audit::AUDITED.contains(&entity.as_str()) {
+            continue;
+        }
+        let current = audit::row_json(&tx, entity, *entity_id)?;
+        match action.as_str() {
+            "insert" => {
+                if current.is_none() {
+                    continue;
+                }
+                // A row this import added that something newer now hangs on.
+                let dependents: i64 = match entity.as_str() {
+                    "enterprises" => tx.query_row(
+                        "SELECT (SELECT count(*) FROM designations WHERE enterprise_id = ?1)
+                              + (SELECT count(*) FROM enterprise_clusters WHERE enterprise_id = ?1)",
+                        [entity_id],
+                        |r| r.get(0),
+                    )?,
+                    "parks" => tx.query_row(
+                        "SELECT (SELECT count(*) FROM designations WHERE park_id = ?1)
+                              + (SELECT count(*) FROM park_clusters WHERE park_id = ?1)
+                              + (SELECT count(*) FROM enterprises WHERE park_id = ?1)
+                              + (SELECT count(*) FROM parks WHERE parent_id = ?1)",
+                        [entity_id],
+                        |r| r.get(0),
+                    )?,
+                    _ => 0,
+                };
+                if dependents > 0 {
+                    return Err(UndoError::Later {
+                        id,
+                        later: "其他导入或修改".into(),
+                    });
+                }
+                tx.execute(
+                    &format!("DELETE FROM {entity} WHERE rowid = ?1"),
+                    [entity_id],
+                )?;
+                audit::record(
+                    &tx,
+                    Some(id),
+                    Action::Delete,
+                    entity,
+                    *entity_id,
+                    current.as_ref(),
+                    None,
+                )?;
+                counts.deleted += 1;
+            }
+            "update" => {
+                let Some(before) = before
+                    .as_deref()
+                    .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+                else {
+                    continue;
+                };
+                restore(&tx, entity, *entity_id, &before)?;
+                let after = audit::row_json(&tx, entity, *entity_id)?;
+                audit::record(
+                    &tx,
+                    Some(id),
+                    Action::Update,
+                    entity,
+                    *entity_id,
+                    current.as_ref(),
+                    after.as_ref(),
+                )?;
+                counts.restored += 1;
+            }
+            _ => {}
+        }
+    }
+    tx.execute(
+        "UPDATE imports SET undone_at = ?1, undone_by = ?2 WHERE id = ?3",
+        params![at, user, id],
+    )?;
+    tx.commit()?;
+    Ok(counts)
+}
+
+/// Put a row's columns back to the values in `before` (a [`audit::row_json`] object).
+fn restore(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    before: &serde_json::Value,
+) -> Result<(), StoreError> {
+    let Some(obj) = before.as_object() else {
+        return Ok(());
+    };
+    let cols: Vec<&String> = obj.keys().filter(|k| k.as_str() != "id").collect();
+    if cols.is_empty() {
+        return Ok(());
+    }
+    // Column names come from the store's own schema (row_json), never from input.
+    let sets: Vec<String> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("\"{c}\" = ?{}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE rowid = ?{}",
+        sets.join(", "),
+        cols.len() + 1
+    );
+    let mut values: Vec<rusqlite::types::Value> = cols
+        .iter()
+        .map(|c| match &obj[c.as_str()] {
+            serde_json::Value::Null => rusqlite::types::Value::Null,
+            serde_json::Value::Bool(b) => rusqlite::types::Value::Integer(*b as i64),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => rusqlite::types::Value::Integer(i),
+                None => rusqlite::types::Value::Real(n.as_f64().unwrap_or(0.0)),
+            },
+            serde_json::Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+            other => rusqlite::types::Value::Text(other.to_string()),
+        })
+        .collect();
+    values.push(rusqlite::types::Value::Integer(id));
+    conn.execute(&sql, rusqlite::params_from_iter(values))?;
+    Ok(())
+}

@@ -1,0 +1,2026 @@
+//! Matching rows to the store and deciding, row by row, what an import would change.
+//!
+//! [`read_file`] turns a file into [`Record`]s (only the recognised columns, cells still raw).
+//! [`Plan::build`] then matches each record: an enterprise by credit code (check character
+//! validated), else by normalised full name, else by a unique short name; a park by name or
+//! short name; a designation by holder, type, level, grade and year. Ambiguity and unknown
+//! regions, parks or clusters are problems (with the closest known names), never guesses.
+//! Empty cells never erase what the store holds; short names and clusters are added to.
+//! Nothing here writes: [`super::apply`] carries the plan out.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use super::header::{self, Field, Header};
+use super::normalize::{
+    self, CellProblem, ListDesignation, cell_text, clean_code, clean_name, shown,
+};
+use super::read::{Cell, Format, Row, Workbook};
+use super::{ImportOptions, IngestError, Kind, display_name};
+use crate::model::designation::{DesignationType, Holders, TYPES};
+use crate::model::text::{normalize_name, sanitize, split_multi};
+use crate::model::uscc::Uscc;
+use crate::model::{HolderKind, Level, PARK_KINDS};
+use crate::store::{Store, StoreError};
+
+/// One problem (or warning) the report shows: where, which column, what value, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    /// Sheet row number; `None` for problems with the file as a whole.
+    pub row: Option<u32>,
+    pub header: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// One recognised data row: its number and the raw cells of the recognised columns.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub row: u32,
+    pub cells: Vec<(Field, Cell)>,
+}
+
+impl Record {
+    fn cell(&self, f: Field) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, c)| c)
+            .filter(|c| !c.is_empty())
+    }
+}
+
+/// A file read and its header recognised.
+#[derive(Debug)]
+pub struct Parsed {
+    pub file_name: String,
+    pub sha256: String,
+    pub format: Format,
+    pub encoding: Option<(super::encoding::Encoding, bool)>,
+    pub sheet: String,
+    pub header: Header,
+    pub kind: Kind,
+    /// The designation every row gets, and where it was found.
+    pub list: Option<(ListDesignation, String)>,
+    pub records: Vec<Record>,
+    /// Blank, footnote and repeated-header rows that were passed over.
+    pub passed_over: usize,
+    pub truncated_columns: bool,
+}
+
+fn is_footnote(text: &str) -> bool {
+    let t = sanitize(text);
+    [
+        "注",
+        "备注",
+        "说明",
+        "填报",
+        "制表",
+        "审核",
+        "联系人",
+        "合计",
+        "共计",
+        "总计",
+        "以上",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+/// Read a file into records: choose the sheet, find the header, keep recognised columns.
+pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
+    let path = &opts.path;
+    let wanted = opts
+        .encoding
+        .as_deref()
+        .map(super::encoding::Encoding::parse)
+        .transpose()?;
+    let maps = header::parse_maps(&opts.maps)?;
+    let mut wb = Workbook::open(path, wanted)?;
+    let names = wb.sheet_names();
+    let file_label = display_name(path);
+    let (sheet, header) = match &opts.sheet {
+        Some(want) => {
+            let found = names
+                .iter()
+                .find(|n| *n == want)
+                .or_else(|| {
+                    names
+                        .iter()
+                        .find(|n| normalize_name(n) == normalize_name(want))
+                })
+                .cloned()
+                .ok_or_else(|| IngestError::SheetNotFound {
+                    wanted: sanitize(want),
+                    available: names
+                        .iter()
+                        .map(|n| format!("“{}”", sanitize(n)))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                })?;
+            let head = super::read::head_rows(&mut wb, &found, header::SCAN_ROWS)?;
+            let h = header::find_header(&head, &maps).ok_or_else(|| IngestError::NoHeader {
+                where_: format!("工作表“{}”", sanitize(&found)),
+                rows: header::SCAN_ROWS,
+            })?;
+            (found, h)
+        }
+        None => {
+            let mut chosen = None;
+            for n in &names {
+                let head = super::read::head_rows(&mut wb, n, header::SCAN_ROWS)?;
+                if let Some(h) = header::find_header(&head, &maps) {
+                    chosen = Some((n.clone(), h));
+                    break;
+                }
+            }
+            chosen.ok_or_else(|| IngestError::NoHeader {
+                where_: if wb.format == Format::Csv || names.len() <= 1 {
+                    format!("文件 {file_label} ")
+                } else {
+                    format!("文件 {file_label} 的所有工作表（{}）", names.len())
+                },
+                rows: header::SCAN_ROWS,
+            })?
+        }
+    };
+
+    // The designation the whole list is about: options, else the title rows, else the file name.
+    let list = list_designation(opts, &header, path)?;
+    let kind = opts.kind.unwrap_or_else(|| {
+        if header.has(Field::DesignationType) || header.has(Field::HolderKind) || list.is_some() {
+            Kind::Designations
+        } else if header.has(Field::ParkKind)
+            || header.has(Field::ParentPark)
+            || header
+                .col(Field::Name)
+                .is_some_and(|c| c.header.contains("园区"))
+        {
+            Kind::Parks
+        } else {
+            Kind::Enterprises
+        }
+    });
+
+    let mapped: Vec<(usize, Field)> = header
+        .columns
+        .iter()
+        .filter_map(|c| match c.field {
+            Some(Field::Ignore) | None => None,
+            Some(f) => Some((c.index, f)),
+        })
+        .collect();
+    let header_keys: Vec<String> = header
+        .columns
+        .iter()
+        .map(|c| header::header_key(&c.header))
+        .collect();
+    let name_col = header.col(Field::Name).map(|c| c.index).unwrap_or(0);
+    let mut records = Vec::new();
+    let mut passed_over = 0usize;
+    let header_row = header.row;
+    let progress = opts.progress;
+    let mut seen = 0usize;
+    wb.rows(&sheet, &mut |row: Row| {
+        seen += 1;
+        if progress && seen.is_multiple_of(20_000) {
+            eprint!("\r已读取 {seen} 行…");
+        }
+        if row.number <= header_row {
+            return ControlFlow::Continue(());
+        }
+        if row.is_blank() {
+            passed_over += 1;
+            return ControlFlow::Continue(());
+        }
+        let name_text = row
+            .cells
+            .get(name_col)
+            .and_then(|c| cell_text(c).ok())
+            .unwrap_or_default();
+        let first_text = row
+            .cells
+            .iter()
+            .find(|c| !c.is_empty())
+            .and_then(|c| cell_text(c).ok())
+            .unwrap_or_default();
+        // Footnotes ("注：以上排名不分先后") and a header repeated on every printed page.
+        let repeated_header = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .all(|(i, c)| {
+                header_keys.get(i).is_some_and(|k| {
+                    !k.is_empty() && *k == header::header_key(&cell_text(c).unwrap_or_default())
+                })
+            });
+        let only_ignored = mapped
+            .iter()
+            .all(|(i, _)| row.cells.get(*i).is_none_or(Cell::is_empty));
+        if repeated_header
+            || (sanitize(&name_text).is_empty() && (is_footnote(&first_text) || only_ignored))
+            || is_footnote(&name_text) && (name_text.contains('：') || name_text.contains(':'))
+        {
+            passed_over += 1;
+            return ControlFlow::Continue(());
+        }
+        let cells = mapped
+            .iter()
+            .map(|(i, f)| (*f, row.cells.get(*i).cloned().unwrap_or(Cell::Empty)))
+            .collect();
+        records.push(Record {
+            row: row.number,
+            cells,
+        });
+        ControlFlow::Continue(())
+    })?;
+    if progress && seen >= 20_000 {
+        eprintln!("\r已读取 {seen} 行。    ");
+    }
+    Ok(Parsed {
+        file_name: path
+            .file_name()
+            .map(|n| sanitize(&n.to_string_lossy()))
+            .unwrap_or_else(|| file_label.clone()),
+        sha256: super::read::sha256_file(path)?,
+        format: wb.format,
+        encoding: wb.encoding,
+        sheet: sanitize(&sheet),
+        header,
+        kind,
+        list,
+        records,
+        passed_over,
+        truncated_columns: wb.truncated_columns,
+    })
+}
+
+fn list_designation(
+    opts: &ImportOptions,
+    header: &Header,
+    path: &Path,
+) -> Result<Option<(ListDesignation, String)>, IngestError> {
+    let level = match &opts.level {
+        Some(l) => Some(Level::parse(l).ok_or_else(|| {
+            IngestError::Usage(format!(
+                "--level “{}” 不是级别。可用：国家级、省级、市级、县级。",
+                sanitize(l)
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(d) = &opts.designation {
+        let (lv, ty) = normalize::parse_designation(d).ok_or_else(|| {
+            IngestError::Usage(format!(
+                "--designation “{}” 不是已知的认定类型。可用：{}",
+                sanitize(d),
+                TYPES.iter().map(|t| t.name).collect::<Vec<_>>().join("、")
+            ))
+        })?;
+        return Ok(Some((
+            ListDesignation {
+                ty,
+                level: level.or(lv),
+                year: opts.year,
+                batch: opts.batch.as_deref().map(sanitize),
+            },
+            "--designation".to_string(),
+        )));
+    }
+    let from_title = normalize::designation_in_title(&header.title)
+        .map(|d| (d, format!("标题“{}”", shown(&header.title))));
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let from_name =
+        || normalize::designation_in_title(&stem).map(|d| (d, format!("文件名“{}”", shown(&stem))));
+    let found = from_title.or_else(from_name);
+    Ok(found.map(|(mut d, from)| {
+        if opts.year.is_some() {
+            d.year = opts.year;
+        }
+        if level.is_some() {
+            d.level = level;
+        }
+        if let Some(b) = &opts.batch {
+            d.batch = Some(sanitize(b));
+        }
+        (d, from)
+    }))
+}
+
+/// One changed field, for `--dry-run` and the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+/// What happened to a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    New,
+    Changed,
+    Unchanged,
+    /// Set aside, not an error (a row from another city in a provincial list).
+    OutOfScope,
+    Invalid,
+}
+
+/// Per-row detail for the report.
+#[derive(Debug, Clone)]
+pub struct RowResult {
+    pub row: u32,
+    pub name: String,
+    pub outcome: Outcome,
+    /// What is new or changed, field by field ("新增企业", "所属园区：… → …").
+    pub changes: Vec<FieldChange>,
+}
+
+/// An enterprise as the plan sees it. References are indexes into the plan's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntState {
+    pub name: String,
+    pub short_names: Vec<String>,
+    pub uscc: Option<String>,
+    pub region_id: Option<i64>,
+    pub park: Option<usize>,
+    pub scale: Option<String>,
+    pub notes: String,
+    pub clusters: BTreeSet<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParkState {
+    pub name: String,
+    pub short_names: Vec<String>,
+    pub kind: String,
+    pub level: Option<String>,
+    pub region_id: Option<i64>,
+    pub parent: Option<usize>,
+    pub notes: String,
+    pub clusters: BTreeSet<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesState {
+    pub holder: Holder,
+    pub ty: &'static str,
+    pub level: Option<String>,
+    pub grade: Option<String>,
+    pub year: Option<i32>,
+    pub batch: Option<String>,
+    pub status: Option<String>,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Holder {
+    Enterprise(usize),
+    Park(usize),
+}
+
+/// A park row as loaded: id, name, short names, kind, level, region, parent, notes.
+type ParkRowRaw = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    String,
+);
+
+/// A row's designation: type, level, year, batch.
+type RowDesignation = (
+    &'static DesignationType,
+    Option<Level>,
+    Option<i32>,
+    Option<String>,
+);
+
+type DesKey = (
+    Holder,
+    &'static str,
+    Option<String>,
+    Option<String>,
+    Option<i32>,
+);
+
+impl DesState {
+    fn key(&self) -> DesKey {
+        (
+            self.holder,
+            self.ty,
+            self.level.clone(),
+            self.grade.clone(),
+            self.year,
+        )
+    }
+}
+
+/// A table of entities of one kind: the store's rows plus those this import adds.
+#[derive(Debug)]
+pub struct Table<S> {
+    pub states: Vec<S>,
+    /// Store id, `None` for a row this import inserts.
+    pub ids: Vec<Option<i64>>,
+    /// The state before this import (for field-by-field changes).
+    pub original: Vec<Option<S>>,
+    by_norm: HashMap<String, usize>,
+    by_short: HashMap<String, Vec<usize>>,
+    by_uscc: HashMap<String, usize>,
+    /// The first file row that wrote each entity.
+    pub touched: HashMap<usize, u32>,
+}
+
+impl<S> Default for Table<S> {
+    fn default() -> Self {
+        Table {
+            states: Vec::new(),
+            ids: Vec::new(),
+            original: Vec::new(),
+            by_norm: HashMap::new(),
+            by_short: HashMap::new(),
+            by_uscc: HashMap::new(),
+            touched: HashMap::new(),
+        }
+    }
+}
+
+impl<S: Clone> Table<S> {
+    fn push(&mut self, id: Option<i64>, name: &str, shorts: &[String], state: S) -> usize {
+        let i = self.states.len();
+        self.states.push(state.clone());
+        self.ids.push(id);
+        self.original.push(id.map(|_| state));
+        self.by_norm.insert(normalize_name(name), i);
+        for s in shorts {
+            let v = self.by_short.entry(normalize_name(s)).or_default();
+            if !v.contains(&i) {
+                v.push(i);
+            }
+        }
+        i
+    }
+
+    fn index_names(&mut self, i: usize, name: &str, shorts: &[String]) {
+        self.by_norm.insert(normalize_name(name), i);
+        for s in shorts {
+            let v = self.by_short.entry(normalize_name(s)).or_default();
+            if !v.contains(&i) {
+                v.push(i);
+            }
+        }
+    }
+
+    /// Entities whose full name or short name is `name`.
+    fn lookup(&self, name: &str) -> Vec<usize> {
+        let n = normalize_name(name);
+        if let Some(i) = self.by_norm.get(&n) {
+            return vec![*i];
+        }
+        self.by_short.get(&n).cloned().unwrap_or_default()
+    }
+}
+
+/// The whole plan of an import.
+pub struct Plan {
+    pub parsed: Parsed,
+    pub enterprises: Table<EntState>,
+    pub parks: Table<ParkState>,
+    pub designations: Vec<DesState>,
+    /// Store id of each designation, `None` when new.
+    pub designation_ids: Vec<Option<i64>>,
+    des_original: Vec<Option<DesState>>,
+    des_index: HashMap<DesKey, usize>,
+    des_touched: HashMap<usize, u32>,
+    pub results: Vec<RowResult>,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub import_id: Option<i64>,
+    regions: Vec<(i64, String, Vec<String>)>,
+    region_by_norm: HashMap<String, i64>,
+    clusters: Vec<(i64, String, String, Vec<String>)>,
+}
+
+/// A short list of the known names closest to `wanted` (shared characters, then length).
+pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
+    let w: Vec<char> = normalize_name(wanted).chars().collect();
+    if w.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(i64, &str)> = names
+        .filter_map(|name| {
+            let c: Vec<char> = normalize_name(name).chars().collect();
+            let mut pool = c.clone();
+            let mut common = 0i64;
+            for ch in &w {
+                if let Some(p) = pool.iter().position(|x| x == ch) {
+                    pool.swap_remove(p);
+                    common += 1;
+                }
+            }
+            let score = common * 200 / (w.len() + c.len()).max(1) as i64;
+            (common > 0 && score >= 40).then_some((score, name))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, s) in scored {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+        if out.len() >= n {
+            break;
+        }
+    }
+    out
+}
+
+fn opt_text(s: &str) -> Option<String> {
+    let t = sanitize(s);
+    (!t.is_empty()).then_some(t)
+}
+
+fn join_names(v: &[String]) -> String {
+    v.join("、")
+}
+
+/// Problems found while planning one row; the row is written only when there are none.
+struct RowCtx<'a> {
+    rec: &'a Record,
+    header: &'a Header,
+    problems: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
+
+impl RowCtx<'_> {
+    fn header_of(&self, f: Field) -> String {
+        self.header
+            .col(f)
+            .map(|c| c.header.clone())
+            .unwrap_or_default()
+    }
+
+    fn problem(&mut self, f: Field, value: &str, reason: impl Into<String>) {
+        let header = self.header_of(f);
+        self.problems.push(Problem {
+            row: Some(self.rec.row),
+            header,
+            value: shown(value),
+            reason: reason.into(),
+        });
+    }
+
+    fn warn(&mut self, f: Field, value: &str, reason: impl Into<String>) {
+        let header = self.header_of(f);
+        self.warnings.push(Problem {
+            row: Some(self.rec.row),
+            header,
+            value: shown(value),
+            reason: reason.into(),
+        });
+    }
+
+    /// The text of a field's cell, or a problem when the cell cannot be used.
+    fn text(&mut self, f: Field) -> Option<String> {
+        let cell = self.rec.cell(f)?.clone();
+        match cell_text(&cell) {
+            Ok(t) if t.trim().is_empty() => None,
+            // Excel's text prefix, as written by export before "=", "+", "@" or "-".
+            Ok(t) if t.starts_with('\'') && t[1..].starts_with(['=', '+', '@', '-']) => {
+                Some(t[1..].to_string())
+            }
+            Ok(t) => Some(t),
+            Err(p) => {
+                let value = match &p {
+                    CellProblem::TooLong(_) => match &cell {
+                        Cell::Text(t) => t.chars().take(20).collect(),
+                        _ => String::new(),
+                    },
+                    CellProblem::FormulaNoValue(f) => format!("={f}"),
+                    CellProblem::ErrorValue(e) => e.clone(),
+                };
+                self.problem(f, &value, p.message());
+                None
+            }
+        }
+    }
+}
+
+impl Plan {
+    /// Load what the store holds and plan every record.
+    pub fn build(store: &Store, parsed: Parsed, opts: &ImportOptions) -> Result<Plan, IngestError> {
+        let mut plan = Plan {
+            parsed,
+            enterprises: Table::default(),
+            parks: Table::default(),
+            designations: Vec::new(),
+            designation_ids: Vec::new(),
+            des_original: Vec::new(),
+            des_index: HashMap::new(),
+            des_touched: HashMap::new(),
+            results: Vec::new(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            import_id: None,
+            regions: Vec::new(),
+            region_by_norm: HashMap::new(),
+            clusters: Vec::new(),
+        };
+        plan.load(store)?;
+        plan.file_warnings();
+        let records = std::mem::take(&mut plan.parsed.records);
+        let total = records.len();
+        let mut pending_parents: Vec<(u32, usize, String)> = Vec::new();
+        for (n, rec) in records.iter().enumerate() {
+            if opts.progress && total >= 20_000 && n % 20_000 == 0 {
+                eprint!("\r核对中… {n}/{total}");
+            }
+            plan.plan_row(rec, &mut pending_parents);
+        }
+        if opts.progress && total >= 20_000 {
+            eprintln!("\r核对完成 {total}/{total}。   ");
+        }
+        plan.resolve_parents(pending_parents);
+        plan.parsed.records = records;
+        Ok(plan)
+    }
+
+    fn load(&mut self, store: &Store) -> Result<(), StoreError> {
+        let conn = store.conn();
+        let mut stmt = conn.prepare("SELECT id, name, short_names FROM regions ORDER BY id")?;
+        self.regions = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    split_multi(&r.get::<_, String>(2)?),
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (id, name, _) in &self.regions {
+            self.region_by_norm.insert(normalize_name(name), *id);
+        }
+        for (id, _, shorts) in &self.regions {
+            for s in shorts {
+                self.region_by_norm.entry(normalize_name(s)).or_insert(*id);
+            }
+        }
+        let mut stmt =
+            conn.prepare("SELECT id, key, name, short_names FROM clusters ORDER BY id")?;
+        self.clusters = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    split_multi(&r.get::<_, String>(3)?),
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+
+        let mut park_clusters: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+        for row in conn
+            .prepare("SELECT park_id, cluster_id FROM park_clusters")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        {
+            let (p, c) = row?;
+            park_clusters.entry(p).or_default().insert(c);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, name, short_names, kind, level, region_id, parent_id, notes FROM parks ORDER BY id",
+        )?;
+        let parks: Vec<ParkRowRaw> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut park_index: HashMap<i64, usize> = HashMap::new();
+        for (id, name, shorts, kind, level, region, _, notes) in &parks {
+            let shorts = split_multi(shorts);
+            let i = self.parks.push(
+                Some(*id),
+                name,
+                &shorts,
+                ParkState {
+                    name: name.clone(),
+                    short_names: shorts.clone(),
+                    kind: kind.clone(),
+                    level: level.clone(),
+                    region_id: *region,
+                    parent: None,
+                    notes: notes.clone(),
+                    clusters: park_clusters.remove(id).unwrap_or_default(),
+                },
+            );
+            park_index.insert(*id, i);
+        }
+        for (id, .., parent, _) in &parks {
+            if let (Some(i), Some(p)) =
+                (park_index.get(id), parent.and_then(|p| park_index.get(&p)))
+            {
+                self.parks.states[*i].parent = Some(*p);
+                if let Some(o) = self.parks.original[*i].as_mut() {
+                    o.parent = Some(*p);
+                }
+            }
+        }
+
+        let mut ent_clusters: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+        for row in conn
+            .prepare("SELECT enterprise_id, cluster_id FROM enterprise_clusters")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        {
+            let (e, c) = row?;
+            ent_clusters.entry(e).or_default().insert(c);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, name, short_names, uscc, region_id, park_id, scale, notes FROM enterprises ORDER BY id",
+        )?;
+        let mut ent_index: HashMap<i64, usize> = HashMap::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, shorts, uscc, region, park, scale, notes) = row?;
+            let shorts = split_multi(&shorts);
+            let i = self.enterprises.push(
+                Some(id),
+                &name,
+                &shorts,
+                EntState {
+                    name: name.clone(),
+                    short_names: shorts.clone(),
+                    uscc: uscc.clone(),
+                    region_id: region,
+                    park: park.and_then(|p| park_index.get(&p).copied()),
+                    scale,
+                    notes,
+                    clusters: ent_clusters.remove(&id).unwrap_or_default(),
+                },
+            );
+            if let Some(u) = uscc {
+                self.enterprises.by_uscc.insert(u, i);
+            }
+            ent_index.insert(id, i);
+        }
+
+        let mut stmt = conn.prepare(
+            "SELECT id, enterprise_id, park_id, type, level, grade, year, batch, status, notes FROM designations ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<i32>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, ent, park, ty, level, grade, year, batch, status, notes) = row?;
+            let holder = match (
+                ent.and_then(|e| ent_index.get(&e)),
+                park.and_then(|p| park_index.get(&p)),
+            ) {
+                (Some(e), _) => Holder::Enterprise(*e),
+                (None, Some(p)) => Holder::Park(*p),
+                _ => continue,
+            };
+            // Types outside the vocabulary (older data) keep their own name.
+            let Some(ty) = DesignationType::get(&ty) else {
+                continue;
+            };
+            let state = DesState {
+                holder,
+                ty: ty.name,
+                level,
+                grade,
+                year,
+                batch,
+                status,
+                notes,
+            };
+            let i = self.designations.len();
+            self.des_index.insert(state.key(), i);
+            self.designations.push(state.clone());
+            self.designation_ids.push(Some(id));
+            self.des_original.push(Some(state));
+        }
+        Ok(())
+    }
+
+    fn file_warnings(&mut self) {
+        let unknown = self.parsed.header.unknown();
+        if !unknown.is_empty() {
+            self.warnings.push(Problem {
+                row: Some(self.parsed.header.row),
+                header: String::new(),
+                value: join_names(&unknown),
+                reason: "这些列不认识，已忽略；需要时用 --map '列名=字段' 指明".into(),
+            });
+        }
+        if self.parsed.truncated_columns {
+            self.warnings.push(Problem {
+                row: None,
+                header: String::new(),
+                value: String::new(),
+                reason: format!("表格超过 {} 列，右侧多出的列已忽略", super::MAX_COLUMNS),
+            });
+        }
+        if let Some((enc, true)) = self.parsed.encoding
+            && enc == super::encoding::Encoding::Gbk
+        {
+            self.warnings.push(Problem {
+                row: None,
+                header: String::new(),
+                value: String::new(),
+                reason: "文件不是 UTF-8，已按 GBK 编码读取；如有乱码请用 --encoding 指定".into(),
+            });
+        }
+    }
+
+    pub fn problem_count(&self) -> usize {
+        self.problems.len()
+    }
+
+    /// Whether applying the plan would write anything.
+    pub fn has_writes(&self) -> bool {
+        self.results
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::New | Outcome::Changed))
+    }
+
+    fn region(&self, text: &str) -> Option<i64> {
+        let n = normalize_name(text);
+        if let Some(id) = self.region_by_norm.get(&n) {
+            return Some(*id);
+        }
+        // "四川省达州市宣汉县": the longest known name it ends with.
+        self.regions
+            .iter()
+            .filter(|(_, name, _)| n.ends_with(&normalize_name(name)))
+            .max_by_key(|(_, name, _)| name.len())
+            .map(|(id, ..)| *id)
+    }
+
+    fn region_name(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.regions.iter().find(|r| r.0 == id))
+            .map(|r| r.1.clone())
+            .unwrap_or_default()
+    }
+
+    fn cluster_name(&self, id: i64) -> String {
+        self.clusters
+            .iter()
+            .find(|c| c.0 == id)
+            .map(|c| c.2.clone())
+            .unwrap_or_default()
+    }
+
+    /// A cluster by key, else a unique name, else a unique short name.
+    fn cluster(&self, text: &str) -> Result<i64, Vec<String>> {
+        let n = normalize_name(text);
+        if let Some(c) = self.clusters.iter().find(|c| normalize_name(&c.1) == n) {
+            return Ok(c.0);
+        }
+        let by_name: Vec<&(i64, String, String, Vec<String>)> = self
+            .clusters
+            .iter()
+            .filter(|c| normalize_name(&c.2) == n)
+            .collect();
+        let by_short: Vec<&(i64, String, String, Vec<String>)> = self
+            .clusters
+            .iter()
+            .filter(|c| c.3.iter().any(|s| normalize_name(s) == n))
+            .collect();
+        let hits = if by_name.is_empty() {
+            by_short
+        } else {
+            by_name
+        };
+        match hits.as_slice() {
+            [one] => Ok(one.0),
+            [] => Err(Vec::new()),
+            many => Err(many.iter().map(|c| c.1.clone()).collect()),
+        }
+    }
+
+    fn park_label(&self, i: Option<usize>) -> String {
+        i.map(|i| self.parks.states[i].name.clone())
+            .unwrap_or_default()
+    }
+
+    fn plan_row(&mut self, rec: &Record, pending_parents: &mut Vec<(u32, usize, String)>) {
+        let header = self.parsed.header.clone();
+        let mut cx = RowCtx {
+            rec,
+            header: &header,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let raw_name = cx.text(Field::Name).unwrap_or_default();
+        let (name, hostile) = clean_name(&raw_name);
+        if hostile {
+            cx.warn(
+                Field::Name,
+                &raw_name,
+                format!("名称中含有控制字符、转义序列或不可见字符，已清除，按“{name}”处理"),
+            );
+        }
+        let display = name.clone();
+
+        // Rows from another city in a provincial list are set aside, not errors.
+        if let Some(city) = cx.text(Field::City) {
+            let region_ok = cx
+                .text(Field::Region)
+                .is_some_and(|r| self.region(&r).is_some());
+            if self.region(&city).is_none() && !region_ok {
+                self.results.push(RowResult {
+                    row: rec.row,
+                    name: display,
+                    outcome: Outcome::OutOfScope,
+                    changes: vec![FieldChange {
+                        field: "市（州）",
+                        before: String::new(),
+                        after: sanitize(&city),
+                    }],
+                });
+                return;
+            }
+        }
+
+        if name.is_empty() {
+            let what = match self.parsed.kind {
+                Kind::Parks => "园区名称",
+                _ => "名称",
+            };
+            cx.problem(Field::Name, &raw_name, format!("缺少{what}"));
+        }
+
+        let kind = self.parsed.kind;
+        let list = self.parsed.list.clone();
+        // Which designation (if any) this row carries.
+        let des_type = self.row_designation(&mut cx, list.as_ref().map(|l| &l.0));
+        if kind == Kind::Designations && des_type.is_none() && cx.problems.is_empty() {
+            cx.problem(
+                Field::DesignationType,
+                "",
+                "不知道这一行是什么认定：表中没有“认定类型”列，标题和文件名里也没有写明。请加 --designation（如 --designation 省级专精特新中小企业 --year 2024）",
+            );
+        }
+
+        let holder_kind = match cx.text(Field::HolderKind) {
+            Some(t) => match HolderKind::parse(&sanitize(&t)) {
+                Some(k) => Some(k),
+                None => {
+                    cx.problem(Field::HolderKind, &t, "主体类别应为“企业”或“园区”");
+                    None
+                }
+            },
+            None => None,
+        };
+        let is_park = match kind {
+            Kind::Parks => true,
+            Kind::Enterprises => false,
+            Kind::Designations => match holder_kind {
+                Some(k) => k == HolderKind::Park,
+                None => {
+                    des_type
+                        .as_ref()
+                        .is_some_and(|d| d.0.holders == Holders::Park)
+                        || (!name.is_empty()
+                            && self.enterprises.lookup(&name).is_empty()
+                            && !self.parks.lookup(&name).is_empty())
+                }
+            },
+        };
+
+        let mut changes = Vec::new();
+        let mut outcome = Outcome::Unchanged;
+        let holder = if name.is_empty() {
+            None
+        } else if is_park {
+            if kind == Kind::Parks {
+                self.plan_park(&mut cx, &name, hostile)
+            } else {
+                // A designation of a park: the park must be known.
+                match self.parks.lookup(&name).as_slice() {
+                    [one] => Some((HolderPlan::Park(Some(*one), None), Vec::new())),
+                    [] => {
+                        let near =
+                            closest(&name, self.parks.states.iter().map(|p| p.name.as_str()), 3);
+                        cx.problem(Field::Name, &name, not_found("园区", &near));
+                        None
+                    }
+                    many => {
+                        let names: Vec<String> = many
+                            .iter()
+                            .map(|i| self.parks.states[*i].name.clone())
+                            .collect();
+                        cx.problem(
+                            Field::Name,
+                            &name,
+                            format!("对应多个园区：{}，请写全称", join_names(&names)),
+                        );
+                        None
+                    }
+                }
+            }
+        } else {
+            self.plan_enterprise(&mut cx, &name, hostile)
+        };
+
+        // Designation part.
+        let mut des_plan: Option<(Option<usize>, DesState, Vec<FieldChange>)> = None;
+        if let (Some((hp, _)), Some((ty, level, year, batch))) = (&holder, &des_type) {
+            let grade = cx
+                .text(Field::Grade)
+                .map(|g| sanitize(&g))
+                .filter(|g| !g.is_empty());
+            let status = match cx.text(Field::Status) {
+                Some(s) => match normalize_status(&s) {
+                    Ok(v) => v,
+                    Err(()) => {
+                        cx.problem(
+                            Field::Status,
+                            &s,
+                            "状态应为 有效、已复核 或 已撤销（留空表示按年份推算）",
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let notes = if kind == Kind::Designations {
+                cx.text(Field::Notes)
+                    .map(|n| sanitize(&n))
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let holder_is_park = matches!(hp, HolderPlan::Park(..));
+            match (ty.holders, holder_is_park) {
+                (Holders::Enterprise, true) => cx.problem(
+                    Field::DesignationType,
+                    ty.name,
+                    format!("“{}”只授予企业，而“{name}”是园区", ty.name),
+                ),
+                (Holders::Park, false) => cx.problem(
+                    Field::DesignationType,
+                    ty.name,
+                    format!("“{}”只授予园区，而“{name}”不是库中的园区", ty.name),
+                ),
+                _ => {}
+            }
+            let holder_ref = match hp {
+                HolderPlan::Enterprise(Some(i), _) => Some(Holder::Enterprise(*i)),
+                HolderPlan::Park(Some(i), _) => Some(Holder::Park(*i)),
+                _ => None,
+            };
+            let wanted = DesState {
+                holder: holder_ref.unwrap_or(Holder::Enterprise(usize::MAX)),
+                ty: ty.name,
+                level: level.map(|l| l.label().to_string()),
+                grade,
+                year: *year,
+                batch: batch.clone(),
+                status,
+                notes,
+            };
+            let existing = holder_ref.and_then(|_| self.des_index.get(&wanted.key()).copied());
+            if let Some(i) = existing
+                && let Some(first) = self.des_touched.get(&i)
+            {
+                cx.problem(
+                    Field::Name,
+                    &name,
+                    format!("与第 {first} 行重复（同一主体、同一认定、同一年份）"),
+                );
+            }
+            let (merged, dchanges) = match existing {
+                Some(i) => {
+                    let old = &self.designations[i];
+                    let mut m = old.clone();
+                    let mut ch = Vec::new();
+                    merge_opt(&mut m.batch, &wanted.batch, "批次", &mut ch);
+                    merge_opt(&mut m.status, &wanted.status, "状态", &mut ch);
+                    if !wanted.notes.is_empty() && wanted.notes != m.notes {
+                        ch.push(FieldChange {
+                            field: "备注",
+                            before: m.notes.clone(),
+                            after: wanted.notes.clone(),
+                        });
+                        m.notes = wanted.notes.clone();
+                    }
+                    (m, ch)
+                }
+                None => {
+                    let title = format!(
+                        "{}{}{}",
+                        wanted.level.clone().unwrap_or_default(),
+                        wanted.ty,
+                        wanted.year.map(|y| format!(" {y}")).unwrap_or_default()
+                    );
+                    (
+                        wanted,
+                        vec![FieldChange {
+                            field: "新增认定",
+                            before: String::new(),
+                            after: title,
+                        }],
+                    )
+                }
+            };
+            des_plan = Some((existing, merged, dchanges));
+        }
+
+        if !cx.problems.is_empty() {
+            self.problems.append(&mut cx.problems);
+            self.warnings.append(&mut cx.warnings);
+            self.results.push(RowResult {
+                row: rec.row,
+                name: display,
+                outcome: Outcome::Invalid,
+                changes: Vec::new(),
+            });
+            return;
+        }
+        self.warnings.append(&mut cx.warnings);
+
+        // Commit the holder.
+        let mut holder_ref = None;
+        if let Some((hp, hchanges)) = holder {
+            match hp {
+                HolderPlan::Enterprise(idx, state) => {
+                    let i = match (idx, state) {
+                        (Some(i), Some(s)) => {
+                            if !hchanges.is_empty() {
+                                outcome = Outcome::Changed;
+                            }
+                            let shorts = s.short_names.clone();
+                            let nm = s.name.clone();
+                            self.enterprises.states[i] = s;
+                            self.enterprises.index_names(i, &nm, &shorts);
+                            i
+                        }
+                        (Some(i), None) => i,
+                        (None, Some(s)) => {
+                            outcome = Outcome::New;
+                            let shorts = s.short_names.clone();
+                            let nm = s.name.clone();
+                            let uscc = s.uscc.clone();
+                            let i = self.enterprises.push(None, &nm, &shorts, s);
+                            if let Some(u) = uscc {
+                                self.enterprises.by_uscc.insert(u, i);
+                            }
+                            i
+                        }
+                        (None, None) => usize::MAX,
+                    };
+                    if let Some(u) = self.enterprises.states.get(i).and_then(|s| s.uscc.clone()) {
+                        self.enterprises.by_uscc.insert(u, i);
+                    }
+                    self.enterprises.touched.entry(i).or_insert(rec.row);
+                    holder_ref = Some(Holder::Enterprise(i));
+                }
+                HolderPlan::Park(idx, state) => {
+                    let i = match (idx, state) {
+                        (Some(i), Some(s)) => {
+                            if !hchanges.is_empty() {
+                                outcome = Outcome::Changed;
+                            }
+                            let shorts = s.short_names.clone();
+                            let nm = s.name.clone();
+                            self.parks.states[i] = s;
+                            self.parks.index_names(i, &nm, &shorts);
+                            i
+                        }
+                        (Some(i), None) => i,
+                        (None, Some(s)) => {
+                            outcome = Outcome::New;
+                            let shorts = s.short_names.clone();
+                            let nm = s.name.clone();
+                            self.parks.push(None, &nm, &shorts, s)
+                        }
+                        (None, None) => usize::MAX,
+                    };
+                    if kind == Kind::Parks {
+                        self.parks.touched.entry(i).or_insert(rec.row);
+                        if let Some(p) = cx.text(Field::ParentPark) {
+                            pending_parents.push((rec.row, i, p));
+                        }
+                    }
+                    holder_ref = Some(Holder::Park(i));
+                }
+            }
+            changes.extend(hchanges);
+        }
+        if let (Some((existing, mut state, dchanges)), Some(h)) = (des_plan, holder_ref) {
+            state.holder = h;
+            match existing {
+                Some(i) => {
+                    if !dchanges.is_empty() && outcome == Outcome::Unchanged {
+                        outcome = Outcome::Changed;
+                    }
+                    self.designations[i] = state;
+                    self.des_touched.entry(i).or_insert(rec.row);
+                }
+                None => {
+                    outcome = Outcome::New;
+                    let i = self.designations.len();
+                    self.des_index.insert(state.key(), i);
+                    self.designations.push(state);
+                    self.designation_ids.push(None);
+                    self.des_original.push(None);
+                    self.des_touched.insert(i, rec.row);
+                }
+            }
+            changes.extend(dchanges);
+        }
+        self.results.push(RowResult {
+            row: rec.row,
+            name: display,
+            outcome,
+            changes,
+        });
+    }
+
+    /// The designation of a row: its type cell (with any level prefix), level, year and batch
+    /// cells, falling back to the list's designation.
+    fn row_designation(
+        &self,
+        cx: &mut RowCtx<'_>,
+        list: Option<&ListDesignation>,
+    ) -> Option<RowDesignation> {
+        let mut ty = None;
+        let mut level = None;
+        if let Some(t) = cx.text(Field::DesignationType) {
+            match normalize::parse_designation(&t) {
+                Some((l, found)) => {
+                    ty = Some(found);
+                    level = l;
+                }
+                None => {
+                    let near = closest(&t, TYPES.iter().map(|t| t.name), 3);
+                    let mut msg = format!("“{}”不是已知的认定类型", shown(&t));
+                    if !near.is_empty() {
+                        msg.push_str(&format!("，最接近的有：{}", join_names(&near)));
+                    }
+                    cx.problem(Field::DesignationType, &t, msg);
+                    return None;
+                }
+            }
+        }
+        let ty = ty.or(list.map(|l| l.ty))?;
+        if let Some(l) = cx.text(Field::Level) {
+            match Level::parse(&l) {
+                Some(v) => level = Some(v),
+                None => cx.problem(Field::Level, &l, "级别应为 国家级、省级、市级 或 县级"),
+            }
+        }
+        let level = level.or(list.and_then(|l| l.level));
+        let mut year = None;
+        let mut batch = None;
+        if let Some(cell) = cx.rec.cell(Field::Year).cloned() {
+            match normalize::parse_year(&cell) {
+                Ok(Some((y, b))) => {
+                    year = Some(y);
+                    batch = b;
+                }
+                Ok(None) => {}
+                Err(reason) => {
+                    let v = cell_text(&cell).unwrap_or_default();
+                    cx.problem(Field::Year, &v, reason);
+                }
+            }
+        }
+        if let Some(b) = cx.text(Field::Batch) {
+            let folded: String = sanitize(&b)
+                .chars()
+                .map(crate::model::text::fold_width)
+                .collect();
+            if year.is_none() {
+                year = normalize::find_year(&folded);
+            }
+            batch = Some(normalize::find_batch(&folded).unwrap_or_else(|| sanitize(&b)));
+        }
+        let year = year.or(list.and_then(|l| l.year));
+        if let Some(y) = year
+            && y > crate::model::current_year() + 1
+        {
+            cx.problem(Field::Year, &y.to_string(), "年份在将来，请核对");
+        }
+        let batch = batch.or(list.and_then(|l| l.batch.clone()));
+        Some((ty, level, year, batch))
+    }
+
+    fn plan_enterprise(
+        &mut self,
+        cx: &mut RowCtx<'_>,
+        name: &str,
+        hostile: bool,
+    ) -> Option<(HolderPlan, Vec<FieldChange>)> {
+        let mut uscc = None;
+        if let Some(cell) = cx.rec.cell(Field::Uscc).cloned() {
+            if normalize::is_imprecise_number(&cell) {
+                cx.problem(
+                    Field::Uscc,
+                    &normalize::number_text(match cell {
+                        Cell::Float(f) => f,
+                        _ => 0.0,
+                    }),
+                    "信用代码被 Excel 存成了数字，末几位已丢失；请把这一列设为“文本”格式后重新填写",
+                );
+            } else if let Some(t) = cx.text(Field::Uscc) {
+                match Uscc::parse(&clean_code(&t)) {
+                    Ok(c) => uscc = Some(c.to_string()),
+                    Err(e) => cx.problem(Field::Uscc, &t, e.to_string()),
+                }
+            }
+        }
+        // Match: credit code, else full name, else a unique short name.
+        let by_code = uscc
+            .as_ref()
+            .and_then(|u| self.enterprises.by_uscc.get(u).copied());
+        let norm = normalize_name(name);
+        let by_name = self.enterprises.by_norm.get(&norm).copied();
+        let mut idx = by_code.or(by_name);
+        if let (Some(c), Some(n)) = (by_code, by_name)
+            && c != n
+        {
+            cx.problem(
+                Field::Uscc,
+                uscc.as_deref().unwrap_or(""),
+                format!(
+                    "这个信用代码属于“{}”，而名称“{name}”是另一家企业；请核对哪一项填错了",
+                    self.enterprises.states[c].name
+                ),
+            );
+            return None;
+        }
+        if let (Some(i), None, Some(u)) = (by_name, by_code, uscc.as_ref())
+            && let Some(have) = &self.enterprises.states[i].uscc
+            && have != u
+        {
+            cx.problem(
+                Field::Uscc,
+                u,
+                format!("库中“{name}”的信用代码是 {have}，与表中不同；请核对"),
+            );
+            return None;
+        }
+        if idx.is_none() {
+            let shorts = self
+                .enterprises
+                .by_short
+                .get(&norm)
+                .cloned()
+                .unwrap_or_default();
+            match shorts.as_slice() {
+                [one] if uscc.is_none() || self.enterprises.states[*one].uscc.is_none() => {
+                    idx = Some(*one)
+                }
+                [] | [_] => {}
+                many => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .map(|i| self.enterprises.states[*i].name.clone())
+                        .collect();
+                    cx.problem(
+                        Field::Name,
+                        name,
+                        format!(
+                            "简称对应多家企业：{}；请写全称或信用代码",
+                            join_names(&names)
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        if hostile && let Some(i) = idx {
+            cx.problem(
+                Field::Name,
+                name,
+                format!(
+                    "名称含隐藏字符，清除后与{}“{}”相同；为防误合并未导入，请核对原文件",
+                    if self.enterprises.ids[i].is_some() {
+                        "库中的"
+                    } else {
+                        "本表中的"
+                    },
+                    self.enterprises.states[i].name
+                ),
+            );
+            return None;
+        }
+        if let Some(i) = idx
+            && self.parsed.kind == Kind::Enterprises
+            && let Some(first) = self.enterprises.touched.get(&i)
+        {
+            cx.problem(
+                Field::Name,
+                name,
+                format!("与第 {first} 行是同一家企业（重复行）"),
+            );
+            return None;
+        }
+
+        let region = match cx.text(Field::Region) {
+            Some(r) => match self.region(&r) {
+                Some(id) => Some(id),
+                None => {
+                    let near = closest(
+                        &r,
+                        self.regions.iter().flat_map(|(_, n, s)| {
+                            std::iter::once(n.as_str()).chain(s.iter().map(String::as_str))
+                        }),
+                        3,
+                    );
+                    cx.problem(Field::Region, &r, not_found("县（市、区）", &near));
+                    None
+                }
+            },
+            None => None,
+        };
+        let park = match cx.text(Field::Park) {
+            Some(p) => match self.parks.lookup(&p).as_slice() {
+                [one] => Some(*one),
+                [] => {
+                    let near = closest(&p, self.parks.states.iter().map(|s| s.name.as_str()), 3);
+                    cx.problem(Field::Park, &p, not_found("园区", &near));
+                    None
+                }
+                many => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .map(|i| self.parks.states[*i].name.clone())
+                        .collect();
+                    cx.problem(
+                        Field::Park,
+                        &p,
+                        format!("对应多个园区：{}，请写全称", join_names(&names)),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let clusters = self.row_clusters(cx);
+        let shorts: Vec<String> = cx
+            .text(Field::ShortNames)
+            .map(|s| {
+                split_multi(&s)
+                    .into_iter()
+                    .map(|n| clean_name(&n).0)
+                    .filter(|n| !n.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let scale = cx.text(Field::Scale).and_then(|s| opt_text(&s));
+        let notes = cx.text(Field::Notes).and_then(|s| opt_text(&s));
+        // A list naming an enterprise the register does not have yet adds it.
+        let wanted = EntState {
+            name: name.to_string(),
+            short_names: shorts,
+            uscc,
+            region_id: region,
+            park,
+            scale,
+            notes: notes.unwrap_or_default(),
+            clusters,
+        };
+        match idx {
+            None => {
+                let mut ch = vec![FieldChange {
+                    field: "新增企业",
+                    before: String::new(),
+                    after: name.to_string(),
+                }];
+                if let Some(u) = &wanted.uscc {
+                    ch.push(FieldChange {
+                        field: "信用代码",
+                        before: String::new(),
+                        after: u.clone(),
+                    });
+                }
+                Some((HolderPlan::Enterprise(None, Some(wanted)), ch))
+            }
+            Some(i) => {
+                let old = self.enterprises.states[i].clone();
+                let mut m = old.clone();
+                let mut ch = Vec::new();
+                if by_code.is_some() && normalize_name(&m.name) != norm {
+                    ch.push(FieldChange {
+                        field: "企业名称",
+                        before: m.name.clone(),
+                        after: name.to_string(),
+                    });
+                    m.name = name.to_string();
+                }
+                let mut shorts = m.short_names.clone();
+                for s in &wanted.short_names {
+                    if !shorts
+                        .iter()
+                        .any(|x| normalize_name(x) == normalize_name(s))
+                        && normalize_name(s) != normalize_name(&m.name)
+                    {
+                        shorts.push(s.clone());
+                    }
+                }
+                if shorts != m.short_names {
+                    ch.push(FieldChange {
+                        field: "简称",
+                        before: join_names(&m.short_names),
+                        after: join_names(&shorts),
+                    });
+                    m.short_names = shorts;
+                }
+                if m.uscc.is_none() && wanted.uscc.is_some() {
+                    ch.push(FieldChange {
+                        field: "信用代码",
+                        before: String::new(),
+                        after: wanted.uscc.clone().unwrap_or_default(),
+                    });
+                    m.uscc = wanted.uscc.clone();
+                }
+                if wanted.region_id.is_some() && wanted.region_id != m.region_id {
+                    ch.push(FieldChange {
+                        field: "所属县（市、区）",
+                        before: self.region_name(m.region_id),
+                        after: self.region_name(wanted.region_id),
+                    });
+                    m.region_id = wanted.region_id;
+                }
+                if wanted.park.is_some() && wanted.park != m.park {
+                    ch.push(FieldChange {
+                        field: "所属园区",
+                        before: self.park_label(m.park),
+                        after: self.park_label(wanted.park),
+                    });
+                    m.park = wanted.park;
+                }
+                let added: Vec<i64> = wanted.clusters.difference(&m.clusters).copied().collect();
+                if !added.is_empty() {
+                    ch.push(FieldChange {
+                        field: "产业集群",
+                        before: m
+                            .clusters
+                            .iter()
+                            .map(|c| self.cluster_name(*c))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        after: m
+                            .clusters
+                            .iter()
+                            .chain(added.iter())
+                            .map(|c| self.cluster_name(*c))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    });
+                    m.clusters.extend(added);
+                }
+                if wanted.scale.is_some() && wanted.scale != m.scale {
+                    ch.push(FieldChange {
+                        field: "规模",
+                        before: m.scale.clone().unwrap_or_default(),
+                        after: wanted.scale.clone().unwrap_or_default(),
+                    });
+                    m.scale = wanted.scale.clone();
+                }
+                if !wanted.notes.is_empty() && wanted.notes != m.notes {
+                    ch.push(FieldChange {
+                        field: "备注",
+                        before: m.notes.clone(),
+                        after: wanted.notes.clone(),
+                    });
+                    m.notes = wanted.notes.clone();
+                }
+                let state = (!ch.is_empty()).then_some(m);
+                Some((HolderPlan::Enterprise(Some(i), state), ch))
+            }
+        }
+    }
+
+    fn row_clusters(&self, cx: &mut RowCtx<'_>) -> BTreeSet<i64> {
+        let mut out = BTreeSet::new();
+        if let Some(text) = cx.text(Field::Clusters) {
+            for c in split_multi(&text) {
+                match self.cluster(&c) {
+                    Ok(id) => {
+                        out.insert(id);
+                    }
+                    Err(many) if !many.is_empty() => cx.problem(
+                        Field::Clusters,
+                        &c,
+                        format!("对应多个产业：{}，请写产业代码", join_names(&many)),
+                    ),
+                    Err(_) => {
+                        let near = closest(
+                            &c,
+                            self.clusters.iter().flat_map(|(_, _, n, s)| {
+                                std::iter::once(n.as_str()).chain(s.iter().map(String::as_str))
+                            }),
+                            3,
+                        );
+                        cx.problem(Field::Clusters, &c, not_found("产业", &near));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn plan_park(
+        &mut self,
+        cx: &mut RowCtx<'_>,
+        name: &str,
+        hostile: bool,
+    ) -> Option<(HolderPlan, Vec<FieldChange>)> {
+        let idx = match self.parks.lookup(name).as_slice() {
+            [one] => Some(*one),
+            [] => None,
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .map(|i| self.parks.states[*i].name.clone())
+                    .collect();
+                cx.problem(
+                    Field::Name,
+                    name,
+                    format!("对应多个园区：{}，请写全称", join_names(&names)),
+                );
+                return None;
+            }
+        };
+        if let Some(i) = idx {
+            if hostile {
+                cx.problem(
+                    Field::Name,
+                    name,
+                    format!(
+                        "名称含隐藏字符，清除后与“{}”相同；为防误合并未导入，请核对原文件",
+                        self.parks.states[i].name
+                    ),
+                );
+                return None;
+            }
+            if let Some(first) = self.parks.touched.get(&i) {
+                cx.problem(
+                    Field::Name,
+                    name,
+                    format!("与第 {first} 行是同一个园区（重复行）"),
+                );
+                return None;
+            }
+        }
+        let kind = match cx.text(Field::ParkKind) {
+            Some(k) => {
+                let k = sanitize(&k);
+                match PARK_KINDS
+                    .iter()
+                    .find(|p| normalize_name(p) == normalize_name(&k))
+                {
+                    Some(p) => Some(p.to_string()),
+                    None => {
+                        cx.problem(
+                            Field::ParkKind,
+                            &k,
+                            format!("园区类型应为：{}", PARK_KINDS.join("、")),
+                        );
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let level = match cx.text(Field::Level) {
+            Some(l) => match Level::parse(&l) {
+                Some(v) => Some(v.label().to_string()),
+                None if normalize_name(&l) == "未定级" => None,
+                None => {
+                    cx.problem(
+                        Field::Level,
+                        &l,
+                        "级别应为 国家级、省级、市级、县级 或 未定级",
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let region = match cx.text(Field::Region) {
+            Some(r) => match self.region(&r) {
+                Some(id) => Some(id),
+                None => {
+                    let near = closest(&r, self.regions.iter().map(|(_, n, _)| n.as_str()), 3);
+                    cx.problem(Field::Region, &r, not_found("县（市、区）", &near));
+                    None
+                }
+            },
+            None => None,
+        };
+        let clusters = self.row_clusters(cx);
+        let shorts: Vec<String> = cx
+            .text(Field::ShortNames)
+            .map(|s| {
+                split_multi(&s)
+                    .into_iter()
+                    .map(|n| clean_name(&n).0)
+                    .filter(|n| !n.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let notes = cx
+            .text(Field::Notes)
+            .and_then(|s| opt_text(&s))
+            .unwrap_or_default();
+        match idx {
+            None => {
+                let state = ParkState {
+                    name: name.to_string(),
+                    short_names: shorts,
+                    kind: kind.unwrap_or_else(|| "其他".to_string()),
+                    level,
+                    region_id: region,
+                    parent: None,
+                    notes,
+                    clusters,
+                };
+                Some((
+                    HolderPlan::Park(None, Some(state)),
+                    vec![FieldChange {
+                        field: "新增园区",
+                        before: String::new(),
+                        after: name.to_string(),
+                    }],
+                ))
+            }
+            Some(i) => {
+                let old = self.parks.states[i].clone();
+                let mut m = old.clone();
+                let mut ch = Vec::new();
+                let mut all = m.short_names.clone();
+                for s in &shorts {
+                    if !all.iter().any(|x| normalize_name(x) == normalize_name(s)) {
+                        all.push(s.clone());
+                    }
+                }
+                if all != m.short_names {
+                    ch.push(FieldChange {
+                        field: "简称",
+                        before: join_names(&m.short_names),
+                        after: join_names(&all),
+                    });
+                    m.short_names = all;
+                }
+                if let Some(k) = kind.filter(|k| *k != m.kind) {
+                    ch.push(FieldChange {
+                        field: "园区类型",
+                        before: m.kind.clone(),
+                        after: k.clone(),
+                    });
+                    m.kind = k;
+                }
+                if level.is_some() && level != m.level {
+                    ch.push(FieldChange {
+                        field: "级别",
+                        before: m.level.clone().unwrap_or_default(),
+                        after: level.clone().unwrap_or_default(),
+                    });
+                    m.level = level;
+                }
+                if region.is_some() && region != m.region_id {
+                    ch.push(FieldChange {
+                        field: "所属县（市、区）",
+                        before: self.region_name(m.region_id),
+                        after: self.region_name(region),
+                    });
+                    m.region_id = region;
+                }
+                let added: Vec<i64> = clusters.difference(&m.clusters).copied().collect();
+                if !added.is_empty() {
+                    ch.push(FieldChange {
+                        field: "主导产业",
+                        before: m
+                            .clusters
+                            .iter()
+                            .map(|c| self.cluster_name(*c))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        after: m
+                            .clusters
+                            .iter()
+                            .chain(added.iter())
+                            .map(|c| self.cluster_name(*c))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    });
+                    m.clusters.extend(added);
+                }
+                if !notes.is_empty() && notes != m.notes {
+                    ch.push(FieldChange {
+                        field: "备注",
+                        before: m.notes.clone(),
+                        after: notes.clone(),
+                    });
+                    m.notes = notes;
+                }
+                let state = (!ch.is_empty()).then_some(m);
+                Some((HolderPlan::Park(Some(i), state), ch))
+            }
+        }
+    }
+
+    /// Parent parks may be named before they appear in the file: resolve them last.
+    fn resolve_parents(&mut self, pending: Vec<(u32, usize, String)>) {
+        for (row, i, parent) in pending {
+            let header = self
+                .parsed
+                .header
+                .col(Field::ParentPark)
+                .map(|c| c.header.clone())
+                .unwrap_or_default();
+            let p = match self.parks.lookup(&parent).as_slice() {
+                [one] if *one != i => *one,
+                _ => {
+                    let near = closest(
+                        &parent,
+                        self.parks.states.iter().map(|s| s.name.as_str()),
+                        3,
+                    );
+                    self.problems.push(Problem {
+                        row: Some(row),
+                        header,
+                        value: shown(&parent),
+                        reason: not_found("上级园区", &near),
+                    });
+                    if let Some(r) = self.results.iter_mut().find(|r| r.row == row) {
+                        r.outcome = Outcome::Invalid;
+                    }
+                    continue;
+                }
+            };
+            if self.parks.states[i].parent != Some(p) {
+                let before = self.park_label(self.parks.states[i].parent);
+                self.parks.states[i].parent = Some(p);
+                let after = self.parks.states[p].name.clone();
+                if let Some(r) = self.results.iter_mut().find(|r| r.row == row) {
+                    if r.outcome == Outcome::Unchanged {
+                        r.outcome = Outcome::Changed;
+                    }
+                    r.changes.push(FieldChange {
+                        field: "上级园区",
+                        before,
+                        after,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Enterprises, parks and designations to write: (index, state before or None when new).
+    pub fn enterprise_writes(&self) -> impl Iterator<Item = (usize, Option<&EntState>, &EntState)> {
+        (0..self.enterprises.states.len()).filter_map(|i| {
+            let now = &self.enterprises.states[i];
+            match &self.enterprises.original[i] {
+                None => Some((i, None, now)),
+                Some(o) if o != now => Some((i, Some(o), now)),
+                _ => None,
+            }
+        })
+    }
+
+    pub fn park_writes(&self) -> impl Iterator<Item = (usize, Option<&ParkState>, &ParkState)> {
+        (0..self.parks.states.len()).filter_map(|i| {
+            let now = &self.parks.states[i];
+            match &self.parks.original[i] {
+                None => Some((i, None, now)),
+                Some(o) if o != now => Some((i, Some(o), now)),
+                _ => None,
+            }
+        })
+    }
+
+    pub fn designation_writes(
+        &self,
+    ) -> impl Iterator<Item = (usize, Option<&DesState>, &DesState)> {
+        (0..self.designations.len()).filter_map(|i| {
+            let now = &self.designations[i];
+            match &self.des_original[i] {
+                None => Some((i, None, now)),
+                Some(o) if o != now => Some((i, Some(o), now)),
+                _ => None,
+            }
+        })
+    }
+
+    /// Rows each entity was first written from, for the `locator` of what the import writes.
+    pub fn enterprise_row(&self, i: usize) -> Option<u32> {
+        self.enterprises.touched.get(&i).copied()
+    }
+    pub fn park_row(&self, i: usize) -> Option<u32> {
+        self.parks.touched.get(&i).copied()
+    }
+    pub fn designation_row(&self, i: usize) -> Option<u32> {
+        self.des_touched.get(&i).copied()
+    }
+
+    /// Counts for the summary: (new, changed, unchanged, out of scope, invalid).
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.results {
+            match r.outcome {
+                Outcome::New => c.new += 1,
+                Outcome::Changed => c.changed += 1,
+                Outcome::Unchanged => c.unchanged += 1,
+                Outcome::OutOfScope => c.out_of_scope += 1,
+                Outcome::Invalid => c.invalid += 1,
+            }
+        }
+        c
+    }
+}
+
+/// Row counts of a plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub out_of_scope: usize,
+    pub invalid: usize,
+}
+
+/// What a row does to its holder: which entity (None = insert) and its new state (None = as is).
+enum HolderPlan {
+    Enterprise(Option<usize>, Option<EntState>),
+    Park(Option<usize>, Option<ParkState>),
+}
+
+fn merge_opt(
+    have: &mut Option<String>,
+    want: &Option<String>,
+    field: &'static str,
+    ch: &mut Vec<FieldChange>,
+) {
+    if want.is_some() && want != have {
+        ch.push(FieldChange {
+            field,
+            before: have.clone().unwrap_or_default(),
+            after: want.clone().unwrap_or_default(),
+        });
+        *have = want.clone();
+    }
+}
+
+fn not_found(what: &str, near: &[String]) -> String {
+    if near.is_empty() {
+        format!("库中没有这个{what}")
+    } else {
+        format!("库中没有这个{what}，最接近的有：{}", join_names(near))
+    }
+}
+
+/// The status written in a list: only withdrawals and reviews are stored; the rest is derived.
+fn normalize_status(s: &str) -> Result<Option<String>, ()> {
+    match normalize_name(s).as_str() {
+        "" | "有效" | "待复核" | "已过期" | "过期" | "有效期不详" | "active" => {
+            Ok(None)
+        }
+        "已撤销" | "撤销" | "revoked" | "取消" | "已取消" => Ok(Some("已撤销".into())),
+        "已复核" | "复核" | "复核通过" | "reviewed" => Ok(Some("已复核".into())),
+        _ => Err(()),
+    }
+}

@@ -1,0 +1,313 @@
+//! What an import tells its user: every problem with its row, column, value and reason; the
+//! warnings; with `--dry-run` each change field by field; and a summary table. The same report
+//! is available as JSON for scripts.
+
+use serde_json::json;
+
+use super::plan::{Counts, FieldChange, Outcome, Plan, Problem};
+use super::{ImportOptions, Kind};
+use crate::model::text::{display_width, fit_width, sanitize};
+
+/// Most problems or changes listed in the text report; JSON always has them all.
+pub const TEXT_LIMIT: usize = 200;
+
+/// A changed or new row, for `--dry-run`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RowChange {
+    pub row: u32,
+    pub name: String,
+    pub new: bool,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The outcome of an import, written or not.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub file: String,
+    pub sheet: String,
+    pub kind: Kind,
+    pub header_row: u32,
+    /// "省级 专精特新中小企业 2024 第一批（取自标题“…”）"
+    pub list: Option<String>,
+    pub counts: Counts,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub changes: Vec<RowChange>,
+    /// Rows from outside the store's cities: (row, name, city).
+    pub out_of_scope: Vec<(u32, String, String)>,
+    pub passed_over: usize,
+    pub dry_run: bool,
+    pub skip_invalid: bool,
+    /// True when problems stopped the import: nothing was written.
+    pub refused: bool,
+    pub import_id: Option<i64>,
+}
+
+impl Report {
+    pub fn from_plan(plan: &Plan, opts: &ImportOptions, refused: bool) -> Report {
+        let p = &plan.parsed;
+        let list = p.list.as_ref().map(|(d, from)| {
+            let mut s = String::new();
+            if let Some(l) = d.level {
+                s.push_str(l.label());
+                s.push(' ');
+            }
+            s.push_str(d.ty.name);
+            if let Some(y) = d.year {
+                s.push_str(&format!(" {y}年"));
+            }
+            if let Some(b) = &d.batch {
+                s.push_str(&format!(" {b}"));
+            }
+            format!("{s}（取自{from}）")
+        });
+        let changes = plan
+            .results
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::New | Outcome::Changed))
+            .map(|r| RowChange {
+                row: r.row,
+                name: r.name.clone(),
+                new: r.outcome == Outcome::New,
+                changes: r.changes.clone(),
+            })
+            .collect();
+        let out_of_scope = plan
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::OutOfScope)
+            .map(|r| {
+                (
+                    r.row,
+                    r.name.clone(),
+                    r.changes
+                        .first()
+                        .map(|c| c.after.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        Report {
+            file: p.file_name.clone(),
+            sheet: p.sheet.clone(),
+            kind: p.kind,
+            header_row: p.header.row,
+            list,
+            counts: plan.counts(),
+            problems: plan.problems.clone(),
+            warnings: plan.warnings.clone(),
+            changes,
+            out_of_scope,
+            passed_over: p.passed_over,
+            dry_run: opts.dry_run,
+            skip_invalid: opts.skip_invalid,
+            refused,
+            import_id: plan.import_id,
+        }
+    }
+
+    /// The one-line summary: "新增 2，变更 1，未变 10".
+    pub fn summary_line(&self) -> String {
+        let c = &self.counts;
+        let mut s = format!("新增 {}，变更 {}，未变 {}", c.new, c.changed, c.unchanged);
+        if c.out_of_scope > 0 {
+            s.push_str(&format!("，不在本库地区 {}", c.out_of_scope));
+        }
+        if c.invalid > 0 {
+            s.push_str(&format!("，有问题 {}", c.invalid));
+        }
+        s
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "file": self.file,
+            "sheet": self.sheet,
+            "kind": self.kind.as_str(),
+            "header_row": self.header_row,
+            "designation": self.list,
+            "written": self.import_id.is_some(),
+            "import_id": self.import_id,
+            "dry_run": self.dry_run,
+            "refused": self.refused,
+            "counts": self.counts,
+            "problems": self.problems,
+            "warnings": self.warnings,
+            "changes": self.changes,
+            "out_of_scope": self.out_of_scope.iter().map(|(r, n, c)| json!({"row": r, "name": n, "city": c})).collect::<Vec<_>>(),
+            "passed_over": self.passed_over,
+        })
+    }
+
+    /// The text report, fitted to `width` columns; `ascii` for +-| borders.
+    pub fn render_text(&self, width: usize) -> String {
+        let width = width.clamp(60, 200);
+        let mut out = String::new();
+        out.push_str(&format!(
+            "文件 {}，工作表“{}”，表头在第 {} 行，按{}导入\n",
+            self.file,
+            self.sheet,
+            self.header_row,
+            self.kind.label()
+        ));
+        if let Some(l) = &self.list {
+            out.push_str(&format!("每行的认定：{l}\n"));
+        }
+        if !self.problems.is_empty() {
+            out.push_str(&format!("\n问题（{} 个）：\n", self.problems.len()));
+            out.push_str(&problem_table(&self.problems, width));
+        }
+        if !self.warnings.is_empty() {
+            out.push_str(&format!("\n提醒（{} 条）：\n", self.warnings.len()));
+            out.push_str(&problem_table(&self.warnings, width));
+        }
+        if !self.out_of_scope.is_empty() {
+            let mut cities: Vec<(String, usize)> = Vec::new();
+            for (_, _, c) in &self.out_of_scope {
+                match cities.iter_mut().find(|(n, _)| n == c) {
+                    Some(e) => e.1 += 1,
+                    None => cities.push((c.clone(), 1)),
+                }
+            }
+            let list: Vec<String> = cities.iter().map(|(c, n)| format!("{c} {n} 行")).collect();
+            out.push_str(&format!("\n不属于本库地区、已跳过：{}\n", list.join("，")));
+        }
+        if self.dry_run && !self.changes.is_empty() {
+            out.push_str(&format!(
+                "\n将要写入的变化（{} 行）：\n",
+                self.changes.len()
+            ));
+            for c in self.changes.iter().take(TEXT_LIMIT) {
+                let detail: Vec<String> = c
+                    .changes
+                    .iter()
+                    .map(|f| {
+                        if f.before.is_empty() && f.field.starts_with("新增") {
+                            format!("{} {}", f.field, f.after)
+                        } else {
+                            format!("{}：“{}” → “{}”", f.field, f.before, f.after)
+                        }
+                    })
+                    .collect();
+                let line = format!("  第{}行 {}：{}", c.row, c.name, detail.join("；"));
+                out.push_str(&crate::model::text::truncate_to_width(&line, width));
+                out.push('\n');
+            }
+            if self.changes.len() > TEXT_LIMIT {
+                out.push_str(&format!(
+                    "  … 另有 {} 行（用 --format json 查看全部）\n",
+                    self.changes.len() - TEXT_LIMIT
+                ));
+            }
+        }
+        out.push('\n');
+        let c = &self.counts;
+        let mut rows = vec![("新增", c.new), ("变更", c.changed), ("未变", c.unchanged)];
+        if c.out_of_scope > 0 {
+            rows.push(("不在本库地区", c.out_of_scope));
+        }
+        rows.push(("有问题", c.invalid));
+        if self.passed_over > 0 {
+            rows.push(("空行/注释行", self.passed_over));
+        }
+        out.push_str(&summary_table(&rows));
+        out.push_str(&format!("结果：{}\n", self.summary_line()));
+        if self.refused {
+            out.push_str("未写入任何数据。\n");
+        } else if self.dry_run {
+            out.push_str("试运行（--dry-run）：未写入任何数据。\n");
+        } else if let Some(id) = self.import_id {
+            if self.skip_invalid && c.invalid > 0 {
+                out.push_str(&format!("已跳过 {} 个有问题的行。\n", c.invalid));
+            }
+            out.push_str(&format!(
+                "已记录为 导入#{id}；如需撤销：yuanqi imports undo {id}\n"
+            ));
+        }
+        out
+    }
+}
+
+fn problem_table(list: &[Problem], width: usize) -> String {
+    let mut out = String::new();
+    let (w_row, w_head, w_val) = (8, 14, 22);
+    let w_reason = width.saturating_sub(w_row + w_head + w_val + 5).max(20);
+    out.push_str(&format!(
+        "  {} {} {} {}\n",
+        fit_width("行", w_row),
+        fit_width("列", w_head),
+        fit_width("值", w_val),
+        "原因"
+    ));
+    for p in list.iter().take(TEXT_LIMIT) {
+        let row = p
+            .row
+            .map(|r| format!("第{r}行"))
+            .unwrap_or_else(|| "—".into());
+        let reason = sanitize(&p.reason);
+        // The reason wraps onto following lines under its own column.
+        let mut lines = wrap(&reason, w_reason);
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        out.push_str(&format!(
+            "  {} {} {} {}\n",
+            fit_width(&row, w_row),
+            fit_width(&sanitize(&p.header), w_head),
+            fit_width(&sanitize(&p.value), w_val),
+            lines[0]
+        ));
+        for l in &lines[1..] {
+            out.push_str(&format!(
+                "  {}{}\n",
+                " ".repeat(w_row + w_head + w_val + 3),
+                l
+            ));
+        }
+    }
+    if list.len() > TEXT_LIMIT {
+        out.push_str(&format!(
+            "  … 另有 {} 条（用 --format json 查看全部）\n",
+            list.len() - TEXT_LIMIT
+        ));
+    }
+    out
+}
+
+/// Split text into lines of at most `width` columns.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        let w = display_width(&c.to_string());
+        if display_width(&cur) + w > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+fn summary_table(rows: &[(&str, usize)]) -> String {
+    let w1 = rows
+        .iter()
+        .map(|(l, _)| display_width(l))
+        .max()
+        .unwrap_or(4);
+    let w2 = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let line = format!("+{}+{}+\n", "-".repeat(w1 + 2), "-".repeat(w2 + 2));
+    let mut out = line.clone();
+    for (l, n) in rows {
+        out.push_str(&format!("| {} | {:>w2$} |\n", fit_width(l, w1), n));
+    }
+    out.push_str(&line);
+    out
+}

@@ -1,0 +1,492 @@
+//! Users' own targets and reported figures: create, update, delete, report. Every write runs in
+//! one transaction with its change-log entry ([`crate::store::audit`]), refuses on a read-only
+//! store, and validates designation types against the vocabulary and the scope against the
+//! regions and parks, suggesting close names when one does not resolve.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{TargetError, rules};
+use crate::model::designation::{DesignationType, TYPES, split_level};
+use crate::model::text::sanitize;
+use crate::model::{Level, TargetKind};
+use crate::store::audit::{self, Action};
+use crate::store::{Store, now_string, os_user};
+
+/// A target as a user enters or edits it. Names (scope, types) are resolved on save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTarget {
+    /// A short code to refer to the target by (`U001`); `None` picks the next free `U…` code.
+    pub code: Option<String>,
+    pub name: String,
+    /// A region name (达州市, 宣汉县, 达州高新区) or park name, full or short.
+    pub scope: String,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub kind: TargetKind,
+    /// Designation types, by canonical name or any synonym; a level prefix ("省级专精特新")
+    /// sets `min_level` when that is not given.
+    pub types: Vec<String>,
+    pub min_level: Option<Level>,
+    pub count_lapsed: bool,
+    /// What a recorded target measures (规上工业增加值增速).
+    pub metric: Option<String>,
+    pub baseline: Option<f64>,
+    pub baseline_year: Option<i32>,
+    pub target: Option<f64>,
+    pub target_form: rules::TargetForm,
+    /// 以上 / 以下 / 以内 / 左右 / 约 or empty.
+    pub qualifier: String,
+    pub target_text: Option<String>,
+    pub unit: String,
+    pub notes: String,
+}
+
+impl Default for NewTarget {
+    fn default() -> Self {
+        NewTarget {
+            code: None,
+            name: String::new(),
+            scope: String::new(),
+            period_start: crate::model::current_year(),
+            period_end: crate::model::current_year(),
+            kind: TargetKind::New,
+            types: Vec::new(),
+            min_level: None,
+            count_lapsed: false,
+            metric: None,
+            baseline: None,
+            baseline_year: None,
+            target: None,
+            target_form: rules::TargetForm::Plain,
+            qualifier: String::new(),
+            target_text: None,
+            unit: String::new(),
+            notes: String::new(),
+        }
+    }
+}
+
+/// A [`NewTarget`] checked and resolved, ready to store.
+struct Resolved {
+    code: Option<String>,
+    name: String,
+    scope_region: Option<i64>,
+    scope_park: Option<i64>,
+    types: String,
+    min_level: Option<Level>,
+    metric: Option<String>,
+    qualifier: String,
+    target_text: Option<String>,
+    unit: String,
+    notes: String,
+}
+
+fn clean_opt(s: &Option<String>) -> Option<String> {
+    s.as_deref().map(sanitize).filter(|s| !s.is_empty())
+}
+
+fn resolve(store: &Store, t: &NewTarget) -> Result<Resolved, TargetError> {
+    let name = sanitize(&t.name);
+    if name.is_empty() {
+        return Err(TargetError::Invalid("目标名称不能为空。".into()));
+    }
+    if t.period_start > t.period_end {
+        return Err(TargetError::Invalid(format!(
+            "期间起始年 {} 晚于结束年 {}。",
+            t.period_start, t.period_end
+        )));
+    }
+    if !(1949..=2100).contains(&t.period_start) || !(1949..=2100).contains(&t.period_end) {
+        return Err(TargetError::Invalid(format!(
+            "期间 {}–{} 不是合理的年份。",
+            t.period_start, t.period_end
+        )));
+    }
+    let (scope_region, scope_park) = resolve_scope(store, &t.scope)?;
+    let mut min_level = t.min_level;
+    let mut types: Vec<&'static str> = Vec::new();
+    for raw in &t.types {
+        let raw = sanitize(raw);
+        if raw.is_empty() {
+            continue;
+        }
+        let ty = match DesignationType::get(&raw).or_else(|| DesignationType::resolve(&raw)) {
+            Some(ty) => ty,
+            None => match split_level(&raw) {
+                Some((level, ty)) => {
+                    if min_level.is_none() {
+                        min_level = level;
+                    }
+                    ty
+                }
+                None => {
+                    let names: Vec<String> = TYPES.iter().map(|t| t.name.to_string()).collect();
+                    let near = rules::closest(&raw, &names, 4);
+                    let hint = if near.is_empty() {
+                        format!("可用的类型：{}。", names.join("、"))
+                    } else {
+                        format!("最接近的有：{}。", near.join("、"))
+                    };
+                    return Err(TargetError::UnknownType { given: raw, hint });
+                }
+            },
+        };
+        if !types.contains(&ty.name) {
+            types.push(ty.name);
+        }
+    }
+    if t.kind != TargetKind::Recorded && types.is_empty() {
+        return Err(TargetError::Invalid(
+            "存量/新增目标须指定计入的认定类型（--types），否则请用 --kind recorded 只录填报值。"
+                .into(),
+        ));
+    }
+    if t.target.is_none() && clean_opt(&t.target_text).is_none() {
+        return Err(TargetError::Invalid(
+            "请给出目标值（--target），或用文字说明目标（--target-text）。".into(),
+        ));
+    }
+    for (what, v) in [("目标值", t.target), ("基数", t.baseline)] {
+        if v.is_some_and(|v| !v.is_finite()) {
+            return Err(TargetError::Invalid(format!("{what}不是有效数字。")));
+        }
+    }
+    let qualifier = sanitize(&t.qualifier);
+    if !rules::QUALIFIERS.contains(&qualifier.as_str()) {
+        return Err(TargetError::Invalid(format!(
+            "限定词“{qualifier}”无法识别，可用：以上、以下、以内、不超过、左右、约（或留空表示恰为）。"
+        )));
+    }
+    let code = clean_opt(&t.code);
+    if let Some(c) = &code
+        && (c.contains(char::is_whitespace) || c.chars().count() > 32)
+    {
+        return Err(TargetError::Invalid(format!(
+            "目标代码“{c}”不可含空格且不超过32个字符。"
+        )));
+    }
+    Ok(Resolved {
+        code,
+        name,
+        scope_region,
+        scope_park,
+        types: types.join("|"),
+        min_level,
+        metric: clean_opt(&t.metric),
+        qualifier,
+        target_text: clean_opt(&t.target_text),
+        unit: sanitize(&t.unit),
+        notes: sanitize(&t.notes),
+    })
+}
+
+/// A scope name to (region, park) ids: a region by name or short name first, then a park;
+/// unknown names fail with the closest region and park names.
+pub fn resolve_scope(store: &Store, name: &str) -> Result<(Option<i64>, Option<i64>), TargetError> {
+    let scope = sanitize(name);
+    if let Some(r) = store.region_id(&scope)? {
+        return Ok((Some(r), None));
+    }
+    if let Some(p) = store.park_id(&scope)? {
+        return Ok((None, Some(p)));
+    }
+    let mut names = store.all_names("regions")?;
+    names.extend(store.all_names("parks")?);
+    let near = rules::closest(&scope, &names, 4);
+    let hint = if near.is_empty() {
+        "例如：达州市、宣汉县、达州高新区。".to_string()
+    } else {
+        format!("最接近的有：{}。", near.join("、"))
+    };
+    Err(TargetError::UnknownScope { given: scope, hint })
+}
+
+/// The next free user code: U001, U002, …
+fn next_code(tx: &Transaction) -> Result<String, TargetError> {
+    let codes: Vec<String> = tx
+        .prepare("SELECT code FROM targets WHERE code LIKE 'U%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let max = codes
+        .iter()
+        .filter_map(|c| c[1..].parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("U{:03}", max + 1))
+}
+
+fn code_taken(tx: &Transaction, code: &str, except: Option<i64>) -> Result<bool, TargetError> {
+    Ok(tx
+        .query_row(
+            "SELECT id FROM targets WHERE code = ?1 AND id IS NOT ?2",
+            params![code, except],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Add a user's target; returns its id.
+pub fn create(store: &mut Store, t: NewTarget) -> Result<i64, TargetError> {
+    store.ensure_writable()?;
+    let r = resolve(store, &t)?;
+    let tx = store.conn_mut().transaction()?;
+    let code = match &r.code {
+        Some(c) => {
+            if code_taken(&tx, c, None)? {
+                return Err(TargetError::DuplicateCode(c.clone()));
+            }
+            c.clone()
+        }
+        None => next_code(&tx)?,
+    };
+    tx.execute(
+        "INSERT INTO targets(code, name, scope_region_id, scope_park_id, period_start, period_end, kind, types,
+            min_level, count_lapsed, metric, baseline, baseline_year, target, target_form, qualifier,
+            target_text, unit, notes, updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+        params![code, r.name, r.scope_region, r.scope_park, t.period_start, t.period_end, t.kind.as_str(),
+            r.types, r.min_level.map(|l| l.label()), t.count_lapsed, r.metric, t.baseline, t.baseline_year,
+            t.target, t.target_form.as_str(), r.qualifier, r.target_text, r.unit, r.notes, os_user(), now_string()],
+    )?;
+    let id = tx.last_insert_rowid();
+    let after = audit::row_json(&tx, "targets", id)?;
+    audit::record(
+        &tx,
+        None,
+        Action::Insert,
+        "targets",
+        id,
+        None,
+        after.as_ref(),
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Replace a target's fields with `t` (the code stays unless `t.code` names a new one).
+pub fn update(store: &mut Store, target_id: i64, t: NewTarget) -> Result<(), TargetError> {
+    store.ensure_writable()?;
+    let r = resolve(store, &t)?;
+    let tx = store.conn_mut().transaction()?;
+    let before = audit::row_json(&tx, "targets", target_id)?
+        .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))?;
+    if let Some(c) = &r.code
+        && code_taken(&tx, c, Some(target_id))?
+    {
+        return Err(TargetError::DuplicateCode(c.clone()));
+    }
+    tx.execute(
+        "UPDATE targets SET code = coalesce(?1, code), name = ?2, scope_region_id = ?3, scope_park_id = ?4,
+            period_start = ?5, period_end = ?6, kind = ?7, types = ?8, min_level = ?9, count_lapsed = ?10,
+            metric = ?11, baseline = ?12, baseline_year = ?13, target = ?14, target_form = ?15,
+            qualifier = ?16, target_text = ?17, unit = ?18, notes = ?19, updated_by = ?20, updated_at = ?21
+         WHERE id = ?22",
+        params![r.code, r.name, r.scope_region, r.scope_park, t.period_start, t.period_end, t.kind.as_str(),
+            r.types, r.min_level.map(|l| l.label()), t.count_lapsed, r.metric, t.baseline, t.baseline_year,
+            t.target, t.target_form.as_str(), r.qualifier, r.target_text, r.unit, r.notes, os_user(),
+            now_string(), target_id],
+    )?;
+    let after = audit::row_json(&tx, "targets", target_id)?;
+    audit::record(
+        &tx,
+        None,
+        Action::Update,
+        "targets",
+        target_id,
+        Some(&before),
+        after.as_ref(),
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Delete a target with its reported figures; returns how many reports went with it.
+pub fn delete(store: &mut Store, target_id: i64) -> Result<usize, TargetError> {
+    store.ensure_writable()?;
+    let tx = store.conn_mut().transaction()?;
+    let before = audit::row_json(&tx, "targets", target_id)?
+        .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))?;
+    let report_ids: Vec<i64> = tx
+        .prepare("SELECT id FROM target_reports WHERE target_id = ?1 ORDER BY id")?
+        .query_map([target_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for rid in &report_ids {
+        let b = audit::row_json(&tx, "target_reports", *rid)?;
+        tx.execute("DELETE FROM target_reports WHERE id = ?1", [rid])?;
+        audit::record(
+            &tx,
+            None,
+            Action::Delete,
+            "target_reports",
+            *rid,
+            b.as_ref(),
+            None,
+        )?;
+    }
+    tx.execute("DELETE FROM targets WHERE id = ?1", [target_id])?;
+    audit::record(
+        &tx,
+        None,
+        Action::Delete,
+        "targets",
+        target_id,
+        Some(&before),
+        None,
+    )?;
+    tx.commit()?;
+    Ok(report_ids.len())
+}
+
+/// Record a reported figure against a target; returns the report's id. `as_of` is when the
+/// figure stood ("2025", "2026-06"); it must start with a year.
+pub fn add_report(
+    store: &mut Store,
+    target_id: i64,
+    value: f64,
+    as_of: Option<&str>,
+    notes: &str,
+) -> Result<i64, TargetError> {
+    store.ensure_writable()?;
+    if !value.is_finite() {
+        return Err(TargetError::Invalid("填报值不是有效数字。".into()));
+    }
+    let as_of = as_of.map(sanitize).filter(|s| !s.is_empty());
+    if let Some(a) = &as_of {
+        let year_ok = a.len() >= 4
+            && a.is_char_boundary(4)
+            && a[..4]
+                .parse::<i32>()
+                .is_ok_and(|y| (1949..=2100).contains(&y));
+        if !year_ok {
+            return Err(TargetError::Invalid(format!(
+                "截至时间“{a}”应以年份开头，如 2025、2026-06。"
+            )));
+        }
+    }
+    let tx = store.conn_mut().transaction()?;
+    let exists: Option<i64> = tx
+        .query_row("SELECT id FROM targets WHERE id = ?1", [target_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if exists.is_none() {
+        return Err(TargetError::NotFound(format!("#{target_id}")));
+    }
+    tx.execute(
+        "INSERT INTO target_reports(target_id, value, as_of, notes, updated_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            target_id,
+            value,
+            as_of,
+            sanitize(notes),
+            os_user(),
+            now_string()
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let after = audit::row_json(&tx, "target_reports", id)?;
+    audit::record(
+        &tx,
+        None,
+        Action::Insert,
+        "target_reports",
+        id,
+        None,
+        after.as_ref(),
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Delete one reported figure.
+pub fn delete_report(store: &mut Store, report_id: i64) -> Result<(), TargetError> {
+    store.ensure_writable()?;
+    let tx = store.conn_mut().transaction()?;
+    let before = audit::row_json(&tx, "target_reports", report_id)?
+        .ok_or_else(|| TargetError::NotFound(format!("填报 #{report_id}")))?;
+    tx.execute("DELETE FROM target_reports WHERE id = ?1", [report_id])?;
+    audit::record(
+        &tx,
+        None,
+        Action::Delete,
+        "target_reports",
+        report_id,
+        Some(&before),
+        None,
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A stored target as an editable [`NewTarget`] (for an edit form).
+pub fn editable(store: &Store, target_id: i64) -> Result<NewTarget, TargetError> {
+    let conn = store.conn();
+    conn.query_row(
+        "SELECT t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end, t.kind, t.types,
+                t.min_level, t.count_lapsed, t.metric, t.baseline, t.baseline_year, t.target, t.target_form,
+                t.qualifier, t.target_text, t.unit, t.notes
+         FROM targets t LEFT JOIN regions r ON r.id = t.scope_region_id LEFT JOIN parks p ON p.id = t.scope_park_id
+         WHERE t.id = ?1",
+        [target_id],
+        |r| {
+            let kind: String = r.get(5)?;
+            let types: String = r.get(6)?;
+            let level: Option<String> = r.get(7)?;
+            let form: String = r.get(13)?;
+            Ok(NewTarget {
+                code: Some(r.get(0)?),
+                name: r.get(1)?,
+                scope: r.get(2)?,
+                period_start: r.get(3)?,
+                period_end: r.get(4)?,
+                kind: TargetKind::parse(&kind).unwrap_or(TargetKind::Recorded),
+                types: types
+                    .split('|')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                min_level: level.as_deref().and_then(Level::parse),
+                count_lapsed: r.get(8)?,
+                metric: r.get(9)?,
+                baseline: r.get(10)?,
+                baseline_year: r.get(11)?,
+                target: r.get(12)?,
+                target_form: rules::TargetForm::parse(&form).unwrap_or(rules::TargetForm::Plain),
+                qualifier: r.get(14)?,
+                target_text: r.get(15)?,
+                unit: r.get(16)?,
+                notes: r.get(17)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))
+}
+
+/// A target's id from its code (`T012`, `U001`, case-insensitive) or `#id`.
+pub fn find(store: &Store, code: &str) -> Result<i64, TargetError> {
+    let c = sanitize(code);
+    let by_code: Option<i64> = store
+        .conn()
+        .query_row(
+            "SELECT id FROM targets WHERE code = ?1 COLLATE NOCASE",
+            [&c],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = by_code {
+        return Ok(id);
+    }
+    if let Some(n) = c.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        let by_id: Option<i64> = store
+            .conn()
+            .query_row("SELECT id FROM targets WHERE id = ?1", [n], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = by_id {
+            return Ok(id);
+        }
+    }
+    Err(TargetError::NotFound(c))
+}

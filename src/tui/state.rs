@@ -1,0 +1,384 @@
+//! The application state: what is on screen, where the cursor is, which filters apply.
+//!
+//! The state holds the [`Store`] handle and calls its query functions (never SQL of its own).
+//! Nothing outside [`super::update`] mutates it; the loaders here are called from there.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::model::HolderKind;
+use crate::search::{Hit, SearchIndex};
+use crate::store::{
+    EnterpriseProfile, EnterpriseRow, Facet, FacetValue, Filter, ParkProfile, ParkRow, Store,
+    StoreError,
+};
+use crate::targets::TargetStatus;
+
+use super::action::Screen;
+use super::theme::Theme;
+use super::views;
+
+/// Which pane of a screen has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Facets,
+    List,
+    Detail,
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A window onto a long list: the selected index and the first visible row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+    pub top: usize,
+}
+
+impl Cursor {
+    /// Move by `delta` within `len` items and scroll so the selection stays in `rows` visible.
+    pub fn move_by(&mut self, delta: isize, len: usize, rows: usize) {
+        if len == 0 {
+            *self = Cursor::default();
+            return;
+        }
+        let s = self.selected as isize + delta;
+        self.selected = s.clamp(0, len as isize - 1) as usize;
+        self.scroll_into_view(len, rows);
+    }
+
+    pub fn to(&mut self, index: usize, len: usize, rows: usize) {
+        self.selected = index.min(len.saturating_sub(1));
+        self.scroll_into_view(len, rows);
+    }
+
+    pub fn scroll_into_view(&mut self, len: usize, rows: usize) {
+        let rows = rows.max(1);
+        self.selected = self.selected.min(len.saturating_sub(1));
+        if self.selected < self.top {
+            self.top = self.selected;
+        } else if self.selected >= self.top + rows {
+            self.top = self.selected + 1 - rows;
+        }
+        // Do not leave empty space below the end when the list shrank.
+        let max_top = len.saturating_sub(rows);
+        self.top = self.top.min(max_top);
+    }
+}
+
+/// The enterprise list: a count and one fetched page around the visible window.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseList {
+    pub total: usize,
+    pub cursor: Cursor,
+    pub page_start: usize,
+    pub page: Vec<EnterpriseRow>,
+}
+
+impl EnterpriseList {
+    /// The row at absolute index `i`, when it is in the fetched page.
+    pub fn row(&self, i: usize) -> Option<&EnterpriseRow> {
+        i.checked_sub(self.page_start)
+            .and_then(|j| self.page.get(j))
+    }
+
+    pub fn selected_row(&self) -> Option<&EnterpriseRow> {
+        self.row(self.cursor.selected)
+    }
+}
+
+/// The facet pane: one dimension at a time, with its values counted under the other filters.
+#[derive(Debug, Clone, Default)]
+pub struct FacetPane {
+    pub dimension: usize,
+    pub values: Vec<FacetValue>,
+    pub cursor: Cursor,
+}
+
+impl FacetPane {
+    pub fn facet(&self) -> Facet {
+        Facet::ALL[self.dimension % Facet::ALL.len()]
+    }
+}
+
+/// One target as the Targets screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    pub id: i64,
+    pub name: String,
+    pub scope: String,
+    pub period: String,
+    pub kind: String,
+    /// The target as written ("50户以上", "【10】个").
+    pub target: String,
+    /// What counts, in words ("省级及以上 专精特新中小企业").
+    pub counts: String,
+    pub computed: Option<f64>,
+    /// The latest reported figure with its date, and where it was reported.
+    pub reported: Option<String>,
+    pub reported_source: Option<String>,
+    pub progress: Option<f64>,
+    pub status: TargetStatus,
+    pub source: String,
+}
+
+/// Detail of one target: breakdown by county, the enterprises that count and those close.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TargetDetail {
+    pub id: i64,
+    pub by_region: Vec<(String, f64)>,
+    pub counting: Vec<(String, String)>,
+    pub close: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TargetsScreen {
+    pub loaded: bool,
+    /// Why there are no targets to show (the module is missing, or a query failed).
+    pub unavailable: Option<String>,
+    pub rows: Vec<TargetLine>,
+    pub cursor: Cursor,
+    pub detail: Option<TargetDetail>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ParksScreen {
+    pub loaded: bool,
+    pub rows: Vec<ParkRow>,
+    pub cursor: Cursor,
+}
+
+/// The search box and its results.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub cursor: Cursor,
+    /// Narrows the previous keystroke's matches when the query grows.
+    pub searcher: crate::search::Searcher,
+}
+
+/// What the detail pane of a screen shows.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    Enterprise(Box<EnterpriseProfile>),
+    Park(Box<ParkProfile>),
+}
+
+/// The whole application state.
+pub struct State {
+    pub store: Store,
+    pub theme: Theme,
+    pub db_path: Option<PathBuf>,
+    pub demo: bool,
+    pub read_only: bool,
+    pub now_year: i32,
+    /// Terminal size in columns and rows.
+    pub size: (u16, u16),
+    pub screen: Screen,
+    /// The focused pane of each screen (index by [`screen_index`]).
+    pub focus: [Pane; 3],
+    pub show_facets: bool,
+    pub filter: Filter,
+    /// Labels of the active filters, for the status line.
+    pub filter_labels: Vec<(Facet, String)>,
+    pub enterprises: EnterpriseList,
+    pub facets: FacetPane,
+    pub parks: ParksScreen,
+    pub targets: TargetsScreen,
+    /// Detail pane of the enterprises screen and of the parks screen.
+    pub enterprise_detail: Option<Detail>,
+    pub park_detail: Option<Detail>,
+    /// Targets the shown profile counts toward: (target, why); `None` until the profile is
+    /// opened with Enter (evaluating every target on each cursor move would be too slow).
+    pub detail_targets: Option<Vec<(String, String)>>,
+    pub detail_scroll: u16,
+    pub search: Option<SearchState>,
+    pub index: Option<Arc<SearchIndex>>,
+    pub index_building: bool,
+    /// Scroll offset of the help overlay when it is open.
+    pub help: Option<u16>,
+    pub message: Option<Message>,
+    pub data_version: i64,
+    /// (enterprises, parks, designations) in the whole store.
+    pub totals: (i64, i64, i64),
+}
+
+pub fn screen_index(s: Screen) -> usize {
+    match s {
+        Screen::Parks => 0,
+        Screen::Enterprises => 1,
+        Screen::Targets => 2,
+    }
+}
+
+impl State {
+    /// A state on `store`, showing the enterprise list. Only counts and the first page are
+    /// read; the search index and the other screens load when first needed.
+    pub fn new(store: Store, theme: Theme, size: (u16, u16)) -> Result<State, StoreError> {
+        let mut s = State {
+            db_path: store.path().map(|p| p.to_path_buf()),
+            demo: store.is_demo(),
+            read_only: store.is_read_only(),
+            data_version: store.data_version()?,
+            store,
+            theme,
+            now_year: crate::model::current_year(),
+            size,
+            screen: Screen::Enterprises,
+            focus: [Pane::List; 3],
+            show_facets: false,
+            filter: Filter::default(),
+            filter_labels: Vec::new(),
+            enterprises: EnterpriseList::default(),
+            facets: FacetPane::default(),
+            parks: ParksScreen::default(),
+            targets: TargetsScreen::default(),
+            enterprise_detail: None,
+            park_detail: None,
+            detail_targets: None,
+            detail_scroll: 0,
+            search: None,
+            index: None,
+            index_building: false,
+            help: None,
+            message: None,
+            totals: (0, 0, 0),
+        };
+        s.totals = s.store.totals()?;
+        s.reload_enterprises()?;
+        if let Some(id) = s
+            .enterprises
+            .selected_row()
+            .map(|r| r.id)
+            .filter(|_| s.wide())
+        {
+            s.open_profile(HolderKind::Enterprise, id, false)?;
+        }
+        Ok(s)
+    }
+
+    pub fn focus(&self) -> Pane {
+        self.focus[screen_index(self.screen)]
+    }
+
+    pub fn set_focus(&mut self, p: Pane) {
+        self.focus[screen_index(self.screen)] = p;
+    }
+
+    /// Rows of the list pane of the current layout (for paging and scrolling).
+    pub fn list_rows(&self) -> usize {
+        views::list_rows(self)
+    }
+
+    /// Count the enterprises under the filter and fetch the page around the cursor.
+    pub fn reload_enterprises(&mut self) -> Result<(), StoreError> {
+        self.enterprises.total = self.store.count_enterprises(&self.filter)? as usize;
+        self.enterprises.page.clear();
+        let rows = self.list_rows();
+        let total = self.enterprises.total;
+        self.enterprises.cursor.scroll_into_view(total, rows);
+        self.ensure_page()
+    }
+
+    /// Make sure the visible window of the enterprise list is fetched (one page query).
+    pub fn ensure_page(&mut self) -> Result<(), StoreError> {
+        let rows = self.list_rows().max(1);
+        let list = &self.enterprises;
+        let top = list.cursor.top;
+        let want_end = (top + rows).min(list.total);
+        let have = top >= list.page_start
+            && want_end <= list.page_start + list.page.len()
+            && !(list.page.is_empty() && list.total > 0);
+        if have {
+            return Ok(());
+        }
+        let start = top.saturating_sub(rows);
+        let page = self.store.enterprise_rows(&self.filter, start, rows * 3)?;
+        self.enterprises.page_start = start;
+        self.enterprises.page = page;
+        Ok(())
+    }
+
+    /// Values of the facet dimension on show, counted under the other filters.
+    pub fn reload_facets(&mut self) -> Result<(), StoreError> {
+        if !self.show_facets {
+            return Ok(());
+        }
+        self.facets.values = self.store.facet(self.facets.facet(), &self.filter)?;
+        let len = self.facets.values.len();
+        let rows = views::facet_rows(self);
+        self.facets.cursor.scroll_into_view(len, rows);
+        Ok(())
+    }
+
+    pub fn ensure_parks(&mut self) -> Result<(), StoreError> {
+        if !self.parks.loaded {
+            self.parks.rows = self.store.park_rows()?;
+            self.parks.loaded = true;
+        }
+        Ok(())
+    }
+
+    pub fn ensure_targets(&mut self) {
+        if !self.targets.loaded {
+            super::targets_data::load(self);
+            self.targets.loaded = true;
+        }
+    }
+
+    /// Open the profile of an enterprise or park in the detail pane of its screen.
+    pub fn open_profile(
+        &mut self,
+        kind: HolderKind,
+        id: i64,
+        with_targets: bool,
+    ) -> Result<(), StoreError> {
+        self.detail_scroll = 0;
+        self.detail_targets = with_targets.then(|| super::targets_data::for_holder(self, kind, id));
+        match kind {
+            HolderKind::Enterprise => {
+                let p = self.store.enterprise_profile(id)?;
+                self.enterprise_detail = Some(Detail::Enterprise(Box::new(p)));
+            }
+            HolderKind::Park => {
+                let p = self.store.park_profile(id)?;
+                self.park_detail = Some(Detail::Park(Box::new(p)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The detail shown on the current screen.
+    pub fn detail(&self) -> Option<&Detail> {
+        match self.screen {
+            Screen::Enterprises => self.enterprise_detail.as_ref(),
+            Screen::Parks => self.park_detail.as_ref(),
+            Screen::Targets => None,
+        }
+    }
+
+    /// Whether list and detail are side by side (wide terminals) rather than one at a time.
+    pub fn wide(&self) -> bool {
+        self.size.0 >= views::WIDE
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+}

@@ -1,0 +1,204 @@
+//! Terminal setup and teardown, done so the user's shell is never left broken: a guard that
+//! restores on drop (covering returned errors), a panic hook that restores before the panic
+//! message prints, flags set by SIGHUP/SIGTERM/SIGINT/SIGQUIT, and a check for a terminal that
+//! went away (a dropped SSH connection) so the loop exits instead of spinning.
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Restore the terminal: leave raw mode and the alternate screen, show the cursor. Errors are
+/// ignored: on a dead terminal there is nothing left to restore.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let mut out = io::stdout();
+    let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+    let _ = out.flush();
+}
+
+/// Owns the terminal while the TUI runs; dropping it restores the terminal.
+pub struct Guard {
+    pub terminal: Terminal<Backend>,
+}
+
+impl Guard {
+    pub fn enter() -> io::Result<Guard> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        // One buffered write per frame: ratatui flushes the writer after each draw.
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+        match Terminal::new(backend) {
+            Ok(terminal) => Ok(Guard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Set when a signal asks the process to end.
+pub fn signal_flag() -> io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGQUIT,
+    ] {
+        signal_hook::flag::register(sig, Arc::clone(&flag))?;
+    }
+    Ok(flag)
+}
+
+pub fn signalled(flag: &AtomicBool) -> bool {
+    flag.load(Ordering::Relaxed)
+}
+
+/// A thread that ends the process when the terminal is gone or a signal asked to stop and the
+/// UI thread has not managed to exit by itself shortly after.
+///
+/// Needed because crossterm's `event::poll` loops forever, at full CPU, once the tty read
+/// returns 0 or EIO (a dropped SSH connection): the UI thread never gets control back. The TUI
+/// only reads the store, so ending the process there loses nothing.
+pub fn spawn_watchdog(flag: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let tick = std::time::Duration::from_millis(100);
+        loop {
+            std::thread::sleep(tick);
+            let gone = tty_gone();
+            if gone || signalled(&flag) {
+                if !gone {
+                    // Give the UI thread a moment to restore the terminal and exit normally.
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                    if !tty_gone() {
+                        restore();
+                    }
+                }
+                // SAFETY: _exit ends the process at once; nothing is being written.
+                unsafe { libc::_exit(if gone { 129 } else { 143 }) };
+            }
+        }
+    });
+}
+
+/// Whether the terminal we read from has gone away: poll reports hang-up or error, or the fd
+/// is no longer a terminal. crossterm reads from stdin when it is a tty, else /dev/tty.
+pub fn tty_gone() -> bool {
+    let stdin = io::stdin();
+    let fd = stdin.as_raw_fd();
+    // SAFETY: isatty and poll only inspect the descriptor; pfd lives for the call.
+    unsafe {
+        if libc::isatty(fd) == 1 {
+            return fd_hung_up(fd);
+        }
+    }
+    match std::fs::File::open("/dev/tty") {
+        Ok(f) => fd_hung_up(f.as_raw_fd()),
+        Err(_) => true,
+    }
+}
+
+fn fd_hung_up(fd: i32) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, zero timeout.
+    let n = unsafe { libc::poll(&mut pfd, 1, 0) };
+    if n < 0 {
+        return io::Error::last_os_error().kind() != io::ErrorKind::Interrupted;
+    }
+    pfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard. Inside tmux the plain sequence is
+/// taken by tmux itself when `set-clipboard on`; the DCS-wrapped copy is passed through to
+/// the outer terminal when `allow-passthrough on`. Outside tmux no DCS is ever sent.
+pub fn osc52(text: &str, in_tmux: bool) -> String {
+    let b64 = base64(text.as_bytes());
+    let plain = format!("\x1b]52;c;{b64}\x07");
+    if in_tmux {
+        format!("{plain}\x1bPtmux;\x1b\x1b]52;c;{b64}\x07\x1b\\")
+    } else {
+        plain
+    }
+}
+
+fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64("达钢".as_bytes()), "6L6+6ZKi");
+    }
+
+    #[test]
+    fn osc52_is_wrapped_only_inside_tmux() {
+        assert_eq!(osc52("foo", false), "\x1b]52;c;Zm9v\x07");
+        let t = osc52("foo", true);
+        assert!(t.starts_with("\x1b]52;c;Zm9v\x07\x1bPtmux;"));
+        assert!(t.ends_with("\x1b\\"));
+    }
+}

@@ -1,0 +1,619 @@
+//! `update(&mut State, Action)`: the only place the state changes.
+//!
+//! Returns the effects the run loop must carry out (draw, quit, write an OSC 52 sequence, build
+//! the search index off the UI thread); `update` itself never touches the terminal.
+
+use std::sync::Arc;
+
+use crate::model::HolderKind;
+use crate::store::{Facet, StoreError};
+
+use super::action::{Action, Screen};
+use super::state::{Cursor, Detail, Pane, SearchState, State, screen_index};
+use super::{export, targets_data, views};
+
+/// What the run loop must do after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// The screen changed: draw a frame.
+    Redraw,
+    Quit,
+    /// Put this text on the user's clipboard (OSC 52).
+    Copy(String),
+    /// (Re)build the search index in the background.
+    BuildIndex,
+}
+
+/// Apply `action` to `state`. A failing store query becomes an error on the status line.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    let quiet = matches!(action, Action::CheckData | Action::IndexReady(_));
+    if !quiet {
+        fx.push(Effect::Redraw);
+    }
+    if let Err(e) = apply(state, action, &mut fx) {
+        state.error(format!("读取数据失败：{e}"));
+        if !fx.contains(&Effect::Redraw) {
+            fx.push(Effect::Redraw);
+        }
+    }
+    fx
+}
+
+fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    // Non-key actions first: they apply whatever overlay is open.
+    match action {
+        Action::Resize(w, h) => {
+            state.size = (w, h);
+            relayout(state)?;
+            if state.wide() && state.detail().is_none() {
+                follow_selection(state)?;
+            }
+            return Ok(());
+        }
+        Action::CheckData => return check_data(state, fx),
+        Action::IndexReady(handle) => {
+            state.index = Some(handle.0);
+            state.index_building = false;
+            if state.search.as_ref().is_some_and(|s| !s.query.is_empty()) {
+                run_search(state, fx);
+                fx.push(Effect::Redraw);
+            }
+            return Ok(());
+        }
+        Action::Quit => {
+            fx.push(Effect::Quit);
+            return Ok(());
+        }
+        _ => {}
+    }
+
+    if let Some(scroll) = state.help {
+        let page = views::help_rows(state) as u16;
+        state.help = match action {
+            Action::Up => Some(scroll.saturating_sub(1)),
+            Action::Down => Some(scroll.saturating_add(1).min(views::help_len() as u16)),
+            Action::PageUp => Some(scroll.saturating_sub(page)),
+            Action::PageDown => Some(scroll.saturating_add(page).min(views::help_len() as u16)),
+            Action::Back | Action::Help => None,
+            _ => Some(scroll),
+        };
+        return Ok(());
+    }
+
+    if state.search.is_some() {
+        return search_action(state, action, fx);
+    }
+
+    // A new key press retires the last message, except the one it is about to set.
+    state.message = None;
+
+    match action {
+        Action::Help => state.help = Some(0),
+        Action::StartSearch => {
+            state.search = Some(SearchState::default());
+            if state.index.is_none() && !state.index_building {
+                state.index_building = true;
+                fx.push(Effect::BuildIndex);
+            }
+        }
+        Action::Show(s) => show(state, s)?,
+        Action::NextScreen | Action::PrevScreen => {
+            let i = screen_index(state.screen);
+            let n = Screen::ALL.len();
+            let j = if matches!(action, Action::NextScreen) {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            };
+            show(state, Screen::ALL[j])?;
+        }
+        Action::NextPane | Action::PrevPane => {
+            cycle_pane(state, matches!(action, Action::NextPane))?
+        }
+        Action::ToggleFacets => {
+            if state.screen != Screen::Enterprises {
+                show(state, Screen::Enterprises)?;
+                state.show_facets = true;
+            } else {
+                state.show_facets = !state.show_facets;
+            }
+            if state.show_facets {
+                state.set_focus(Pane::Facets);
+                state.reload_facets()?;
+            } else if state.focus() == Pane::Facets {
+                state.set_focus(Pane::List);
+            }
+            relayout(state)?;
+        }
+        Action::NextFacet | Action::PrevFacet => {
+            let n = Facet::ALL.len();
+            let d = state.facets.dimension;
+            state.facets.dimension = if matches!(action, Action::NextFacet) {
+                (d + 1) % n
+            } else {
+                (d + n - 1) % n
+            };
+            state.facets.cursor = Cursor::default();
+            state.reload_facets()?;
+        }
+        Action::ClearFilters => {
+            if state.filter.is_empty() {
+                state.info("没有生效的筛选");
+            } else {
+                state.filter = Default::default();
+                state.filter_labels.clear();
+                state.enterprises.cursor = Cursor::default();
+                state.reload_enterprises()?;
+                state.reload_facets()?;
+                state.info("已清除全部筛选");
+            }
+        }
+        Action::Up => move_by(state, -1)?,
+        Action::Down => move_by(state, 1)?,
+        Action::PageUp => {
+            let p = page(state);
+            move_by(state, -(p as isize))?
+        }
+        Action::PageDown => {
+            let p = page(state);
+            move_by(state, p as isize)?
+        }
+        Action::Home => move_by(state, isize::MIN / 2)?,
+        Action::End => move_by(state, isize::MAX / 2)?,
+        Action::Open => open(state)?,
+        Action::Back => match state.focus() {
+            Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
+            Pane::List => {
+                if state.screen == Screen::Targets {
+                    state.targets.detail = None;
+                }
+            }
+        },
+        Action::Copy => match selected_name(state) {
+            Some(name) => {
+                state.info(format!("已复制：{name}"));
+                fx.push(Effect::Copy(name));
+            }
+            None => state.info("没有可复制的内容"),
+        },
+        Action::CopyCode => match selected_code(state) {
+            Some(Some(code)) => {
+                state.info(format!("已复制信用代码：{code}"));
+                fx.push(Effect::Copy(code));
+            }
+            Some(None) => state.info("该企业没有登记统一社会信用代码"),
+            None => state.info("请先选择一家企业"),
+        },
+        Action::Export => match export::export_enterprises(&state.store, &state.filter) {
+            Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
+            Err(e) => state.error(format!("导出失败：{e:#}")),
+        },
+        Action::Refresh => {
+            refresh(state, fx)?;
+            state.info("已重新读取数据");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn search_action(
+    state: &mut State,
+    action: Action,
+    fx: &mut Vec<Effect>,
+) -> Result<(), StoreError> {
+    let rows = views::search_rows(state);
+    let Some(search) = state.search.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        Action::Input(c) => {
+            search.query.push(c);
+            run_search(state, fx);
+        }
+        Action::Backspace => {
+            search.query.pop();
+            run_search(state, fx);
+        }
+        Action::ClearInput => {
+            search.query.clear();
+            run_search(state, fx);
+        }
+        Action::Up => {
+            let len = search.hits.len();
+            search.cursor.move_by(-1, len, rows);
+        }
+        Action::Down => {
+            let len = search.hits.len();
+            search.cursor.move_by(1, len, rows);
+        }
+        Action::Back => state.search = None,
+        Action::Open => {
+            let hit = search
+                .hits
+                .get(search.cursor.selected)
+                .map(|h| (h.kind, h.id));
+            if let Some((kind, id)) = hit {
+                state.search = None;
+                open_holder(state, kind, id)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(search) = state.search.as_mut() else {
+        return;
+    };
+    search.cursor = Cursor::default();
+    match &state.index {
+        Some(index) => search.hits = search.searcher.search(index, &search.query, 200),
+        None => {
+            search.hits.clear();
+            if !state.index_building {
+                state.index_building = true;
+                fx.push(Effect::BuildIndex);
+            }
+        }
+    }
+}
+
+/// Show a search hit's profile on its screen, with the keyboard in the detail pane.
+fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), StoreError> {
+    state.open_profile(kind, id, true)?;
+    match kind {
+        HolderKind::Enterprise => state.screen = Screen::Enterprises,
+        HolderKind::Park => {
+            state.screen = Screen::Parks;
+            state.ensure_parks()?;
+            if let Some(i) = state.parks.rows.iter().position(|p| p.id == id) {
+                let rows = state.list_rows();
+                let len = state.parks.rows.len();
+                state.parks.cursor.to(i, len, rows);
+            }
+        }
+    }
+    state.set_focus(Pane::Detail);
+    Ok(())
+}
+
+fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
+    state.screen = screen;
+    match screen {
+        Screen::Parks => {
+            state.ensure_parks()?;
+            if state.wide() && state.park_detail.is_none() {
+                follow_selection(state)?;
+            }
+        }
+        Screen::Enterprises => state.ensure_page()?,
+        Screen::Targets => state.ensure_targets(),
+    }
+    Ok(())
+}
+
+fn cycle_pane(state: &mut State, forward: bool) -> Result<(), StoreError> {
+    let mut panes = Vec::new();
+    if state.screen == Screen::Enterprises && state.show_facets {
+        panes.push(Pane::Facets);
+    }
+    panes.push(Pane::List);
+    panes.push(Pane::Detail);
+    let i = panes.iter().position(|p| *p == state.focus()).unwrap_or(0);
+    let n = panes.len();
+    let next = panes[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }];
+    if next == Pane::Detail && state.detail().is_none() && state.screen != Screen::Targets {
+        follow_selection(state)?;
+    }
+    if next == Pane::Detail && state.screen == Screen::Targets && state.targets.detail.is_none() {
+        open_target(state);
+    }
+    state.set_focus(next);
+    Ok(())
+}
+
+fn page(state: &State) -> usize {
+    match state.focus() {
+        Pane::Facets => views::facet_rows(state),
+        Pane::Detail => views::detail_rows(state),
+        Pane::List => state.list_rows(),
+    }
+    .max(1)
+}
+
+fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
+    match state.focus() {
+        Pane::Facets => {
+            let rows = views::facet_rows(state);
+            let len = state.facets.values.len();
+            state.facets.cursor.move_by(delta, len, rows);
+        }
+        Pane::Detail => {
+            let s = state.detail_scroll as isize + delta;
+            state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
+            if state.screen == Screen::Targets {
+                // The target detail has no own cursor: moving in it walks the targets.
+                state.detail_scroll = 0;
+                let rows = state.list_rows();
+                let len = state.targets.rows.len();
+                state.targets.cursor.move_by(delta, len, rows);
+                open_target(state);
+            }
+        }
+        Pane::List => {
+            let rows = state.list_rows();
+            match state.screen {
+                Screen::Enterprises => {
+                    let len = state.enterprises.total;
+                    state.enterprises.cursor.move_by(delta, len, rows);
+                    state.ensure_page()?;
+                }
+                Screen::Parks => {
+                    let len = state.parks.rows.len();
+                    state.parks.cursor.move_by(delta, len, rows);
+                }
+                Screen::Targets => {
+                    let len = state.targets.rows.len();
+                    state.targets.cursor.move_by(delta, len, rows);
+                    if state.targets.detail.is_some() {
+                        open_target(state);
+                    }
+                }
+            }
+            if state.wide() && state.screen != Screen::Targets {
+                follow_selection(state)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// In the wide layout the detail pane shows whatever the list has selected.
+fn follow_selection(state: &mut State) -> Result<(), StoreError> {
+    follow(state, false)
+}
+
+/// Show the selected item's profile; `with_targets` also evaluates the targets it counts
+/// toward (on Enter, not on every cursor move).
+fn follow(state: &mut State, with_targets: bool) -> Result<(), StoreError> {
+    match state.screen {
+        Screen::Enterprises => {
+            if let Some(id) = state.enterprises.selected_row().map(|r| r.id) {
+                state.open_profile(HolderKind::Enterprise, id, with_targets)?;
+            } else {
+                state.enterprise_detail = None;
+            }
+        }
+        Screen::Parks => {
+            if let Some(id) = state
+                .parks
+                .rows
+                .get(state.parks.cursor.selected)
+                .map(|r| r.id)
+            {
+                state.open_profile(HolderKind::Park, id, with_targets)?;
+            } else {
+                state.park_detail = None;
+            }
+        }
+        Screen::Targets => {}
+    }
+    Ok(())
+}
+
+fn open_target(state: &mut State) {
+    if let Some(id) = state
+        .targets
+        .rows
+        .get(state.targets.cursor.selected)
+        .map(|t| t.id)
+    {
+        state.targets.detail = targets_data::detail(state, id);
+    }
+}
+
+fn open(state: &mut State) -> Result<(), StoreError> {
+    match state.focus() {
+        Pane::Facets => toggle_facet_value(state),
+        Pane::List => match state.screen {
+            Screen::Targets => {
+                open_target(state);
+                if state.targets.detail.is_some() {
+                    state.set_focus(Pane::Detail);
+                }
+                Ok(())
+            }
+            _ => {
+                follow(state, true)?;
+                if state.detail().is_some() {
+                    state.set_focus(Pane::Detail);
+                }
+                Ok(())
+            }
+        },
+        Pane::Detail => {
+            // From a park's profile, Enter lists its enterprises.
+            if let (Screen::Parks, Some(Detail::Park(p))) = (state.screen, &state.park_detail) {
+                let (id, name) = (p.id, p.name.clone());
+                Facet::Park.apply(&mut state.filter, Some(&id.to_string()));
+                set_label(state, Facet::Park, Some(name));
+                state.enterprises.cursor = Cursor::default();
+                state.screen = Screen::Enterprises;
+                state.set_focus(Pane::List);
+                state.reload_enterprises()?;
+                state.reload_facets()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn set_label(state: &mut State, facet: Facet, label: Option<String>) {
+    state.filter_labels.retain(|(f, _)| *f != facet);
+    if let Some(l) = label {
+        state.filter_labels.push((facet, l));
+    }
+}
+
+fn toggle_facet_value(state: &mut State) -> Result<(), StoreError> {
+    let facet = state.facets.facet();
+    let Some(v) = state
+        .facets
+        .values
+        .get(state.facets.cursor.selected)
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let before = state.filter.clone();
+    Facet::apply(facet, &mut state.filter, Some(&v.key));
+    if state.filter == before {
+        // Selecting the active value again removes it.
+        Facet::apply(facet, &mut state.filter, None);
+        set_label(state, facet, None);
+    } else {
+        set_label(state, facet, Some(v.label.clone()));
+    }
+    state.enterprises.cursor = Cursor::default();
+    state.reload_enterprises()?;
+    let keep = state.facets.cursor;
+    state.reload_facets()?;
+    // Stay on the same value when it is still listed.
+    if let Some(i) = state.facets.values.iter().position(|x| x.key == v.key) {
+        let rows = views::facet_rows(state);
+        let len = state.facets.values.len();
+        state.facets.cursor = keep;
+        state.facets.cursor.to(i, len, rows);
+    }
+    if state.wide() {
+        follow_selection(state)?;
+    }
+    Ok(())
+}
+
+fn selected_name(state: &State) -> Option<String> {
+    if let Some(s) = &state.search {
+        return s.hits.get(s.cursor.selected).map(|h| h.name.clone());
+    }
+    let name = match (state.screen, state.focus()) {
+        (Screen::Enterprises | Screen::Parks, Pane::Detail) => match state.detail()? {
+            Detail::Enterprise(p) => p.name.clone(),
+            Detail::Park(p) => p.name.clone(),
+        },
+        (Screen::Enterprises, _) => state.enterprises.selected_row()?.name.clone(),
+        (Screen::Parks, _) => state
+            .parks
+            .rows
+            .get(state.parks.cursor.selected)?
+            .name
+            .clone(),
+        (Screen::Targets, _) => state
+            .targets
+            .rows
+            .get(state.targets.cursor.selected)?
+            .name
+            .clone(),
+    };
+    Some(crate::model::text::sanitize(&name))
+}
+
+/// `Some(None)`: an enterprise without a code; `None`: no enterprise selected.
+fn selected_code(state: &State) -> Option<Option<String>> {
+    let code = match (state.screen, state.focus()) {
+        (Screen::Enterprises, Pane::Detail) => match state.detail()? {
+            Detail::Enterprise(p) => p.uscc.clone(),
+            Detail::Park(_) => return None,
+        },
+        (Screen::Enterprises, _) => state.enterprises.selected_row()?.uscc.clone(),
+        _ => return None,
+    };
+    Some(code.map(|c| crate::model::text::sanitize(&c)))
+}
+
+fn relayout(state: &mut State) -> Result<(), StoreError> {
+    let rows = state.list_rows();
+    let total = state.enterprises.total;
+    state.enterprises.cursor.scroll_into_view(total, rows);
+    let n = state.parks.rows.len();
+    state.parks.cursor.scroll_into_view(n, rows);
+    let n = state.targets.rows.len();
+    state.targets.cursor.scroll_into_view(n, rows);
+    let frows = views::facet_rows(state);
+    let n = state.facets.values.len();
+    state.facets.cursor.scroll_into_view(n, frows);
+    if state.screen == Screen::Enterprises {
+        state.ensure_page()?;
+    }
+    Ok(())
+}
+
+fn check_data(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    let v = state.store.data_version()?;
+    if v != state.data_version {
+        refresh(state, fx)?;
+        state.info("数据已被其他用户更新，已刷新");
+        fx.push(Effect::Redraw);
+    }
+    Ok(())
+}
+
+/// Re-read everything on screen (after another user's write, or on request).
+fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    state.data_version = state.store.data_version()?;
+    state.totals = state.store.totals()?;
+    state.reload_enterprises()?;
+    state.reload_facets()?;
+    if state.parks.loaded {
+        state.parks.loaded = false;
+        state.ensure_parks()?;
+        let n = state.parks.rows.len();
+        let rows = state.list_rows();
+        state.parks.cursor.scroll_into_view(n, rows);
+    }
+    if state.targets.loaded {
+        state.targets.loaded = false;
+        state.ensure_targets();
+    }
+    let reopen = |d: &Option<Detail>| match d {
+        Some(Detail::Enterprise(p)) => Some((HolderKind::Enterprise, p.id)),
+        Some(Detail::Park(p)) => Some((HolderKind::Park, p.id)),
+        None => None,
+    };
+    let scroll = state.detail_scroll;
+    let with_targets = state.detail_targets.is_some();
+    for d in [reopen(&state.enterprise_detail), reopen(&state.park_detail)]
+        .into_iter()
+        .flatten()
+    {
+        if state.open_profile(d.0, d.1, with_targets).is_err() {
+            // Deleted meanwhile.
+            match d.0 {
+                HolderKind::Enterprise => state.enterprise_detail = None,
+                HolderKind::Park => state.park_detail = None,
+            }
+        }
+    }
+    state.detail_scroll = scroll;
+    if state.index.is_some() || state.index_building {
+        state.index_building = true;
+        fx.push(Effect::BuildIndex);
+    }
+    Ok(())
+}
+
+/// Build a search index synchronously (tests; the run loop builds it on a thread).
+pub fn build_index_now(state: &mut State) -> Result<(), StoreError> {
+    let idx = crate::search::SearchIndex::new(state.store.search_candidates()?);
+    update(
+        state,
+        Action::IndexReady(super::action::IndexHandle(Arc::new(idx))),
+    );
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The search overlay: the input line (with the real cursor at the end of the text) and the
+//! ranked results with matched characters highlighted.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::model::HolderKind;
+use crate::model::text::display_width;
+use crate::search::{MatchVia, highlight_in_original};
+use crate::tui::state::State;
+use crate::tui::widgets::{self, clean, search_box};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(search) = &state.search else { return };
+    let t = &state.theme;
+    frame.render_widget(Clear, area);
+    let block = t.block(" 搜索：中文 / 拼音 / 首字母 / 简称 / 信用代码 ", true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 3 {
+        return;
+    }
+    let input = Rect::new(inner.x, inner.y, inner.width, 1);
+    let rule = Rect::new(inner.x, inner.y + 1, inner.width, 1);
+    let list = Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2);
+    let w = inner.width as usize;
+    let dash = if t.ascii { "-" } else { "─" };
+    let summary = if search.query.is_empty() {
+        String::new()
+    } else if state.index.is_none() {
+        "正在建立搜索索引…".to_string()
+    } else {
+        format!(" {} 条结果 ", search.hits.len())
+    };
+    let sw = display_width(&summary);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(dash.repeat(w.saturating_sub(sw + 2)), t.dim()),
+            Span::styled(summary, t.dim()),
+            Span::styled(dash.repeat(2.min(w)), t.dim()),
+        ])),
+        rule,
+    );
+
+    let mut lines: Vec<Line> = Vec::new();
+    if search.query.is_empty() {
+        lines.push(Line::styled(
+            "输入企业或园区的名称、简称、全拼或首字母（如 dg、zywbx），或信用代码。",
+            t.dim(),
+        ));
+    } else if state.index.is_some() && search.hits.is_empty() {
+        lines.push(Line::styled(
+            format!("没有与“{}”匹配的企业或园区。", clean(&search.query, t)),
+            t.dim(),
+        ));
+    }
+    let rows = list.height as usize;
+    for (i, h) in search
+        .hits
+        .iter()
+        .enumerate()
+        .skip(search.cursor.top)
+        .take(rows)
+    {
+        let selected = i == search.cursor.selected;
+        let base = if selected {
+            t.selected(true)
+        } else {
+            Default::default()
+        };
+        let tag = match h.kind {
+            HolderKind::Enterprise => "企 ",
+            HolderKind::Park => "园 ",
+        };
+        let mut spans = vec![Span::styled(tag, base.patch(t.dim()))];
+        let matched = clean(&h.matched, t);
+        let name = clean(&h.name, t);
+        let rest = w.saturating_sub(3);
+        let tail = if h.matched != h.name {
+            format!(" → {name}")
+        } else {
+            String::new()
+        };
+        let tail = if t.ascii {
+            tail.replace('→', "->")
+        } else {
+            tail
+        };
+        let mw = display_width(&matched).min(rest);
+        let marks = if matched != h.matched {
+            // Cleaning removed something: the indices no longer line up, show no marks.
+            Vec::new()
+        } else if h.via == MatchVia::Name {
+            highlight_in_original(&h.matched, &h.highlight)
+        } else {
+            h.highlight.clone()
+        };
+        spans.extend(widgets::highlighted(
+            &matched,
+            &marks,
+            mw,
+            base,
+            base.patch(t.matched()),
+            t,
+        ));
+        let left = rest.saturating_sub(mw);
+        if left > 0 {
+            spans.push(Span::styled(
+                widgets::fit(&tail, left, t),
+                base.patch(t.dim()),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    // Last, so the cursor ends up in the input line.
+    search_box::draw(frame, input, "/ ", &search.query, t);
+}

@@ -1,0 +1,197 @@
+//! Small building blocks for views: display-width-aware cells, highlighted names, progress bars
+//! drawn in text, and the search box.
+//!
+//! Everything that came from the store passes through [`clean`] before it is drawn.
+
+pub mod search_box;
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use crate::model::text::{display_width, sanitize};
+use unicode_width::UnicodeWidthChar;
+
+/// Store text made safe to draw: sanitised, and in ASCII mode with the few decorative
+/// characters the store uses (the path separator `›`, the ellipsis) replaced.
+pub fn clean(s: &str, theme: &Theme) -> String {
+    let s = sanitize(s);
+    if theme.ascii {
+        s.replace('›', ">")
+            .replace('…', "~")
+            .replace('·', "-")
+            .replace(['–', '—'], "-")
+            .replace('→', "->")
+    } else {
+        s
+    }
+}
+
+/// Cut to at most `max` columns, never splitting a double-width character, marking a cut with
+/// the theme's ellipsis.
+pub fn truncate(s: &str, max: usize, theme: &Theme) -> String {
+    if display_width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(theme.ellipsis());
+    out
+}
+
+/// Exactly `width` columns: truncated with an ellipsis, or padded with spaces.
+pub fn fit(s: &str, width: usize, theme: &Theme) -> String {
+    let mut t = truncate(s, width, theme);
+    let w = display_width(&t);
+    t.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    t
+}
+
+/// A row of fixed-width columns separated by one space. Each cell is (text, style); the
+/// last column takes what is left of `total`.
+pub fn row<'a>(
+    cells: Vec<(String, Style)>,
+    widths: &[usize],
+    total: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    let mut spans = Vec::with_capacity(cells.len() * 2);
+    let mut used = 0usize;
+    let n = cells.len();
+    for (i, (text, style)) in cells.into_iter().enumerate() {
+        let w = if i + 1 == n {
+            total.saturating_sub(used)
+        } else {
+            widths
+                .get(i)
+                .copied()
+                .unwrap_or(0)
+                .min(total.saturating_sub(used))
+        };
+        spans.push(Span::styled(fit(&text, w, theme), style));
+        used += w;
+        if i + 1 < n && used < total {
+            spans.push(Span::raw(" "));
+            used += 1;
+        }
+    }
+    Line::from(spans)
+}
+
+/// Spans for `text` with the characters at `indices` (char indices) in `hl`, the rest in
+/// `base`, cut to `max` columns with an ellipsis.
+pub fn highlighted<'a>(
+    text: &str,
+    indices: &[usize],
+    max: usize,
+    base: Style,
+    hl: Style,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    let cut = display_width(text) > max;
+    let budget = if cut { max.saturating_sub(1) } else { max };
+    let mut spans: Vec<Span> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    let mut used = 0;
+    for (i, c) in text.chars().enumerate() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        let is_hl = indices.contains(&i);
+        if is_hl != cur_hl && !cur.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut cur),
+                if cur_hl { hl } else { base },
+            ));
+        }
+        cur_hl = is_hl;
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        spans.push(Span::styled(cur, if cur_hl { hl } else { base }));
+    }
+    if cut && max > 0 {
+        spans.push(Span::styled(theme.ellipsis().to_string(), base));
+        used += 1;
+    }
+    if used < max {
+        spans.push(Span::styled(" ".repeat(max - used), base));
+    }
+    spans
+}
+
+/// A text progress bar of `width` columns for a ratio in 0..=1 (clamped).
+pub fn bar(ratio: f64, width: usize, theme: &Theme) -> String {
+    let r = if ratio.is_finite() {
+        ratio.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let full = (r * width as f64).round() as usize;
+    let mut s = theme.bar_full().repeat(full.min(width));
+    s.push_str(&theme.bar_empty().repeat(width - full.min(width)));
+    s
+}
+
+/// A number without a pointless ".0".
+pub fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_cuts_on_character_boundaries() {
+        let t = Theme::default();
+        assert_eq!(fit("宣汉正原微玻纤", 7, &t), "宣汉正…");
+        assert_eq!(fit("宣汉正原微玻纤", 6, &t), "宣汉… ");
+        assert_eq!(display_width(&fit("达钢", 9, &t)), 9);
+        let a = Theme::new(false, true);
+        assert_eq!(fit("宣汉正原微玻纤", 7, &a), "宣汉正~");
+    }
+
+    #[test]
+    fn highlighted_spans_keep_width() {
+        let t = Theme::default();
+        let spans = highlighted(
+            "宣汉正原微玻纤有限公司",
+            &[2, 3],
+            9,
+            Style::new(),
+            Style::new(),
+            &t,
+        );
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "宣汉正原…");
+        assert_eq!(display_width(&text), 9);
+    }
+
+    #[test]
+    fn clean_removes_escapes() {
+        assert_eq!(clean("达钢\u{1b}[2J集团", &Theme::default()), "达钢集团");
+        assert_eq!(
+            clean("新材料 › 玻纤", &Theme::new(true, true)),
+            "新材料 > 玻纤"
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! The commands of issue 2 run as a user would: a fresh `--db`, real process, real exit codes.
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn yuanqi(db: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env_remove("YUANQI_DB").arg("--db").arg(db);
+    c
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn init_creates_a_private_seeded_store_and_is_idempotent() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("sub/dir/yuanqi.db");
+    let out = yuanqi(&db).arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已创建数据库"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a new store is readable by its owner only");
+
+    let again = yuanqi(&db).arg("init").output().unwrap();
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("未作改动"));
+}
+
+#[test]
+fn shared_store_is_group_writable() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("shared.db");
+    yuanqi(&db).args(["init", "--shared"]).assert().success();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o660);
+}
+
+#[test]
+fn db_flag_is_accepted_after_the_subcommand_and_env_var_works() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("a.db");
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env_remove("YUANQI_DB")
+        .args(["init", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    assert!(db.exists());
+
+    let db2 = dir.path().join("env.db");
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env("YUANQI_DB", &db2).arg("init").assert().success();
+    assert!(db2.exists());
+}
+
+#[test]
+fn default_store_lives_under_xdg_data_home() {
+    let dir = TempDir::new().unwrap();
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env_remove("YUANQI_DB")
+        .env("XDG_DATA_HOME", dir.path())
+        .arg("init")
+        .assert()
+        .success();
+    assert!(dir.path().join("yuanqi/yuanqi.db").exists());
+}
+
+#[test]
+fn search_finds_by_initials_pinyin_short_name_and_chinese() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("s.db");
+    for (query, expected) in [
+        ("zywbx", "宣汉正原微玻纤有限公司"),
+        ("正原", "宣汉正原微玻纤有限公司"),
+        ("zhengyuan", "宣汉正原微玻纤有限公司"),
+        ("正yuan", "宣汉正原微玻纤有限公司"),
+    ] {
+        let out = yuanqi(&db).args(["search", query]).output().unwrap();
+        assert!(out.status.success(), "{query}: {}", stderr(&out));
+        let first = stdout(&out).lines().next().unwrap_or_default().to_string();
+        assert!(
+            first.starts_with(expected),
+            "{query}: first line was {first:?}"
+        );
+    }
+    let out = yuanqi(&db)
+        .args(["search", "达钢", "--limit", "3"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.lines().count() <= 3);
+    assert!(
+        text.lines().next().unwrap_or_default().contains("钢"),
+        "{text}"
+    );
+}
+
+#[test]
+fn search_json_is_an_array_of_objects() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("j.db");
+    let out = yuanqi(&db)
+        .args(["search", "zywbx", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr[0]["name"], "宣汉正原微玻纤有限公司");
+    assert_eq!(arr[0]["kind"], "enterprise");
+}
+
+#[test]
+fn show_prints_a_profile_card_with_designations_and_sources() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("c.db");
+    let out = yuanqi(&db).args(["show", "正原微玻纤"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let card = stdout(&out);
+    assert!(card.starts_with("宣汉正原微玻纤有限公司"), "{card}");
+    assert!(card.contains("制造业单项冠军"), "{card}");
+    assert!(
+        card.contains("D00"),
+        "the card says which document each fact came from: {card}"
+    );
+}
+
+#[test]
+fn show_a_park_lists_the_parks_inside_it() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("p.db");
+    let out = yuanqi(&db).args(["show", "达州高新区"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("园中园"), "{}", stdout(&out));
+}
+
+#[test]
+fn show_unknown_name_exits_1_with_closest_names() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("u.db");
+    let out = yuanqi(&db)
+        .args(["show", "正原微玻璃纤维"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("没有名为"), "{err}");
+    assert!(
+        err.contains("宣汉正原微玻纤有限公司"),
+        "suggests the closest name: {err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("x.db");
+    let out = yuanqi(&db).args(["search"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = yuanqi(&db)
+        .args(["search", "x", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn read_only_refuses_a_missing_store_and_browses_an_existing_one() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("ro.db");
+    let out = yuanqi(&db)
+        .args(["--read-only", "search", "zywbx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("yuanqi init"), "{}", stderr(&out));
+    assert!(!db.exists(), "read-only never creates a file");
+
+    yuanqi(&db).arg("init").assert().success();
+    let out = yuanqi(&db)
+        .args(["--read-only", "search", "zywbx"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("宣汉正原微玻纤有限公司"));
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_untouched() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("new.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let out = yuanqi(&db).args(["search", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("更新版本"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the file is not modified"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gets_a_clear_message() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("junk.db");
+    std::fs::write(
+        &db,
+        "this is not sqlite, just text that is long enough to be a header....",
+    )
+    .unwrap();
+    let out = yuanqi(&db).args(["search", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("不是 yuanqi 数据库文件"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn backup_makes_a_consistent_copy_and_never_overwrites() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("b.db");
+    let copy = dir.path().join("copy.db");
+    yuanqi(&db).arg("init").assert().success();
+    yuanqi(&db).arg("backup").arg(&copy).assert().success();
+    let out = yuanqi(&copy).args(["search", "zywbx"]).output().unwrap();
+    assert!(stdout(&out).starts_with("宣汉正原微玻纤有限公司"));
+    let again = yuanqi(&db).arg("backup").arg(&copy).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("已存在"));
+}

@@ -1,0 +1,183 @@
+//! Faults and hostile input (issue 7): concurrent first runs, a full disk, SQL-like text, and
+//! property tests of the normalisers that every outside string goes through.
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use tempfile::TempDir;
+use yuanqi::model::text::{
+    display_width, has_hostile, normalize_name, sanitize, truncate_to_width,
+};
+use yuanqi::model::uscc::Uscc;
+use yuanqi::store::{OpenOptions, Store, StoreError};
+
+fn yuanqi(db: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env_remove("YUANQI_DB").arg("--db").arg(db);
+    c
+}
+
+#[test]
+fn several_first_runs_at_once_create_and_seed_the_store_exactly_once() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("race.db");
+    let bin = assert_cmd::cargo::cargo_bin("yuanqi");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            std::process::Command::new(&bin)
+                .env_remove("YUANQI_DB")
+                .arg("--db")
+                .arg(&db)
+                .arg("init")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let fresh = Store::open_in_memory().unwrap().totals().unwrap();
+    let raced = Store::open(
+        &db,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+    .totals()
+    .unwrap();
+    assert_eq!(raced, fresh, "seeded exactly once");
+}
+
+#[test]
+fn a_full_disk_rolls_back_and_says_so_in_plain_words() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("full.db");
+    let store = Store::open(
+        &path,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    // Simulate the disk filling up: the file may not grow by a single page.
+    store
+        .conn()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let big = "数".repeat(200_000);
+    let err = store.set_meta("big", &big).unwrap_err();
+    assert!(matches!(err, StoreError::DiskFull), "{err}");
+    assert!(err.to_string().contains("磁盘空间不足"), "{err}");
+    assert_eq!(store.meta("big").unwrap(), None, "nothing half-written");
+}
+
+#[test]
+fn sql_like_text_is_just_text_on_every_command_line_path() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("sql.db");
+    yuanqi(&db).arg("init").assert().success();
+    let before = Store::open(
+        &db,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+    .totals()
+    .unwrap();
+    for evil in [
+        "'; DROP TABLE enterprises; --",
+        "\" OR 1=1 --",
+        "%' OR '1'='1",
+        "达钢'); DELETE FROM parks; --",
+    ] {
+        let out = yuanqi(&db).args(["search", evil]).output().unwrap();
+        assert!(out.status.success(), "{evil}");
+        let out = yuanqi(&db).args(["show", evil]).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{evil}: not found is a data problem, not a crash"
+        );
+    }
+    let after = Store::open(
+        &db,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap()
+    .totals()
+    .unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn escape_sequences_in_a_query_never_reach_the_terminal() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("esc.db");
+    let out = yuanqi(&db)
+        .args(["show", "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J达钢x"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sanitize_removes_everything_hostile_and_is_idempotent(s in "\\PC*|[\\x00-\\x20\\x7f-\\x9f\u{200b}-\u{200f}\u{202a}-\u{202e}\u{2066}-\u{2069}a达]*") {
+        let t = sanitize(&s);
+        prop_assert!(!has_hostile(&t));
+        prop_assert!(!t.contains(char::from(0x1b)), "ESC survived");
+        prop_assert_eq!(sanitize(&t), t.clone());
+        prop_assert_eq!(normalize_name(&normalize_name(&s)), normalize_name(&s));
+    }
+
+    #[test]
+    fn truncation_fits_and_never_panics(s in "\\PC{0,40}", w in 0usize..30) {
+        let t = truncate_to_width(&sanitize(&s), w);
+        prop_assert!(display_width(&t) <= w);
+    }
+
+    #[test]
+    fn credit_code_parsing_never_panics_and_completed_codes_validate(
+        s in "\\PC{0,30}",
+        body in "[0-9A-HJ-NP-RTUW-Y]{17}",
+    ) {
+        let _ = Uscc::parse(&s);
+        let code = Uscc::complete(&body).unwrap();
+        prop_assert!(Uscc::parse(code.as_str()).is_ok());
+        // Changing any one character breaks the check.
+        let mut chars: Vec<char> = code.as_str().chars().collect();
+        chars[3] = if chars[3] == '0' { '1' } else { '0' };
+        let changed: String = chars.into_iter().collect();
+        prop_assert!(Uscc::parse(&changed).is_err());
+    }
+
+    #[test]
+    fn search_never_panics_on_any_query(q in "\\PC{0,20}") {
+        thread_local! {
+            static INDEX: yuanqi::search::SearchIndex =
+                yuanqi::search::SearchIndex::new(Store::open_in_memory().unwrap().search_candidates().unwrap());
+        }
+        INDEX.with(|i| { let _ = i.search(&q, 10); });
+    }
+}

@@ -1,0 +1,1110 @@
+//! Targets: hand-computed fixtures for each kind and rule, the seeded targets against the
+//! documents, and the `yuanqi targets` CLI round trip.
+//!
+//! The fixture (years are designation years; 专精特新 titles run 3 years without 复核):
+//!
+//! ```text
+//! 达州市 ─┬ 通川区      甲 省级专精特新 2024          己 创新型中小企业 2025
+//!         ├ 宣汉县      丙 省级专精特新 2021 (park 经开区内园 ⊂ 宣汉经开区, lapses after 2024)
+//!         │             丁 市级专精特新 2025          庚 省级专精特新 2023
+//!         │             宣汉经开区 (park) 国家级绿色工业园区 2022
+//!         └ 达州高新区  乙 国家级专精特新 2025 (no region; its park 高新园 is in 达州高新区)
+//! 大足区                戊 省级专精特新 2025 (outside 达州市)
+//! ```
+
+use std::collections::BTreeSet;
+
+use rusqlite::params;
+use yuanqi::model::{HolderKind, Level, TargetKind};
+use yuanqi::store::Store;
+use yuanqi::targets::{self, NewTarget, TargetError, TargetStatus};
+
+struct Fx {
+    store: Store,
+    e: std::collections::HashMap<&'static str, i64>,
+    park_xh: i64,
+}
+
+fn exec(s: &Store, sql: &str, p: impl rusqlite::Params) -> i64 {
+    s.conn().execute(sql, p).expect(sql);
+    s.conn().last_insert_rowid()
+}
+
+fn fixture() -> Fx {
+    let store = Store::empty_in_memory().expect("empty store");
+    let s = &store;
+    let src = exec(
+        s,
+        "INSERT INTO sources(code, kind, title) VALUES ('DX', 'document', '测试文件')",
+        [],
+    );
+    let region = |name: &str, kind: &str, parent: Option<i64>| {
+        exec(
+            s,
+            "INSERT INTO regions(name, kind, parent_id, source_id, locator) VALUES (?1, ?2, ?3, ?4, 'x')",
+            params![name, kind, parent, src],
+        )
+    };
+    let city = region("达州市", "地级市", None);
+    let tc = region("通川区", "区", Some(city));
+    let xh = region("宣汉县", "县", Some(city));
+    let gx = region("达州高新区", "功能区", Some(city));
+    let dz = region("大足区", "区", None);
+    let park = |name: &str, region: Option<i64>, parent: Option<i64>| {
+        exec(
+            s,
+            "INSERT INTO parks(name, name_norm, kind, region_id, parent_id, source_id, locator)
+             VALUES (?1, ?1, '工业园区', ?2, ?3, ?4, 'x')",
+            params![name, region, parent, src],
+        )
+    };
+    let park_gx = park("高新园", Some(gx), None);
+    let park_xh = park("宣汉经开区", Some(xh), None);
+    let park_inner = park("经开区内园", None, Some(park_xh));
+    let mut e = std::collections::HashMap::new();
+    let mut ent = |name: &'static str, region: Option<i64>, park: Option<i64>| {
+        let id = exec(
+            s,
+            "INSERT INTO enterprises(name, name_norm, region_id, park_id, source_id, locator)
+             VALUES (?1, ?1, ?2, ?3, ?4, 'x')",
+            params![name, region, park, src],
+        );
+        e.insert(name, id);
+        id
+    };
+    let des = |ent: Option<i64>, park: Option<i64>, ty: &str, level: &str, year: i32| {
+        exec(
+            s,
+            "INSERT INTO designations(enterprise_id, park_id, type, level, year, source_id, locator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'x')",
+            params![ent, park, ty, level, year, src],
+        );
+    };
+    let zj = "专精特新中小企业";
+    let jia = ent("甲", Some(tc), None);
+    des(Some(jia), None, zj, "省级", 2024);
+    let yi = ent("乙", None, Some(park_gx));
+    des(Some(yi), None, zj, "国家级", 2025);
+    let bing = ent("丙", Some(xh), Some(park_inner));
+    des(Some(bing), None, zj, "省级", 2021);
+    let ding = ent("丁", Some(xh), None);
+    des(Some(ding), None, zj, "市级", 2025);
+    let wu = ent("戊", Some(dz), None);
+    des(Some(wu), None, zj, "省级", 2025);
+    let ji = ent("己", Some(tc), None);
+    des(Some(ji), None, "创新型中小企业", "省级", 2025);
+    let geng = ent("庚", Some(xh), None);
+    des(Some(geng), None, zj, "省级", 2023);
+    des(None, Some(park_xh), "绿色工业园区", "国家级", 2022);
+    Fx { store, e, park_xh }
+}
+
+/// A target inserted as a document would have it.
+#[allow(clippy::too_many_arguments)]
+fn target(
+    s: &Store,
+    code: &str,
+    scope: &str,
+    period: (i32, i32),
+    kind: &str,
+    types: &str,
+    min_level: Option<&str>,
+    count_lapsed: bool,
+    baseline: Option<f64>,
+    target: Option<f64>,
+) -> i64 {
+    let (region, park): (Option<i64>, Option<i64>) =
+        match s
+            .conn()
+            .query_row("SELECT id FROM regions WHERE name = ?1", [scope], |r| {
+                r.get(0)
+            }) {
+            Ok(id) => (Some(id), None),
+            Err(_) => (
+                None,
+                Some(
+                    s.conn()
+                        .query_row("SELECT id FROM parks WHERE name = ?1", [scope], |r| {
+                            r.get(0)
+                        })
+                        .expect("scope"),
+                ),
+            ),
+        };
+    exec(
+        s,
+        "INSERT INTO targets(code, name, scope_region_id, scope_park_id, period_start, period_end, kind, types,
+            min_level, count_lapsed, baseline, target, qualifier, unit, source_id, locator)
+         VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '以上', '户', 1, 'x')",
+        params![code, region, park, period.0, period.1, kind, types, min_level, count_lapsed, baseline, target],
+    )
+}
+
+const ZJ: &str = "专精特新中小企业";
+
+fn computed(s: &Store, id: i64, now: i32) -> Option<f64> {
+    targets::evaluate(s, id, now).unwrap().computed
+}
+
+fn names(list: &[targets::Counted]) -> BTreeSet<String> {
+    list.iter().map(|c| c.name.clone()).collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn stock_counts_holders_at_the_period_end_and_skips_lapsed_titles() {
+    let fx = fixture();
+    let s = &fx.store;
+    let t = target(
+        s,
+        "S",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        Some(0.0),
+        Some(10.0),
+    );
+    // 2025: 甲 (2024), 乙 (国家级 2025), 庚 (2023); 丙's 2021 title lapsed after 2024; 丁 is
+    // 市级; 戊 is outside the city.
+    assert_eq!(computed(s, t, 2025), Some(3.0));
+    assert_eq!(
+        names(&targets::counting(s, t, 2025).unwrap()),
+        set(&["甲", "乙", "庚"])
+    );
+    // 2023: only 庚 (2023) and 丙 (2021, still within its term) held it.
+    assert_eq!(computed(s, t, 2023), Some(2.0));
+    assert_eq!(
+        names(&targets::counting(s, t, 2023).unwrap()),
+        set(&["丙", "庚"])
+    );
+    // After the period the stock is taken at its end, not now (甲 would have lapsed by 2030).
+    assert_eq!(computed(s, t, 2030), Some(3.0));
+}
+
+#[test]
+fn lapsed_titles_count_only_when_the_target_says_so() {
+    let fx = fixture();
+    let s = &fx.store;
+    let with = target(
+        s,
+        "L",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        true,
+        None,
+        Some(10.0),
+    );
+    assert_eq!(computed(s, with, 2025), Some(4.0));
+    let why = targets::counting(s, with, 2025).unwrap();
+    let bing = why.iter().find(|c| c.name == "丙").expect("丙 counts");
+    assert!(
+        bing.reason.starts_with("2021年 省级 专精特新中小企业"),
+        "{}",
+        bing.reason
+    );
+    assert!(bing.reason.contains("已过期"), "{}", bing.reason);
+}
+
+#[test]
+fn new_counts_titles_gained_within_a_period_spanning_years() {
+    let fx = fixture();
+    let s = &fx.store;
+    let one = target(
+        s,
+        "N1",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(4.0),
+    );
+    assert_eq!(
+        computed(s, one, 2025),
+        Some(1.0),
+        "only 乙 gained one in 2025"
+    );
+    let span = target(
+        s,
+        "N5",
+        "达州市",
+        (2021, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(8.0),
+    );
+    // 甲 2024, 乙 2025, 庚 2023; 丙's 2021 title lapsed without 复核.
+    assert_eq!(computed(s, span, 2025), Some(3.0));
+    assert_eq!(
+        names(&targets::counting(s, span, 2025).unwrap()),
+        set(&["甲", "乙", "庚"])
+    );
+    let c = targets::counting(s, span, 2025).unwrap();
+    let jia = c.iter().find(|c| c.name == "甲").unwrap();
+    assert_eq!(jia.reason, "2024年 省级 专精特新中小企业");
+    assert_eq!(jia.kind, HolderKind::Enterprise);
+}
+
+#[test]
+fn provincial_and_above_counts_national_and_no_minimum_counts_every_level() {
+    let fx = fixture();
+    let s = &fx.store;
+    let nat = target(
+        s,
+        "G",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        Some("国家级"),
+        false,
+        None,
+        Some(1.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, nat, 2025).unwrap()),
+        set(&["乙"])
+    );
+    let prov = target(
+        s,
+        "P",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(1.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, prov, 2025).unwrap()),
+        set(&["乙"])
+    );
+    let any = target(
+        s,
+        "A",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        None,
+        false,
+        None,
+        Some(1.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, any, 2025).unwrap()),
+        set(&["乙", "丁"])
+    );
+}
+
+#[test]
+fn county_scope_takes_its_parks_and_the_functional_zone_takes_park_enterprises() {
+    let fx = fixture();
+    let s = &fx.store;
+    let county = target(
+        s,
+        "C",
+        "宣汉县",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        true,
+        None,
+        Some(5.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, county, 2025).unwrap()),
+        set(&["丙", "庚"])
+    );
+    let zone = target(
+        s,
+        "Z",
+        "达州高新区",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(5.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, zone, 2025).unwrap()),
+        set(&["乙"])
+    );
+    // A park scope takes the parks inside it: 丙 is in 经开区内园 inside 宣汉经开区.
+    let park = target(
+        s,
+        "K",
+        "宣汉经开区",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        None,
+        true,
+        None,
+        Some(5.0),
+    );
+    assert_eq!(
+        names(&targets::counting(s, park, 2025).unwrap()),
+        set(&["丙"])
+    );
+    // Park-held titles count for park types.
+    let green = target(
+        s,
+        "GP",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        "绿色工业园区",
+        Some("国家级"),
+        false,
+        None,
+        Some(1.0),
+    );
+    let c = targets::counting(s, green, 2025).unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!((c[0].kind, c[0].id), (HolderKind::Park, fx.park_xh));
+}
+
+#[test]
+fn breakdown_lists_every_county_and_zone_with_park_enterprises_in_their_zone() {
+    let fx = fixture();
+    let s = &fx.store;
+    let t = target(
+        s,
+        "B",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(10.0),
+    );
+    let b = targets::breakdown_by_region(s, t, 2025).unwrap();
+    assert_eq!(
+        b,
+        vec![
+            ("通川区".to_string(), 1.0),
+            ("宣汉县".to_string(), 1.0),
+            ("达州高新区".to_string(), 1.0),
+        ]
+    );
+    let sum: f64 = b.iter().map(|(_, n)| n).sum();
+    assert_eq!(Some(sum), computed(s, t, 2025));
+}
+
+#[test]
+fn recorded_targets_use_reported_values_only() {
+    let fx = fixture();
+    let mut s = fx.store;
+    let t = exec(
+        &s,
+        "INSERT INTO targets(code, name, scope_region_id, period_start, period_end, kind, metric, target, qualifier, unit, source_id, locator)
+         VALUES ('R', '规上工业增加值增长', 1, 2025, 2025, 'recorded', '规上工业增加值增速', 7.5, '以上', '%', 1, 'x')",
+        [],
+    );
+    let p = targets::evaluate(&s, t, 2025).unwrap();
+    assert_eq!(
+        (p.computed, p.reported.as_ref(), p.status),
+        (None, None, TargetStatus::NoData)
+    );
+    targets::add_report(&mut s, t, 7.8, Some("2025"), "统计快报").unwrap();
+    let p = targets::evaluate(&s, t, 2025).unwrap();
+    assert_eq!(p.computed, None);
+    let r = p.reported.as_ref().expect("reported");
+    assert_eq!((r.value, r.as_of.as_deref()), (7.8, Some("2025")));
+    assert!(r.source.starts_with("用户填报"), "{}", r.source);
+    // A rate is judged against the target directly: above it while the year runs is on track,
+    // once the year is over it is met.
+    assert_eq!(p.status, TargetStatus::OnTrack);
+    assert_eq!(
+        targets::evaluate(&s, t, 2026).unwrap().status,
+        TargetStatus::Met
+    );
+    assert!(targets::counting(&s, t, 2025).unwrap().is_empty());
+    assert!(
+        targets::breakdown_by_region(&s, t, 2025)
+            .unwrap()
+            .is_empty()
+    );
+    // The latest figure wins.
+    targets::add_report(&mut s, t, 6.9, Some("2025-12"), "").unwrap();
+    let p = targets::evaluate(&s, t, 2026).unwrap();
+    assert_eq!(p.reported.unwrap().value, 6.9);
+    assert_eq!(p.status, TargetStatus::Missed);
+}
+
+#[test]
+fn status_follows_progress_against_the_elapsed_share() {
+    let fx = fixture();
+    let mut s = fx.store;
+    // One-year target of 4, 乙 computed: 1/4 = 25 % with half the year gone.
+    let t = target(
+        &s,
+        "N",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(4.0),
+    );
+    let p = targets::evaluate(&s, t, 2025).unwrap();
+    assert_eq!((p.progress, p.status), (Some(0.25), TargetStatus::Behind));
+    assert_eq!(p.gap(), Some(3.0));
+    assert_eq!(
+        targets::evaluate(&s, t, 2024).unwrap().status,
+        TargetStatus::NotStarted
+    );
+    assert_eq!(
+        targets::evaluate(&s, t, 2026).unwrap().status,
+        TargetStatus::Missed
+    );
+    // A reported figure takes over from the computed one.
+    targets::add_report(&mut s, t, 2.0, Some("2025-06"), "").unwrap();
+    let p = targets::evaluate(&s, t, 2025).unwrap();
+    assert_eq!(
+        (p.computed, p.progress, p.status),
+        (Some(1.0), Some(0.5), TargetStatus::OnTrack)
+    );
+    assert_eq!(p.basis(), "填报");
+    targets::add_report(&mut s, t, 4.0, Some("2025-11"), "").unwrap();
+    assert_eq!(
+        targets::evaluate(&s, t, 2025).unwrap().status,
+        TargetStatus::Met
+    );
+    // A stock runs from its baseline: 116 → 150 with 133 is halfway; in the 3rd of 5 years
+    // (2.5 of 5 gone) that is on track, in the 4th behind.
+    let st = target(
+        &s,
+        "SB",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        Some(116.0),
+        Some(150.0),
+    );
+    targets::add_report(&mut s, st, 133.0, Some("2023"), "").unwrap();
+    let p = targets::evaluate(&s, st, 2023).unwrap();
+    assert_eq!((p.progress, p.status), (Some(0.5), TargetStatus::OnTrack));
+    assert_eq!(
+        targets::evaluate(&s, st, 2024).unwrap().status,
+        TargetStatus::Behind
+    );
+    assert_eq!(TargetStatus::Behind.label(), "落后");
+}
+
+#[test]
+fn ceiling_targets_invert_met() {
+    let fx = fixture();
+    let mut s = fx.store;
+    let t = exec(
+        &s,
+        "INSERT INTO targets(code, name, scope_region_id, period_start, period_end, kind, target, qualifier, unit, source_id, locator)
+         VALUES ('M', '单位能耗', 1, 2021, 2025, 'recorded', 0.8, '以下', '吨标煤', 1, 'x')",
+        [],
+    );
+    targets::add_report(&mut s, t, 0.7, Some("2025"), "").unwrap();
+    assert_eq!(
+        targets::evaluate(&s, t, 2026).unwrap().status,
+        TargetStatus::Met
+    );
+    targets::add_report(&mut s, t, 0.9, Some("2025-12"), "").unwrap();
+    let p = targets::evaluate(&s, t, 2026).unwrap();
+    assert_eq!(p.status, TargetStatus::Missed);
+    assert!((p.gap().unwrap() - 0.1).abs() < 1e-9);
+}
+
+#[test]
+fn close_candidates_name_lower_levels_feeders_lapsed_and_lapsing_titles() {
+    let fx = fixture();
+    let s = &fx.store;
+    let t = target(
+        s,
+        "CC",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(10.0),
+    );
+    let c = targets::close_candidates(s, t, 2025).unwrap();
+    let why = |n: &str| {
+        c.iter()
+            .find(|x| x.name == n)
+            .map(|x| x.reason.clone())
+            .unwrap_or_else(|| panic!("{n} missing from {c:?}"))
+    };
+    assert!(why("丙").contains("复核后可计入"), "{}", why("丙"));
+    assert!(
+        why("丁").starts_with("2025年 市级 专精特新中小企业"),
+        "{}",
+        why("丁")
+    );
+    assert!(why("丁").contains("省级"), "{}", why("丁"));
+    assert!(why("己").contains("创新型中小企业"), "{}", why("己"));
+    assert!(!c.iter().any(|x| x.name == "戊"), "outside the scope");
+    assert!(
+        !c.iter().any(|x| x.name == "甲"),
+        "already counts, valid to 2027"
+    );
+
+    // 省级专精特新 holders are candidates for a 国家级“小巨人” target.
+    let giant = target(
+        s,
+        "XJ",
+        "达州市",
+        (2021, 2025),
+        "stock",
+        "专精特新“小巨人”",
+        Some("国家级"),
+        false,
+        None,
+        Some(2.0),
+    );
+    assert_eq!(computed(s, giant, 2025), Some(0.0));
+    let g = targets::close_candidates(s, giant, 2025).unwrap();
+    assert_eq!(names(&g), set(&["甲", "乙", "丁", "庚"]));
+    assert!(
+        g.iter()
+            .all(|x| x.reason.contains("可申报国家级 专精特新“小巨人”"))
+    );
+
+    // A stock to 2027: 庚's 2023 title runs to 2026 and must be reviewed to still count.
+    let later = target(
+        s,
+        "LT",
+        "达州市",
+        (2025, 2027),
+        "stock",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(10.0),
+    );
+    let l = targets::close_candidates(s, later, 2025).unwrap();
+    let geng = l
+        .iter()
+        .find(|x| x.name == "庚")
+        .expect("庚 lapses within the period");
+    assert!(geng.reason.contains("有效期至2026年"), "{}", geng.reason);
+}
+
+#[test]
+fn an_enterprise_lists_the_targets_it_counts_toward() {
+    let fx = fixture();
+    let s = &fx.store;
+    target(
+        s,
+        "新增省级专精特新",
+        "达州市",
+        (2021, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(8.0),
+    );
+    target(
+        s,
+        "今年新增",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(4.0),
+    );
+    target(
+        s,
+        "宣汉存量",
+        "宣汉县",
+        (2021, 2025),
+        "stock",
+        ZJ,
+        None,
+        false,
+        None,
+        Some(4.0),
+    );
+    let list = targets::for_holder(s, HolderKind::Enterprise, fx.e["甲"], 2025).unwrap();
+    assert_eq!(
+        list,
+        vec![(
+            "2021–2025 达州市 新增省级专精特新".to_string(),
+            "2024年 省级 专精特新中小企业".to_string()
+        )]
+    );
+    let ding = targets::for_holder(s, HolderKind::Enterprise, fx.e["丁"], 2025).unwrap();
+    assert_eq!(ding.len(), 1);
+    assert!(ding[0].0.contains("宣汉存量"));
+}
+
+#[test]
+fn user_targets_are_validated_logged_and_removable() {
+    let fx = fixture();
+    let mut s = fx.store;
+    let base = NewTarget {
+        name: "宣汉县新增省级专精特新".into(),
+        scope: "宣汉县".into(),
+        period_start: 2025,
+        period_end: 2025,
+        kind: TargetKind::New,
+        types: vec!["省级专精特新".into()],
+        target: Some(2.0),
+        qualifier: "以上".into(),
+        unit: "户".into(),
+        ..NewTarget::default()
+    };
+    let id = targets::create(&mut s, base.clone()).unwrap();
+    let p = targets::evaluate(&s, id, 2025).unwrap();
+    assert_eq!(p.code, "U001");
+    assert_eq!(p.types, vec![ZJ.to_string()]);
+    assert_eq!(
+        p.min_level,
+        Some(Level::Provincial),
+        "level taken from 省级专精特新"
+    );
+    assert_eq!(p.computed, Some(0.0), "丁 is 市级, 庚 gained it in 2023");
+    assert_eq!(targets::find(&s, "u001").unwrap(), id);
+
+    let err = targets::create(
+        &mut s,
+        NewTarget {
+            scope: "宣汉".into(),
+            ..base.clone()
+        },
+    );
+    assert!(err.is_err(), "宣汉 is no region name in the fixture");
+    match targets::create(
+        &mut s,
+        NewTarget {
+            scope: "达州高薪区".into(),
+            ..base.clone()
+        },
+    ) {
+        Err(e @ TargetError::UnknownScope { .. }) => {
+            assert!(e.to_string().contains("达州高新区"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match targets::create(
+        &mut s,
+        NewTarget {
+            types: vec!["专精特心".into()],
+            ..base.clone()
+        },
+    ) {
+        Err(e @ TargetError::UnknownType { .. }) => {
+            assert!(e.to_string().contains("专精特新中小企业"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match targets::create(
+        &mut s,
+        NewTarget {
+            code: Some("U001".into()),
+            ..base.clone()
+        },
+    ) {
+        Err(TargetError::DuplicateCode(c)) => assert_eq!(c, "U001"),
+        other => panic!("{other:?}"),
+    }
+
+    targets::update(
+        &mut s,
+        id,
+        NewTarget {
+            target: Some(3.0),
+            ..base.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(targets::evaluate(&s, id, 2025).unwrap().target, Some(3.0));
+    assert_eq!(targets::editable(&s, id).unwrap().target, Some(3.0));
+    targets::add_report(&mut s, id, 1.0, Some("2025-06"), "县报").unwrap();
+    assert!(targets::add_report(&mut s, id, 1.0, Some("六月"), "").is_err());
+    assert_eq!(targets::delete(&mut s, id).unwrap(), 1);
+    assert!(matches!(
+        targets::evaluate(&s, id, 2025),
+        Err(TargetError::NotFound(_))
+    ));
+
+    let log: Vec<(String, String)> = s
+        .conn()
+        .prepare("SELECT entity, action FROM changes ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let pairs: Vec<(&str, &str)> = log.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(
+        pairs,
+        vec![
+            ("targets", "insert"),
+            ("targets", "update"),
+            ("target_reports", "insert"),
+            ("target_reports", "delete"),
+            ("targets", "delete"),
+        ]
+    );
+}
+
+#[test]
+fn writes_are_refused_on_a_read_only_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let opts = yuanqi::store::OpenOptions {
+        create: true,
+        ..Default::default()
+    };
+    drop(Store::open(&path, &opts).unwrap());
+    let ro = yuanqi::store::OpenOptions {
+        read_only: true,
+        ..Default::default()
+    };
+    let mut s = Store::open(&path, &ro).unwrap();
+    let id = targets::find(&s, "D000-T16").unwrap();
+    let err = targets::add_report(&mut s, id, 3.0, None, "").unwrap_err();
+    assert!(err.to_string().contains("只读"), "{err}");
+}
+
+// ---------------------------------------------------------------- seeded targets
+
+fn seeded() -> Store {
+    Store::open_in_memory().expect("seeded store")
+}
+
+#[test]
+fn seeded_2026_conference_target_provincial_specialised_25_or_more() {
+    let s = seeded();
+    let id = targets::find(&s, "D000-T16").unwrap();
+    let p = targets::evaluate(&s, id, 2026).unwrap();
+    assert!(p.name.contains("省级专精特新"), "{}", p.name);
+    assert_eq!(
+        (p.scope.as_str(), p.period_start, p.period_end),
+        ("达州市", 2026, 2026)
+    );
+    assert_eq!(p.kind, TargetKind::New);
+    assert_eq!((p.target, p.qualifier.as_str()), (Some(25.0), "以上"));
+    assert_eq!(p.min_level, Some(Level::Provincial));
+    assert_eq!(p.types, vec![ZJ.to_string()]);
+    assert!(p.source.starts_with("D000"), "{}", p.source);
+    assert_eq!(p.target_label(), "25户以上");
+}
+
+#[test]
+fn seeded_plan_stock_of_provincial_and_above_specialised_116_to_150() {
+    let s = seeded();
+    let id = targets::find(&s, "D001-T11").unwrap();
+    let p = targets::evaluate(&s, id, 2026).unwrap();
+    assert_eq!((p.baseline, p.target), (Some(116.0), Some(150.0)));
+    assert_eq!(
+        (p.period_start, p.period_end, p.kind),
+        (2021, 2025, TargetKind::Stock)
+    );
+    assert_eq!(p.min_level, Some(Level::Provincial));
+    assert!(p.types.contains(&ZJ.to_string()));
+    assert!(p.source.starts_with("D001"), "{}", p.source);
+    // Computed and the list of who counts agree, whatever the store holds.
+    assert_eq!(
+        p.computed,
+        Some(targets::counting(&s, id, 2026).unwrap().len() as f64)
+    );
+}
+
+#[test]
+fn seeded_2025_report_of_79_new_provincial_specialised_is_attached() {
+    let s = seeded();
+    let id = targets::find(&s, "D002-T29").unwrap();
+    let p = targets::evaluate(&s, id, 2026).unwrap();
+    assert!(p.name.contains("专精特新"), "{}", p.name);
+    assert_eq!(
+        (p.period_start, p.period_end, p.kind),
+        (2025, 2025, TargetKind::New)
+    );
+    assert_eq!(p.target, Some(25.0));
+    let r = p.reported.as_ref().expect("the 2025 figure");
+    assert_eq!((r.value, r.as_of.as_deref()), (79.0, Some("2025")));
+    assert!(r.source.starts_with("D000"), "{}", r.source);
+    // 79 of 25 or more: met, and the report (not the sparse records) drives progress.
+    assert_eq!(p.status, TargetStatus::Met);
+    assert_eq!(p.basis(), "填报");
+    assert_eq!(p.gap(), Some(0.0));
+}
+
+#[test]
+fn seeded_recorded_targets_compute_nothing_and_counting_targets_count_holders() {
+    let s = seeded();
+    let all = targets::evaluate_all(&s, 2026).unwrap();
+    assert!(all.len() > 100, "{} targets", all.len());
+    for p in &all {
+        if p.kind == TargetKind::Recorded {
+            assert_eq!(p.computed, None, "{}", p.code);
+        } else if p.computed.is_some() {
+            let n = targets::counting(&s, p.id, 2026).unwrap().len();
+            assert_eq!(p.computed, Some(n as f64), "{}", p.code);
+        }
+    }
+    // The 2025 growth of 规上工业增加值 (7%以上) was reported as 7.3: met.
+    let g = all.iter().find(|p| p.code == "D002-T05").unwrap();
+    assert_eq!((g.computed, g.status), (None, TargetStatus::Met));
+}
+
+// ---------------------------------------------------------------- CLI
+
+fn yuanqi(db: &std::path::Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("yuanqi").unwrap();
+    c.arg("--db").arg(db).env("NO_COLOR", "1");
+    c
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_targets(db: &std::path::Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let o = yuanqi(db)
+        .args(["targets", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap()
+}
+
+#[test]
+fn cli_add_report_list_and_remove_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let o = yuanqi(&db)
+        .args([
+            "targets",
+            "add",
+            "--name",
+            "宣汉县新增省级专精特新",
+            "--scope",
+            "宣汉",
+            "--period",
+            "2026",
+            "--kind",
+            "new",
+            "--types",
+            "专精特新中小企业",
+            "--min-level",
+            "省级",
+            "--target",
+            "5",
+            "--qualifier",
+            "以上",
+            "--unit",
+            "户",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("U001"), "{}", stdout(&o));
+
+    let o = yuanqi(&db)
+        .args(["targets", "report", "U001", "3", "--as-of", "2026-06"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let list = json_targets(&db, &["--scope", "宣汉县"]);
+    assert!(!list.is_empty());
+    assert!(
+        list.iter().all(|t| t["scope"] == "宣汉县"),
+        "city targets are not within 宣汉县"
+    );
+    let u = list
+        .iter()
+        .find(|t| t["code"] == "U001")
+        .expect("U001 listed");
+    assert_eq!(u["name"], "宣汉县新增省级专精特新");
+    assert_eq!(u["period"], "2026");
+    assert_eq!(u["kind"], "new");
+    assert_eq!(u["target"], 5.0);
+    assert_eq!(u["reported"]["value"], 3.0);
+    assert_eq!(u["reported"]["as_of"], "2026-06");
+    assert!(u["computed"].is_number());
+    assert!(u["baseline"].is_null());
+    assert!(u["source"].as_str().unwrap().starts_with("用户填报"));
+
+    // The table shows it with its figures.
+    let o = yuanqi(&db)
+        .args(["targets", "--year", "2026", "--scope", "宣汉县"])
+        .output()
+        .unwrap();
+    let table = stdout(&o);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("U001"))
+        .expect("U001 row");
+    assert!(
+        row.contains("5户以上") && row.contains("3（2026-06）"),
+        "{row}"
+    );
+
+    let o = yuanqi(&db)
+        .args(["targets", "rm", "U001"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!json_targets(&db, &[]).iter().any(|t| t["code"] == "U001"));
+
+    // One target in detail, and the figures that answer no target.
+    let o = yuanqi(&db)
+        .args(["targets", "show", "D002-T29", "--now", "2026"])
+        .output()
+        .unwrap();
+    let card = stdout(&o);
+    assert!(
+        card.contains("填报：79（截至 2025）") && card.contains("已完成"),
+        "{card}"
+    );
+    assert!(
+        card.contains("分布：通川区 "),
+        "every county listed: {card}"
+    );
+    let o = yuanqi(&db)
+        .args([
+            "targets",
+            "figures",
+            "--scope",
+            "大足区",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let figs: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!figs.is_empty());
+    // 大足区 with its parks, nothing of 达州.
+    assert!(
+        figs.iter().any(|f| f["scope"] == "双桥工业园区"),
+        "{figs:?}"
+    );
+    assert!(
+        !figs
+            .iter()
+            .any(|f| f["scope"].as_str().unwrap().contains("达州")),
+        "{figs:?}"
+    );
+
+    // A document's target is kept unless forced.
+    let o = yuanqi(&db)
+        .args(["targets", "rm", "D000-T16"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+}
+
+#[test]
+fn cli_refuses_unknown_names_and_read_only_writes_with_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let add = |scope: &str, ty: &str| {
+        yuanqi(&db)
+            .args([
+                "targets", "add", "--name", "x", "--scope", scope, "--period", "2026", "--types",
+                ty, "--target", "1",
+            ])
+            .output()
+            .unwrap()
+    };
+    let o = add("达州高薪区", "专精特新");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("达州高新区"), "{}", stderr(&o));
+    let o = add("达州市", "专精特心");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("专精特新中小企业"), "{}", stderr(&o));
+    let o = yuanqi(&db)
+        .args(["--read-only", "targets", "report", "D000-T16", "3"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("只读"), "{}", stderr(&o));
+}
+
+#[test]
+fn show_lists_the_targets_a_holder_counts_toward() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    {
+        let s = Store::open(
+            &db,
+            &yuanqi::store::OpenOptions {
+                create: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let xh: i64 = s
+            .conn()
+            .query_row("SELECT id FROM regions WHERE name = '宣汉县'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let e = exec(
+            &s,
+            "INSERT INTO enterprises(name, name_norm, region_id) VALUES ('测试材料有限公司', '测试材料有限公司', ?1)",
+            [xh],
+        );
+        exec(
+            &s,
+            "INSERT INTO designations(enterprise_id, type, level, year) VALUES (?1, '专精特新中小企业', '省级', 2026)",
+            [e],
+        );
+    }
+    let o = yuanqi(&db)
+        .args(["show", "测试材料有限公司"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let card = stdout(&o);
+    assert!(card.contains("计入目标"), "{card}");
+    assert!(
+        card.lines()
+            .any(|l| l.contains("新增省级专精特新企业")
+                && l.contains("2026年 省级 专精特新中小企业")),
+        "{card}"
+    );
+}

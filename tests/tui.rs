@@ -1,0 +1,584 @@
+//! The TUI rendered through ratatui's TestBackend: each screen at 80×24 and wider, ASCII
+//! borders, monochrome, long and hostile names, empty results, and the state transitions of
+//! `update`. Assertions read the buffer as a user would read the screen.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+use yuanqi::model::text::display_width;
+use yuanqi::store::{Facet, Filter, Store};
+use yuanqi::tui::action::{Action, BINDINGS, Screen};
+use yuanqi::tui::state::{Detail, Pane, State};
+use yuanqi::tui::theme::Theme;
+use yuanqi::tui::update::{Effect, build_index_now, update};
+use yuanqi::tui::views;
+
+fn state_with(store: Store, w: u16, h: u16, theme: Theme) -> State {
+    State::new(store, theme, (w, h)).expect("state")
+}
+
+fn seeded(w: u16, h: u16) -> State {
+    state_with(
+        Store::open_in_memory().expect("seeded store"),
+        w,
+        h,
+        Theme::default(),
+    )
+}
+
+fn terminal(state: &State) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    t.draw(|f| views::draw(f, state)).unwrap();
+    t
+}
+
+/// The screen as text, one line per row, wide characters once (their second cell skipped).
+fn text(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    let mut lines = Vec::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < area.width {
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += (sym.width() as u16).max(1);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+fn screen(state: &State) -> String {
+    text(terminal(state).backend().buffer()).join("\n")
+}
+
+fn act(state: &mut State, actions: impl IntoIterator<Item = Action>) {
+    for a in actions {
+        update(state, a);
+    }
+}
+
+fn type_str(state: &mut State, s: &str) {
+    for c in s.chars() {
+        update(state, Action::Input(c));
+    }
+}
+
+fn insert_enterprise(store: &Store, name: &str) {
+    let forms = yuanqi::search::forms_for(name, &[]);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO enterprises (name, name_norm, search_forms) VALUES (?1, ?2, ?3)",
+            rusqlite::params![name, yuanqi::model::text::normalize_name(name), forms],
+        )
+        .unwrap();
+}
+
+#[test]
+fn enterprises_screen_at_80x24_shows_table_tabs_status_and_hints() {
+    let s = seeded(80, 24);
+    let total = s.store.count_enterprises(&Filter::default()).unwrap();
+    let out = screen(&s);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("1 园区") && lines[0].contains("2 企业") && lines[0].contains("3 目标")
+    );
+    assert!(out.contains("企业名称") && out.contains("区县") && out.contains("认定"));
+    assert!(
+        lines[22].contains(&format!("共 {total} 家")),
+        "status: {}",
+        lines[22]
+    );
+    assert!(lines[23].contains("搜索") && lines[23].contains("帮助"));
+    // The first rows of the list are the first page the store returns.
+    let first = s.store.enterprise_rows(&Filter::default(), 0, 3).unwrap();
+    for r in &first {
+        let shown: String = yuanqi::model::text::truncate_to_width(&r.name, 12);
+        assert!(
+            out.contains(shown.trim_end_matches('…')),
+            "{} missing",
+            r.name
+        );
+    }
+    // Every line fills the terminal exactly: nothing wider than the screen.
+    for l in &lines {
+        assert_eq!(display_width(l), 80, "line width: {l}");
+    }
+}
+
+#[test]
+fn search_by_initials_opens_the_profile_with_designations() {
+    let mut s = seeded(100, 30);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "zywbx");
+    let results = screen(&s);
+    assert!(results.contains("正原微玻纤"), "{results}");
+    act(&mut s, [Action::Open]);
+    assert!(s.search.is_none());
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.focus(), Pane::Detail);
+    let out = screen(&s);
+    assert!(out.contains("宣汉正原微玻纤有限公司"), "{out}");
+    assert!(out.contains("制造业单项冠军"), "{out}");
+    assert!(out.contains("来源"), "provenance shown: {out}");
+}
+
+#[test]
+fn search_highlights_matches_and_puts_the_cursor_after_wide_text() {
+    let mut s = seeded(80, 24);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "达钢");
+    let mut t = terminal(&s);
+    let buf = t.backend().buffer().clone();
+    let lines = text(&buf);
+    // Input line is row 2 (tabs, border, input): "/ " then two double-width characters.
+    assert!(lines[2].contains("/ 达钢"), "{}", lines[2]);
+    let pos = t.get_cursor_position().unwrap();
+    assert_eq!((pos.x, pos.y), (1 + 2 + 4, 2));
+    // The first hit shows 达钢 with the matched characters in the highlight style.
+    let hits = s.search.as_ref().unwrap().hits.clone();
+    assert!(!hits.is_empty());
+    let row = 4u16;
+    let styled: Vec<(String, bool)> = (0..80)
+        .map(|x| {
+            let c = &buf[(x, row)];
+            (
+                c.symbol().to_string(),
+                c.modifier.contains(Modifier::BOLD) && c.fg == Color::Yellow,
+            )
+        })
+        .collect();
+    let highlighted: String = styled
+        .iter()
+        .filter(|(_, h)| *h)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    assert!(
+        highlighted.contains('达') && highlighted.contains('钢'),
+        "highlighted: {highlighted:?}"
+    );
+}
+
+#[test]
+fn search_without_matches_says_so() {
+    let mut s = seeded(80, 24);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "qqqqzzzz");
+    assert!(screen(&s).contains("没有与“qqqqzzzz”匹配的企业或园区"));
+    // Esc closes the search and keeps the list where it was.
+    act(&mut s, [Action::Back]);
+    assert!(s.search.is_none());
+    assert!(screen(&s).contains("企业名称"));
+}
+
+#[test]
+fn ascii_mode_draws_no_box_or_ambiguous_glyphs() {
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        80,
+        24,
+        Theme::new(true, true),
+    );
+    for screen_actions in [
+        vec![],
+        vec![Action::ToggleFacets],
+        vec![Action::Show(Screen::Parks)],
+        vec![Action::Show(Screen::Parks), Action::Open],
+        vec![Action::Show(Screen::Targets)],
+        vec![Action::Help],
+    ] {
+        act(&mut s, screen_actions);
+        let out = screen(&s);
+        for bad in [
+            '─', '│', '┌', '┐', '└', '┘', '━', '┃', '┏', '…', '›', '█', '░', '●', '◀', '▶',
+        ] {
+            assert!(!out.contains(bad), "{bad:?} in ASCII mode:\n{out}");
+        }
+        assert!(out.contains('+') && out.contains('|') && out.contains('-'));
+        act(&mut s, [Action::Back, Action::Back]);
+    }
+}
+
+#[test]
+fn monochrome_uses_no_colour_and_selects_by_reverse_video() {
+    let s = state_with(
+        Store::open_in_memory().unwrap(),
+        80,
+        24,
+        Theme::new(false, false),
+    );
+    let t = terminal(&s);
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(c.fg, Color::Reset, "fg colour at {:?}", c.symbol());
+        assert_eq!(c.bg, Color::Reset, "bg colour at {:?}", c.symbol());
+    }
+    // The selected row (first data row, y = 3) is reverse video.
+    assert!(buf[(1, 3)].modifier.contains(Modifier::REVERSED));
+    assert!(
+        buf[(60, 3)].modifier.contains(Modifier::REVERSED),
+        "the whole row"
+    );
+    assert!(!buf[(1, 4)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn long_and_hostile_names_are_cut_cleanly_and_sanitised() {
+    let store = Store::open_in_memory().unwrap();
+    let long = "阿阿阿超长名称的四川省达州市某某某某某某新材料科技股份有限公司第一分公司";
+    insert_enterprise(&store, long);
+    insert_enterprise(&store, "阿恶意\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}公司");
+    let s = state_with(store, 80, 24, Theme::default());
+    let out = screen(&s);
+    assert!(!out.contains('\u{1b}'));
+    assert!(out.contains("阿恶意公司"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.contains("阿阿阿超长"))
+        .expect("long name row");
+    assert!(row.contains('…'), "{row}");
+    for l in out.lines() {
+        assert_eq!(display_width(l), 80, "{l}");
+    }
+}
+
+#[test]
+fn an_empty_store_shows_empty_states_not_garbage() {
+    let mut s = state_with(Store::empty_in_memory().unwrap(), 80, 24, Theme::default());
+    assert!(screen(&s).contains("库中还没有企业"));
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    assert!(screen(&s).contains("库中还没有园区"));
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    assert!(screen(&s).contains("目标"));
+    act(
+        &mut s,
+        [Action::Show(Screen::Enterprises), Action::ToggleFacets],
+    );
+    assert!(screen(&s).contains("当前筛选下无可选值"));
+}
+
+#[test]
+fn parks_screen_shows_children_under_their_parent_and_a_detail() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let rows = s.parks.rows.clone();
+    let child = rows
+        .iter()
+        .position(|p| p.depth > 0)
+        .expect("a park inside a park");
+    let parent_id = rows[child].parent_id.unwrap();
+    let parent = rows.iter().position(|p| p.id == parent_id).unwrap();
+    assert!(parent < child);
+    // Walk to the child and open it.
+    for _ in 0..child {
+        act(&mut s, [Action::Down]);
+    }
+    let out = screen(&s);
+    assert!(out.contains(&format!("└ {}", rows[child].name)), "{out}");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(
+        out.contains("园区档案") && out.contains("所属园区"),
+        "{out}"
+    );
+    assert!(out.contains(&rows[parent].name));
+}
+
+#[test]
+fn facets_filter_combine_count_and_clear_with_one_key() {
+    let mut s = seeded(80, 24);
+    let all = s.enterprises.total;
+    act(&mut s, [Action::ToggleFacets]);
+    assert_eq!(s.focus(), Pane::Facets);
+    let first = s.facets.values[0].clone();
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.enterprises.total as i64, first.count);
+    assert!(screen(&s).contains(&format!("共 {} 家", first.count)));
+    assert!(screen(&s).contains(&first.label));
+    // A second dimension narrows further; its counts are under the first filter.
+    act(
+        &mut s,
+        [Action::NextFacet, Action::NextFacet, Action::NextFacet],
+    );
+    assert_eq!(s.facets.facet(), Facet::Type);
+    if let Some(v) = s.facets.values.first().cloned() {
+        act(&mut s, [Action::Open]);
+        assert_eq!(s.enterprises.total as i64, v.count);
+        assert_eq!(
+            s.enterprises.total as i64,
+            s.store.count_enterprises(&s.filter).unwrap()
+        );
+        assert_eq!(s.filter_labels.len(), 2);
+    }
+    act(&mut s, [Action::ClearFilters]);
+    assert_eq!(s.enterprises.total, all);
+    assert!(s.filter.is_empty());
+    assert!(screen(&s).contains("已清除全部筛选"));
+}
+
+#[test]
+fn position_and_filters_survive_switching_screens() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Down, Action::Down, Action::Down]);
+    act(
+        &mut s,
+        [
+            Action::Show(Screen::Parks),
+            Action::Down,
+            Action::Show(Screen::Targets),
+        ],
+    );
+    act(&mut s, [Action::Show(Screen::Enterprises)]);
+    assert_eq!(s.enterprises.cursor.selected, 3);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    assert_eq!(s.parks.cursor.selected, 1);
+}
+
+#[test]
+fn paging_reads_only_the_window_and_reaches_the_end() {
+    let mut s = seeded(80, 24);
+    let total = s.enterprises.total;
+    let rows = s.list_rows();
+    assert!(s.enterprises.page.len() <= rows * 3, "no full-table load");
+    act(&mut s, [Action::PageDown]);
+    assert_eq!(s.enterprises.cursor.selected, rows.min(total - 1));
+    act(&mut s, [Action::End]);
+    assert_eq!(s.enterprises.cursor.selected, total - 1);
+    let last = s
+        .store
+        .enterprise_rows(&Filter::default(), total - 1, 1)
+        .unwrap();
+    assert_eq!(s.enterprises.selected_row().map(|r| r.id), Some(last[0].id));
+    assert!(screen(&s).contains(&format!("企业 {total}/{total}")));
+    act(&mut s, [Action::Home]);
+    assert_eq!(
+        (s.enterprises.cursor.selected, s.enterprises.cursor.top),
+        (0, 0)
+    );
+}
+
+#[test]
+fn help_overlay_lists_every_binding() {
+    let mut s = seeded(120, 90);
+    act(&mut s, [Action::Help]);
+    let out = screen(&s);
+    for b in BINDINGS {
+        assert!(out.contains(b.help), "help lacks {:?}", b.help);
+    }
+    act(&mut s, [Action::Back]);
+    assert!(s.help.is_none());
+}
+
+#[test]
+fn tiny_terminal_gets_a_clear_message_and_resize_relays_out() {
+    let mut s = seeded(50, 10);
+    assert!(screen(&s).contains("窗口太小"));
+    act(&mut s, [Action::Resize(120, 40)]);
+    let out = screen(&s);
+    assert!(
+        out.contains("企业名称") && out.contains("企业档案"),
+        "wide layout shows the profile"
+    );
+    act(&mut s, [Action::Resize(80, 24)]);
+    let out = screen(&s);
+    assert!(!out.contains("企业档案"), "narrow layout shows one pane");
+}
+
+#[test]
+fn narrow_layout_opens_the_profile_full_width_and_esc_returns() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Open]);
+    assert!(matches!(s.enterprise_detail, Some(Detail::Enterprise(_))));
+    assert!(screen(&s).contains("企业档案"));
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.focus(), Pane::List);
+    assert!(screen(&s).contains("企业名称"));
+}
+
+#[test]
+fn copy_puts_the_name_on_the_clipboard_and_the_status_line() {
+    let mut s = seeded(80, 24);
+    let name = s.enterprises.selected_row().unwrap().name.clone();
+    let fx = update(&mut s, Action::Copy);
+    assert!(fx.contains(&Effect::Copy(name.clone())));
+    assert!(screen(&s).contains(&format!("已复制：{name}")));
+    // A credit code that is not recorded is said so, nothing copied.
+    let fx = update(&mut s, Action::CopyCode);
+    if s.enterprises.selected_row().unwrap().uscc.is_none() {
+        assert!(!fx.iter().any(|f| matches!(f, Effect::Copy(_))));
+        assert!(screen(&s).contains("没有登记统一社会信用代码"));
+    }
+}
+
+#[test]
+fn export_writes_the_filtered_view_and_falls_back_when_not_writable() {
+    let store = Store::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir");
+    let filter = Filter::default();
+    let (path, n) = yuanqi::tui::export::export_enterprises_in(
+        &store,
+        &filter,
+        &[missing, dir.path().to_path_buf()],
+    )
+    .unwrap();
+    assert_eq!(path.parent().unwrap(), dir.path());
+    assert_eq!(n as i64, store.count_enterprises(&filter).unwrap());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("\u{feff}企业名称,"));
+    assert_eq!(text.lines().count(), n + 1);
+    assert!(text.contains("宣汉正原微玻纤有限公司"));
+}
+
+#[test]
+fn another_users_write_is_noticed_without_idle_redraws() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let opts = yuanqi::store::OpenOptions {
+        read_only: false,
+        shared: false,
+        create: true,
+    };
+    let store = Store::open(&path, &opts).unwrap();
+    let mut s = state_with(store, 80, 24, Theme::default());
+    let before = s.enterprises.total;
+    // Nothing changed: the idle check asks for no frame.
+    assert!(!update(&mut s, Action::CheckData).contains(&Effect::Redraw));
+    let other = Store::open(&path, &opts).unwrap();
+    insert_enterprise(&other, "阿新导入测试有限公司");
+    let fx = update(&mut s, Action::CheckData);
+    assert!(fx.contains(&Effect::Redraw));
+    assert_eq!(s.enterprises.total, before + 1);
+    assert!(screen(&s).contains("数据已被其他用户更新"));
+}
+
+#[test]
+fn read_only_store_browses_and_is_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.db");
+    let rw = yuanqi::store::OpenOptions {
+        read_only: false,
+        shared: false,
+        create: true,
+    };
+    drop(Store::open(&path, &rw).unwrap());
+    let ro = yuanqi::store::OpenOptions {
+        read_only: true,
+        shared: false,
+        create: false,
+    };
+    let mut s = state_with(Store::open(&path, &ro).unwrap(), 80, 24, Theme::default());
+    act(
+        &mut s,
+        [
+            Action::Down,
+            Action::Open,
+            Action::Show(Screen::Parks),
+            Action::Open,
+        ],
+    );
+    let out = screen(&s);
+    assert!(out.contains("【只读】"), "{out}");
+    assert!(out.contains("园区档案"));
+}
+
+#[test]
+fn targets_screen_has_its_tab_and_navigation() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let out = screen(&s);
+    assert!(out.lines().next().unwrap().contains("3 目标"));
+    assert!(out.contains("目标值") && out.contains("进度"), "{out}");
+    act(&mut s, [Action::NextScreen]);
+    assert_eq!(s.screen, Screen::Parks);
+    act(&mut s, [Action::PrevScreen]);
+    assert_eq!(s.screen, Screen::Targets);
+}
+
+#[test]
+fn keys_map_by_context() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use yuanqi::tui::action::{Context, action_for};
+    let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert!(matches!(
+        action_for(Context::Browse, &k('j')),
+        Some(Action::Down)
+    ));
+    assert!(matches!(
+        action_for(Context::Browse, &k('q')),
+        Some(Action::Quit)
+    ));
+    // In the search box letters are text, not commands.
+    assert!(matches!(
+        action_for(Context::Search, &k('j')),
+        Some(Action::Input('j'))
+    ));
+    assert!(matches!(
+        action_for(Context::Search, &k('q')),
+        Some(Action::Input('q'))
+    ));
+    assert!(matches!(
+        action_for(
+            Context::Browse,
+            &KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE)
+        ),
+        Some(Action::PageDown)
+    ));
+    assert!(matches!(
+        action_for(
+            Context::Search,
+            &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+        ),
+        Some(Action::Quit)
+    ));
+}
+
+#[test]
+fn targets_show_progress_status_and_on_enter_who_counts() {
+    let mut s = seeded(100, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let rows = s.targets.rows.clone();
+    assert!(!rows.is_empty(), "the seed dataset has targets");
+    let out = screen(&s);
+    assert!(out.contains(rows[0].status.label()), "{out}");
+    let i = rows
+        .iter()
+        .position(|r| r.computed.unwrap_or(0.0) > 0.0)
+        .expect("a seeded target that some enterprise counts toward");
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.focus(), Pane::Detail);
+    let detail = s.targets.detail.clone().expect("detail");
+    assert!(!detail.counting.is_empty());
+    let out = screen(&s);
+    assert!(
+        out.contains("目标详情") && out.contains("分县（市、区）"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("计入的企业（{}）", detail.counting.len())),
+        "{out}"
+    );
+    assert!(out.contains(&detail.counting[0].0), "{out}");
+    // The enterprise's own profile names the target it counts toward.
+    let name = detail.counting[0].0.clone();
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, &name);
+    act(&mut s, [Action::Open]);
+    let listed = s
+        .detail_targets
+        .clone()
+        .expect("targets evaluated on Enter");
+    assert!(!listed.is_empty());
+    assert!(screen(&s).contains(&format!("计入目标（{}）", listed.len())));
+}
