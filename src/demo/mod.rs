@@ -223,7 +223,6 @@ pub fn generate(
         }
     }
     tx.commit()?;
-    store.conn().execute_batch("ANALYZE")?;
     Ok(summary)
 }
 

@@ -116,14 +116,60 @@ impl Default for SearchIndex {
     }
 }
 
-/// Upper bound of fuzzy-matcher's Skim V2 score per pattern character: a match scores 16 and
-/// its bonus is at most 16 (a word head, doubled on the first character, carried along a
-/// consecutive run). Ranking scores only the candidates whose bound can still reach the top.
-const SKIM_MAX_PER_CHAR: i64 = 32;
-/// The same bound for a plain lower-case form (pinyin, initials) whose first letter does not
-/// occur in the pattern: no character of it is a word head, so a match earns at most the
-/// consecutive bonus (4).
-const SKIM_MAX_PER_CHAR_NO_HEAD: i64 = 20;
+/// Upper bounds of fuzzy-matcher's Skim V2 score (from its DP with a fresh matrix), used to
+/// score only the candidates that can still reach the top.
+///
+/// Every pattern character scores 16 plus a bonus. The first one comes from the skip path
+/// (-1) and earns at most the in-place bonus of a word head at the start (16). Each later
+/// one earns at most 16 more on the consecutive path, or on the skip path the in-place bonus
+/// after a gap (which costs at least 4): so when a pair of adjacent pattern characters does
+/// not occur side by side in the text, the second one cannot take the consecutive path.
+#[derive(Clone, Copy)]
+struct SkimBound {
+    first: i64,
+    consecutive: i64,
+    after_gap: i64,
+}
+
+/// Any text.
+const SKIM_ANY: SkimBound = SkimBound {
+    first: -1 + 16 + 16,
+    consecutive: 16 + 16,
+    after_gap: -4 + 16 + 16,
+};
+/// A plain lower-case form (pinyin, initials) whose first letter does not occur in the
+/// pattern: no matched character is a word head, so every bonus is the consecutive bonus (4)
+/// and a character after a gap earns none.
+const SKIM_NO_HEAD: SkimBound = SkimBound {
+    first: -1 + 16,
+    consecutive: 16 + 4,
+    after_gap: -4 + 16,
+};
+
+impl SkimBound {
+    /// The bound for `pat` (a subsequence of `text`).
+    fn of(self, text: &str, pat: &str) -> i64 {
+        let mut chars = pat.char_indices().peekable();
+        let mut total = 0;
+        let mut first = true;
+        while let Some((i, _)) = chars.next() {
+            if first {
+                total += self.first;
+                first = false;
+            }
+            if let Some(&(j, d)) = chars.peek() {
+                let pair = &pat[i..j + d.len_utf8()];
+                total += if text.contains(pair) {
+                    self.consecutive
+                } else {
+                    self.after_gap
+                };
+            }
+        }
+        total
+    }
+}
+
 /// What a query asks for, worked out once per keystroke.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Query {
@@ -399,12 +445,18 @@ impl SearchIndex {
         if !is_subsequence(text, pat) {
             return None;
         }
-        let per_char = if head != 0 && !pat.as_bytes().contains(&head) {
-            SKIM_MAX_PER_CHAR_NO_HEAD
+        let bound = if head != 0 && !pat.as_bytes().contains(&head) {
+            SKIM_NO_HEAD
         } else {
-            SKIM_MAX_PER_CHAR
+            SKIM_ANY
         };
-        Some(per_char * pat.chars().count() as i64 + exact_bonus(text, pat, is_short) + via_bonus)
+        let skim = if text.contains(pat) {
+            // Contiguous somewhere: no pair can be missing.
+            bound.first + bound.consecutive * (pat.chars().count() as i64 - 1)
+        } else {
+            bound.of(text, pat)
+        };
+        Some(skim + exact_bonus(text, pat, is_short) + via_bonus)
     }
 
     /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
@@ -616,7 +668,7 @@ impl SearchIndex {
 /// the previous one, only the previous query's matches are examined again.
 ///
 /// Results are exactly those of [`SearchIndex::search`]; only the work differs.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Searcher {
     generation: u64,
     last: Option<Query>,
@@ -853,6 +905,61 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn score_bounds_hold_for_every_form() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 400, |_| {}).unwrap();
+        let index = SearchIndex::new(store.search_candidates().unwrap());
+        let patterns = [
+            "s",
+            "h",
+            "hui",
+            "huiyua",
+            "sc",
+            "scx",
+            "dz",
+            "xuanhan",
+            "youxian",
+            "gongsi",
+            "yxgs",
+            "qxhy",
+            "a",
+            "zhi",
+            "xinc",
+            "gfyx",
+            "ke",
+            "nengyuan",
+            "5g",
+            "渠",
+            "有限",
+            "公司",
+            "渠县慧",
+            "科技有限",
+        ];
+        let mut checked = 0;
+        for pat in patterns {
+            let q = Query::parse(pat).unwrap();
+            for e in &index.entries {
+                for (ni, n) in index.names(e).iter().enumerate() {
+                    for form in index.forms(&q, n) {
+                        let (text, p, via_bonus, _, _) = form;
+                        let fresh = SkimMatcherV2::default().ignore_case();
+                        match (fresh.fuzzy_match(text, p), index.form_bound(form, ni > 0)) {
+                            (Some(s), Some(ub)) => {
+                                let total = s + exact_bonus(text, p, ni > 0) + via_bonus;
+                                assert!(total <= ub, "{p:?} in {text:?}: {total} > {ub}");
+                                checked += 1;
+                            }
+                            (None, None) => {}
+                            (s, ub) => panic!("{p:?} in {text:?}: score {s:?}, bound {ub:?}"),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
     }
 
     #[test]
