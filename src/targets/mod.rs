@@ -346,7 +346,10 @@ pub(crate) fn load_def(store: &Store, id: i64) -> Result<TargetDef, TargetError>
 
 /// The latest figure reported against a target: the latest `as_of`, then the latest entry.
 fn latest_report(store: &Store, target_id: i64) -> Result<Option<Reported>, TargetError> {
-    Ok(reports(store, target_id)?.into_iter().next().map(|(_, r, _)| r))
+    Ok(reports(store, target_id)?
+        .into_iter()
+        .next()
+        .map(|(_, r, _)| r))
 }
 
 /// A designation as the counting rules need it.
