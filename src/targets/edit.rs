@@ -495,47 +495,27 @@ pub fn delete_report(store: &mut Store, report_id: i64) -> Result<(), TargetErro
 
 /// A stored target as an editable [`NewTarget`] (for an edit form).
 pub fn editable(store: &Store, target_id: i64) -> Result<NewTarget, TargetError> {
-    let conn = store.conn();
-    conn.query_row(
-        "SELECT t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end, t.kind, t.types,
-                t.min_level, t.count_lapsed, t.metric, t.baseline, t.baseline_year, t.target, t.target_form,
-                t.qualifier, t.target_text, t.unit, t.notes
-         FROM targets t LEFT JOIN regions r ON r.id = t.scope_region_id LEFT JOIN parks p ON p.id = t.scope_park_id
-         WHERE t.id = ?1",
-        [target_id],
-        |r| {
-            let kind: String = r.get(5)?;
-            let types: String = r.get(6)?;
-            let level: Option<String> = r.get(7)?;
-            let form: String = r.get(13)?;
-            Ok(NewTarget {
-                code: Some(r.get(0)?),
-                name: r.get(1)?,
-                scope: r.get(2)?,
-                period_start: r.get(3)?,
-                period_end: r.get(4)?,
-                kind: TargetKind::parse(&kind).unwrap_or(TargetKind::Recorded),
-                types: types
-                    .split('|')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                min_level: level.as_deref().and_then(Level::parse),
-                count_lapsed: r.get(8)?,
-                metric: r.get(9)?,
-                baseline: r.get(10)?,
-                baseline_year: r.get(11)?,
-                target: r.get(12)?,
-                target_form: rules::TargetForm::parse(&form).unwrap_or(rules::TargetForm::Plain),
-                qualifier: r.get(14)?,
-                target_text: r.get(15)?,
-                unit: r.get(16)?,
-                notes: r.get(17)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))
+    let d = super::load_def(store, target_id)?;
+    Ok(NewTarget {
+        code: Some(d.code),
+        name: d.name,
+        scope: d.scope,
+        period_start: d.period_start,
+        period_end: d.period_end,
+        kind: d.kind,
+        types: d.types,
+        min_level: d.min_level,
+        count_lapsed: d.count_lapsed,
+        metric: d.metric,
+        baseline: d.baseline,
+        baseline_year: d.baseline_year,
+        target: d.target,
+        target_form: d.form,
+        qualifier: d.qualifier,
+        target_text: d.target_text,
+        unit: d.unit,
+        notes: d.notes,
+    })
 }
 
 /// A target's id from its code (`T012`, `U001`, case-insensitive) or `#id`.

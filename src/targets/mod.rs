@@ -217,6 +217,9 @@ pub(crate) struct TargetDef {
     pub target_text: Option<String>,
     pub unit: String,
     pub source: String,
+    pub metric: Option<String>,
+    pub baseline_year: Option<i32>,
+    pub notes: String,
 }
 
 impl TargetDef {
@@ -230,7 +233,8 @@ impl TargetDef {
 
 const DEF_SELECT: &str = "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.scope_region_id, t.scope_park_id,
         t.period_start, t.period_end, t.kind, t.types, t.min_level, t.count_lapsed, t.baseline, t.target,
-        t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at
+        t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at,
+        t.metric, t.baseline_year, t.notes
      FROM targets t
      LEFT JOIN regions r ON r.id = t.scope_region_id
      LEFT JOIN parks p ON p.id = t.scope_park_id
@@ -276,6 +280,9 @@ fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
             by.as_deref(),
             at.as_deref(),
         ),
+        metric: r.get(22)?,
+        baseline_year: r.get(23)?,
+        notes: r.get(24)?,
     })
 }
 
@@ -339,31 +346,10 @@ pub(crate) fn load_def(store: &Store, id: i64) -> Result<TargetDef, TargetError>
 
 /// The latest figure reported against a target: the latest `as_of`, then the latest entry.
 fn latest_report(store: &Store, target_id: i64) -> Result<Option<Reported>, TargetError> {
-    Ok(store
-        .conn()
-        .prepare_cached(
-            "SELECT tr.value, tr.as_of, s.code, tr.locator, tr.updated_by, tr.updated_at
-             FROM target_reports tr LEFT JOIN sources s ON s.id = tr.source_id
-             WHERE tr.target_id = ?1
-             ORDER BY tr.as_of IS NULL, tr.as_of DESC, tr.id DESC LIMIT 1",
-        )?
-        .query_row([target_id], |r| {
-            let code: Option<String> = r.get(2)?;
-            let loc: Option<String> = r.get(3)?;
-            let by: Option<String> = r.get(4)?;
-            let at: Option<String> = r.get(5)?;
-            Ok(Reported {
-                value: r.get(0)?,
-                as_of: r.get(1)?,
-                source: describe_source(
-                    code.as_deref(),
-                    loc.as_deref(),
-                    by.as_deref(),
-                    at.as_deref(),
-                ),
-            })
-        })
-        .optional()?)
+    Ok(reports(store, target_id)?
+        .into_iter()
+        .next()
+        .map(|(_, r, _)| r))
 }
 
 /// A designation as the counting rules need it.
