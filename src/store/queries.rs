@@ -680,35 +680,49 @@ impl Store {
         let (cond, args) = enterprise_conditions(&base);
         let filtered = format!("SELECT e.id FROM enterprises e WHERE {cond}");
         let (sql, depth_aware) = match facet {
+            // Hierarchical facets: count each enterprise once under every ancestor of its
+            // region / park / cluster in one grouped pass (a correlated count per value took
+            // tens of seconds at 100 000 enterprises).
             Facet::Region => (
                 format!(
-                    "SELECT r.id, r.name, (SELECT count(*) FROM enterprises e WHERE e.id IN ({filtered}) AND
-                        (e.region_id IN (WITH RECURSIVE sub(id) AS (SELECT r.id UNION SELECT x.id FROM regions x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)
-                         OR e.park_id IN (SELECT pk.id FROM parks pk WHERE pk.region_id IN (WITH RECURSIVE sub(id) AS (SELECT r.id UNION SELECT x.id FROM regions x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)))),
-                        CASE WHEN r.parent_id IS NULL THEN 0 ELSE 1 END
-                     FROM regions r ORDER BY coalesce(r.parent_id, r.id), r.parent_id IS NOT NULL, r.id"
+                    "WITH RECURSIVE f(id) AS ({filtered}),
+                     anc(id, anc) AS (SELECT id, id FROM regions
+                        UNION SELECT anc.id, r.parent_id FROM anc JOIN regions r ON r.id = anc.anc WHERE r.parent_id IS NOT NULL),
+                     er(eid, rid) AS (
+                        SELECT e.id, e.region_id FROM enterprises e WHERE e.id IN f AND e.region_id IS NOT NULL
+                        UNION SELECT e.id, p.region_id FROM enterprises e JOIN parks p ON p.id = e.park_id
+                              WHERE e.id IN f AND p.region_id IS NOT NULL),
+                     counts(rid, n) AS (SELECT anc.anc, count(DISTINCT er.eid) FROM er JOIN anc ON anc.id = er.rid GROUP BY anc.anc)
+                     SELECT r.id, r.name, coalesce(c.n, 0), CASE WHEN r.parent_id IS NULL THEN 0 ELSE 1 END
+                     FROM regions r LEFT JOIN counts c ON c.rid = r.id
+                     ORDER BY coalesce(r.parent_id, r.id), r.parent_id IS NOT NULL, r.id"
                 ),
                 true,
             ),
             Facet::Park => (
                 format!(
-                    "SELECT p.id, p.name, (SELECT count(*) FROM enterprises e WHERE e.id IN ({filtered}) AND e.park_id IN
-                        (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)),
-                        CASE WHEN p.parent_id IS NULL THEN 0 ELSE 1 END
-                     FROM parks p ORDER BY p.search_forms"
+                    "WITH RECURSIVE f(id) AS ({filtered}),
+                     anc(id, anc) AS (SELECT id, id FROM parks
+                        UNION SELECT anc.id, p.parent_id FROM anc JOIN parks p ON p.id = anc.anc WHERE p.parent_id IS NOT NULL),
+                     counts(pid, n) AS (SELECT anc.anc, count(DISTINCT e.id) FROM enterprises e JOIN anc ON anc.id = e.park_id
+                        WHERE e.id IN f GROUP BY anc.anc)
+                     SELECT p.id, p.name, coalesce(c.n, 0), CASE WHEN p.parent_id IS NULL THEN 0 ELSE 1 END
+                     FROM parks p LEFT JOIN counts c ON c.pid = p.id ORDER BY p.search_forms"
                 ),
                 true,
             ),
             Facet::Cluster => (
                 format!(
-                    "WITH RECURSIVE tree(id, depth, path) AS (
+                    "WITH RECURSIVE f(id) AS ({filtered}),
+                     tree(id, depth, path) AS (
                         SELECT id, 0, printf('%06d', id) FROM clusters WHERE parent_id IS NULL
-                        UNION ALL SELECT c.id, tree.depth + 1, tree.path || printf('%06d', c.id) FROM clusters c JOIN tree ON c.parent_id = tree.id)
-                     SELECT c.id, c.name, (SELECT count(DISTINCT ec.enterprise_id) FROM enterprise_clusters ec
-                        WHERE ec.enterprise_id IN ({filtered}) AND ec.cluster_id IN
-                        (WITH RECURSIVE sub(id) AS (SELECT c.id UNION SELECT x.id FROM clusters x JOIN sub ON x.parent_id = sub.id) SELECT id FROM sub)),
-                        tree.depth
-                     FROM clusters c JOIN tree ON tree.id = c.id ORDER BY tree.path"
+                        UNION ALL SELECT c.id, tree.depth + 1, tree.path || printf('%06d', c.id) FROM clusters c JOIN tree ON c.parent_id = tree.id),
+                     anc(id, anc) AS (SELECT id, id FROM clusters
+                        UNION SELECT anc.id, c.parent_id FROM anc JOIN clusters c ON c.id = anc.anc WHERE c.parent_id IS NOT NULL),
+                     counts(cid, n) AS (SELECT anc.anc, count(DISTINCT ec.enterprise_id) FROM enterprise_clusters ec
+                        JOIN anc ON anc.id = ec.cluster_id WHERE ec.enterprise_id IN f GROUP BY anc.anc)
+                     SELECT c.id, c.name, coalesce(n.n, 0), tree.depth
+                     FROM clusters c JOIN tree ON tree.id = c.id LEFT JOIN counts n ON n.cid = c.id ORDER BY tree.path"
                 ),
                 true,
             ),
