@@ -867,3 +867,17 @@ fn a_hundred_thousand_rows_import_in_one_go() {
         100_000
     );
 }
+
+#[test]
+fn a_file_over_the_row_limit_is_refused_with_advice_to_split_it() {
+    let env = Env::new();
+    let before = env.counts();
+    let mut csv = String::from("企业名称\n");
+    for i in 0..=yuanqi::ingest::MAX_ROWS {
+        csv.push_str(&format!("达州超限企业{i}\n"));
+    }
+    let r = env.import(&env.write("huge.csv", csv.as_bytes()), &["--quiet"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("拆分"), "{}", r.err);
+    assert_eq!(env.counts(), before);
+}
