@@ -601,6 +601,14 @@ fn designation_from_options_applies_to_every_row() {
         env.count("SELECT count(*) FROM designations WHERE type = '专精特新“小巨人”' AND level = '国家级' AND year = 2024 AND batch = '第六批'"),
         2
     );
+    // A file merely named after a title, without a year, is not a list of that title.
+    let named = env.write("专精特新企业.csv", csv.as_bytes());
+    let r = env.import(&named, &["--dry-run"]);
+    assert!(
+        r.out.contains("按企业导入") && !r.out.contains("每行的认定"),
+        "{}",
+        r.out
+    );
     let bad = env.import(&f, &["--designation", "优秀企业"]);
     assert_eq!(bad.code, 1);
     assert!(bad.err.contains("不是已知的认定类型"), "{}", bad.err);

@@ -308,7 +308,12 @@ fn list_designation(
         .unwrap_or_default();
     let from_name =
         || normalize::designation_in_title(&stem).map(|d| (d, format!("文件名“{}”", shown(&stem))));
-    let found = from_title.or_else(from_name);
+    // A published list always names its year ("2024年第一批……名单"); a file merely named after
+    // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
+    let dated = |d: &(ListDesignation, String)| d.0.year.is_some() || opts.year.is_some();
+    let found = from_title
+        .filter(dated)
+        .or_else(|| from_name().filter(dated));
     Ok(found.map(|(mut d, from)| {
         if opts.year.is_some() {
             d.year = opts.year;
