@@ -7,9 +7,11 @@
 //! - [`targets`]: target rules and the computed-vs-reported figures;
 //! - [`ingest`]: spreadsheet readers, header mapping, import and export;
 //! - [`tui`]: the terminal interface (state, actions, views);
+//! - [`demo`]: synthetic stores at province scale for benchmarks;
 //! - [`cli`]: one module per subcommand.
 
 pub mod cli;
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod search;

@@ -3,6 +3,7 @@
 //! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
 
 pub mod backup;
+pub mod demo;
 pub mod export;
 pub mod import;
 pub mod imports;
@@ -56,7 +57,7 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
-    /// 规划目标：计算数与填报数、进度和差距；add/report/rm 管理自己的目标
+    /// 规划目标：计算数与填报数、进度和差距；show 看详情，add/report/rm/import 管理自己的目标
     Targets(Box<targets::Args>),
     /// 导入表格（xlsx/xls/ods/csv）：企业名录、认定名单或园区；有问题则整体不写入
     Import(import::Args),
@@ -64,6 +65,8 @@ pub enum Command {
     Imports(imports::Args),
     /// 导出企业、园区或认定为 csv/xlsx/json（可再导入）
     Export(export::Args),
+    /// 生成虚构的演示数据库（供性能测试与演示；不会改动正式数据库）
+    Demo(demo::Args),
 }
 
 /// Where the store lives when `--db` is not given.
@@ -114,6 +117,7 @@ pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
         Command::Import(a) => import::run(cli, a),
         Command::Imports(a) => imports::run(cli, a),
         Command::Export(a) => export::run(cli, a),
+        Command::Demo(a) => demo::run(cli, a),
     }
 }
 

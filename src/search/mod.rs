@@ -60,29 +60,54 @@ pub struct Hit {
     pub score: i64,
 }
 
+/// A piece of [`SearchIndex::arena`]: byte offset and length.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span(u32, u32);
+
+/// One name (the full name or a short name) in the forms search matches against.
+///
+/// All text lives in one arena, in the order it is scanned, because a keystroke over a
+/// province-scale index is bound by memory traffic; the maps from pinyin bytes back to
+/// characters are rebuilt from the syllable lengths only for the hits being shown.
 struct NameForm {
-    /// Normalised name (matching key) and its characters' positions in the original.
-    text: String,
-    original: String,
-    pinyin: String,
-    /// For each byte of `pinyin`, the index of the character it came from.
-    pinyin_map: Vec<u16>,
-    initials: String,
-    initials_map: Vec<u16>,
+    /// Normalised name: the matching key for Chinese queries.
+    text: Span,
+    /// The syllables of `text` run together.
+    pinyin: Span,
+    /// First letter of each non-empty syllable.
+    initials: Span,
+    /// The name as written, when this is a short name; `None` for the full name (the entry's
+    /// `name`).
+    original: Option<Span>,
+    /// Byte length in `pinyin` of each character of `text` (0 for characters without a
+    /// reading), in [`SearchIndex::syl_lens`].
+    syl_lens: Span,
+    /// First bytes of `pinyin` and `initials` when these are plain lower-case letters and
+    /// digits (see [`SearchIndex::form_bound`]), else 0.
+    pinyin_head: u8,
+    initials_head: u8,
 }
 
 struct Entry {
     kind: HolderKind,
+    /// Characters in `name`: the first tie-break between equal scores.
+    name_chars: u32,
     id: i64,
-    name: String,
-    names: Vec<NameForm>,
-    uscc: Option<String>,
+    name: Span,
+    uscc: Option<Span>,
+    /// This entry's names in [`SearchIndex::forms`].
+    forms: std::ops::Range<u32>,
 }
 
 /// The in-memory index over every enterprise and park.
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    forms: Vec<NameForm>,
+    arena: String,
+    syl_lens: Vec<u8>,
     matcher: SkimMatcherV2,
+    /// Tells a [`Searcher`] which index its narrowed candidates belong to.
+    generation: u64,
 }
 
 impl Default for SearchIndex {
@@ -91,13 +116,250 @@ impl Default for SearchIndex {
     }
 }
 
+/// Upper bounds of fuzzy-matcher's Skim V2 score (from its DP with a fresh matrix), used to
+/// score only the candidates that can still reach the top.
+///
+/// Every pattern character scores 16 plus a bonus. The first one comes from the skip path
+/// (-1) and earns at most the in-place bonus of a word head at the start (16). Each later
+/// one earns at most 16 more on the consecutive path, or on the skip path the in-place bonus
+/// after a gap (which costs at least 4): so when a pair of adjacent pattern characters does
+/// not occur side by side in the text, the second one cannot take the consecutive path.
+#[derive(Clone, Copy)]
+struct SkimBound {
+    first: i64,
+    consecutive: i64,
+    after_gap: i64,
+}
+
+/// Any text.
+const SKIM_ANY: SkimBound = SkimBound {
+    first: -1 + 16 + 16,
+    consecutive: 16 + 16,
+    after_gap: -4 + 16 + 16,
+};
+/// A plain lower-case form (pinyin, initials) whose first letter does not occur in the
+/// pattern: no matched character is a word head, so every bonus is the consecutive bonus (4)
+/// and a character after a gap earns none.
+const SKIM_NO_HEAD: SkimBound = SkimBound {
+    first: -1 + 16,
+    consecutive: 16 + 4,
+    after_gap: -4 + 16,
+};
+
+impl SkimBound {
+    /// The bound for `pat` (a subsequence of `text`).
+    fn of(self, text: &str, pat: &str) -> i64 {
+        let mut chars = pat.char_indices().peekable();
+        let mut total = 0;
+        let mut first = true;
+        while let Some((i, _)) = chars.next() {
+            if first {
+                total += self.first;
+                first = false;
+            }
+            if let Some(&(j, d)) = chars.peek() {
+                let pair = &pat[i..j + d.len_utf8()];
+                total += if text.contains(pair) {
+                    self.consecutive
+                } else {
+                    self.after_gap
+                };
+            }
+        }
+        total
+    }
+}
+
+/// What a query asks for, worked out once per keystroke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Query {
+    /// Normalised query.
+    q: String,
+    /// Which forms are matched, and against what.
+    mode: Mode,
+    /// `q_pinyin` for [`Mode::Mixed`].
+    q_pinyin: String,
+    /// Upper-cased query when it looks like a credit code.
+    code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Letters and digits only: names, initials and full pinyin.
+    Ascii,
+    /// Chinese without letters: names.
+    Chinese,
+    /// Chinese with letters ("达gang"): the query's pinyin against full pinyin.
+    Mixed,
+}
+
+impl Query {
+    fn parse(query: &str) -> Option<Query> {
+        let q = normalize_name(query);
+        if q.is_empty() {
+            return None;
+        }
+        let has_cjk = !q.is_ascii();
+        let has_alpha = q.chars().any(|c| c.is_ascii_alphabetic());
+        let mode = match (has_cjk, has_alpha) {
+            (false, _) => Mode::Ascii,
+            (true, false) => Mode::Chinese,
+            (true, true) => Mode::Mixed,
+        };
+        let q_pinyin = if mode == Mode::Mixed {
+            pinyin::query_to_pinyin(&q)
+        } else {
+            String::new()
+        };
+        let code = crate::model::uscc::looks_like_code(&q).then(|| q.to_ascii_uppercase());
+        Some(Query {
+            q,
+            mode,
+            q_pinyin,
+            code,
+        })
+    }
+
+    /// Whether every entry matching `self` also matched `prev`, so the search can start from
+    /// `prev`'s matches instead of the whole index.
+    fn narrows(&self, prev: &Query) -> bool {
+        self.mode == prev.mode
+            && self.code.is_some() == prev.code.is_some()
+            && self.q.starts_with(&prev.q)
+            && self.q_pinyin.starts_with(&prev.q_pinyin)
+    }
+}
+
+/// Whether `pat` is a subsequence of `hay` with fuzzy-matcher's character equality (ASCII case
+/// folded): exactly the cases where the scorer returns a score.
+fn is_subsequence(hay: &str, pat: &str) -> bool {
+    let mut rest = hay;
+    for p in pat.chars() {
+        let next = if p.is_ascii() {
+            let pb = p as u8;
+            rest.bytes()
+                .position(|b| b.eq_ignore_ascii_case(&pb))
+                .map(|i| i + 1)
+        } else {
+            rest.find(p).map(|i| i + p.len_utf8())
+        };
+        match next {
+            Some(i) => rest = &rest[i..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A scored candidate: (score, entry, name index, via).
+type Scored = (i64, u32, u16, MatchVia);
+
+/// One form of a name to match: the text, the pattern, the via's bonus, the via, and the
+/// form's plain first byte (0 when it may hold word heads anywhere).
+type Form<'a> = (&'a str, &'a str, i64, MatchVia, u8);
+
 impl SearchIndex {
     pub fn new(candidates: Vec<Candidate>) -> Self {
-        let entries = candidates.into_iter().map(build_entry).collect();
-        SearchIndex {
-            entries,
+        static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut index = SearchIndex {
+            entries: Vec::with_capacity(candidates.len()),
+            forms: Vec::with_capacity(candidates.len() * 2),
+            arena: String::new(),
+            syl_lens: Vec::new(),
             matcher: SkimMatcherV2::default().ignore_case(),
+            generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        };
+        for c in candidates {
+            index.add(c);
         }
+        index.arena.shrink_to_fit();
+        index.syl_lens.shrink_to_fit();
+        index.forms.shrink_to_fit();
+        index
+    }
+
+    fn push(&mut self, s: &str) -> Span {
+        let off = self.arena.len() as u32;
+        self.arena.push_str(s);
+        Span(off, s.len() as u32)
+    }
+
+    fn s(&self, sp: Span) -> &str {
+        &self.arena[sp.0 as usize..(sp.0 + sp.1) as usize]
+    }
+
+    fn add(&mut self, c: Candidate) {
+        let mut stored = c.forms.lines();
+        let first_form = self.forms.len() as u32;
+        let name = self.push(&c.name);
+        for (i, original) in std::iter::once(&c.name)
+            .chain(c.short_names.iter())
+            .enumerate()
+        {
+            let line = stored.next();
+            let text = normalize_name(original);
+            let n_chars = text.chars().count();
+            let computed;
+            let sylls: Vec<&str> = match line {
+                Some(line) if line.split(' ').count() == n_chars => line.split(' ').collect(),
+                _ => {
+                    computed = pinyin::syllables(&text);
+                    computed.iter().map(String::as_str).collect()
+                }
+            };
+            let original = if i == 0 {
+                None
+            } else {
+                Some(self.push(original))
+            };
+            let text = self.push(&text);
+            let off = self.arena.len() as u32;
+            for syl in &sylls {
+                self.arena.push_str(syl);
+            }
+            let pinyin = Span(off, self.arena.len() as u32 - off);
+            let off = self.arena.len() as u32;
+            for syl in &sylls {
+                if let Some(ch) = syl.chars().next() {
+                    self.arena.push(ch);
+                }
+            }
+            let initials = Span(off, self.arena.len() as u32 - off);
+            let off = self.syl_lens.len() as u32;
+            self.syl_lens
+                .extend(sylls.iter().map(|s| s.len().min(u8::MAX as usize) as u8));
+            let syl_lens = Span(off, sylls.len() as u32);
+            let head = |t: &str| {
+                if !t.is_empty()
+                    && t.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                {
+                    t.as_bytes()[0]
+                } else {
+                    0
+                }
+            };
+            let pinyin_head = head(self.s(pinyin));
+            let initials_head = head(self.s(initials));
+            self.forms.push(NameForm {
+                text,
+                pinyin,
+                initials,
+                original,
+                syl_lens,
+                pinyin_head,
+                initials_head,
+            });
+        }
+        let uscc = c.uscc.as_deref().map(|u| self.push(u));
+        self.entries.push(Entry {
+            kind: c.kind,
+            name_chars: c.name.chars().count() as u32,
+            id: c.id,
+            name,
+            uscc,
+            forms: first_form..self.forms.len() as u32,
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -110,123 +372,282 @@ impl SearchIndex {
 
     /// Rank every match of `query`, best first, and return at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let q = normalize_name(query);
-        if q.is_empty() {
+        match Query::parse(query) {
+            Some(q) => self.rank(&q, limit, None, None),
+            None => Vec::new(),
+        }
+    }
+
+    fn names(&self, e: &Entry) -> &[NameForm] {
+        &self.forms[e.forms.start as usize..e.forms.end as usize]
+    }
+
+    /// The forms of one name that `q` is matched against. Order matters: on equal scores the
+    /// first one wins.
+    fn forms<'a>(&'a self, q: &'a Query, n: &NameForm) -> impl Iterator<Item = Form<'a>> {
+        let (a, b, c): (Option<Form>, Option<Form>, Option<Form>) = match q.mode {
+            Mode::Ascii => (
+                Some((self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0)),
+                Some((
+                    self.s(n.initials),
+                    q.q.as_str(),
+                    20,
+                    MatchVia::Initials,
+                    n.initials_head,
+                )),
+                Some((
+                    self.s(n.pinyin),
+                    q.q.as_str(),
+                    0,
+                    MatchVia::Pinyin,
+                    n.pinyin_head,
+                )),
+            ),
+            Mode::Chinese => (
+                Some((self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0)),
+                None,
+                None,
+            ),
+            Mode::Mixed => (
+                Some((
+                    self.s(n.pinyin),
+                    q.q_pinyin.as_str(),
+                    0,
+                    MatchVia::Pinyin,
+                    n.pinyin_head,
+                )),
+                None,
+                None,
+            ),
+        };
+        a.into_iter().chain(b).chain(c)
+    }
+
+    fn code_bonus(&self, q: &Query, e: &Entry) -> Option<i64> {
+        let (Some(qc), Some(code)) = (&q.code, e.uscc) else {
+            return None;
+        };
+        let code = self.s(code);
+        if !code.contains(qc.as_str()) {
+            return None;
+        }
+        Some(if code == qc {
+            5000
+        } else if code.starts_with(qc.as_str()) {
+            3000
+        } else {
+            2000
+        })
+    }
+
+    /// The best score one form could reach, or `None` when the pattern is not in it.
+    fn form_bound(&self, (text, pat, via_bonus, _, head): Form, is_short: bool) -> Option<i64> {
+        if !is_subsequence(text, pat) {
+            return None;
+        }
+        let bound = if head != 0 && !pat.as_bytes().contains(&head) {
+            SKIM_NO_HEAD
+        } else {
+            SKIM_ANY
+        };
+        let skim = if text.contains(pat) {
+            // Contiguous somewhere: no pair can be missing.
+            bound.first + bound.consecutive * (pat.chars().count() as i64 - 1)
+        } else {
+            bound.of(text, pat)
+        };
+        Some(skim + exact_bonus(text, pat, is_short) + via_bonus)
+    }
+
+    /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
+    fn upper_bound(&self, q: &Query, e: &Entry) -> Option<i64> {
+        let mut best = self.code_bonus(q, e);
+        for (ni, n) in self.names(e).iter().enumerate() {
+            for form in self.forms(q, n) {
+                if let Some(ub) = self.form_bound(form, ni > 0) {
+                    best = Some(best.map_or(ub, |b: i64| b.max(ub)));
+                }
+            }
+        }
+        best
+    }
+
+    /// The exact score of `e` as fuzzy-matcher ranks it, with the name and form that won.
+    fn score(&self, q: &Query, ei: u32) -> Option<Scored> {
+        let e = &self.entries[ei as usize];
+        let mut best: Option<(i64, u16, MatchVia)> = None;
+        let mut consider = |s: i64, ni: u16, via: MatchVia| {
+            if best.is_none_or(|(b, _, _)| s > b) {
+                best = Some((s, ni, via));
+            }
+        };
+        if let Some(bonus) = self.code_bonus(q, e) {
+            consider(bonus, 0, MatchVia::Code);
+        }
+        for (ni, n) in self.names(e).iter().enumerate() {
+            for (text, pat, via_bonus, via, _) in self.forms(q, n) {
+                if !is_subsequence(text, pat) {
+                    continue;
+                }
+                // A fresh matcher per score: fuzzy-matcher reuses its score matrix between
+                // calls without clearing it, so bonuses left by an earlier call leak into the
+                // next score and a ranking would depend on what was scored before it (and
+                // its `use_cache(false)` panics). A fresh one costs a few small allocations,
+                // paid only for the candidates that can reach the top.
+                if let Some(s) = SkimMatcherV2::default()
+                    .ignore_case()
+                    .fuzzy_match(text, pat)
+                {
+                    consider(
+                        s + exact_bonus(text, pat, ni > 0) + via_bonus,
+                        ni as u16,
+                        via,
+                    );
+                }
+            }
+        }
+        best.map(|(s, ni, via)| (s, ei, ni, via))
+    }
+
+    /// Tie-break key after the score: the shorter name, then the name, then the entry.
+    fn tie_key(&self, ei: u32) -> (u32, &str, u32) {
+        let e = &self.entries[ei as usize];
+        (e.name_chars, self.s(e.name), ei)
+    }
+
+    /// Result order: score, then the shorter name, then the name.
+    fn order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
+        b.0.cmp(&a.0)
+            .then_with(|| self.tie_key(a.1).cmp(&self.tie_key(b.1)))
+    }
+
+    /// Rank the matches of `q` among `pool` (every entry when `None`), collecting every entry
+    /// that matches at all into `matched` for the next, longer query.
+    ///
+    /// Two passes: a cheap one finds the matching entries and bounds each one's score (a
+    /// subsequence test, an exact/prefix/contains test, and the scorer's maximum for the
+    /// pattern's length); then fuzzy-matcher scores them in order of that bound, stopping as
+    /// soon as no remaining bound can reach the current top `limit`.
+    fn rank(
+        &self,
+        q: &Query,
+        limit: usize,
+        pool: Option<&[u32]>,
+        mut matched: Option<&mut Vec<u32>>,
+    ) -> Vec<Hit> {
+        // Buckets of entries by upper bound; bounds take few distinct values.
+        let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
+        let mut visit = |ei: u32| {
+            if let Some(ub) = self.upper_bound(q, &self.entries[ei as usize]) {
+                if let Some(m) = matched.as_deref_mut() {
+                    m.push(ei);
+                }
+                match buckets.iter_mut().find(|(b, _)| *b == ub) {
+                    Some((_, v)) => v.push(ei),
+                    None => buckets.push((ub, vec![ei])),
+                }
+            }
+        };
+        match pool {
+            Some(p) => p.iter().copied().for_each(&mut visit),
+            None => (0..self.entries.len() as u32).for_each(&mut visit),
+        }
+        if limit == 0 {
             return Vec::new();
         }
-        let has_cjk = !q.is_ascii();
-        let has_alpha = q.chars().any(|c| c.is_ascii_alphabetic());
-        let code_like = crate::model::uscc::looks_like_code(&q);
-        let q_upper = q.to_ascii_uppercase();
-        let q_pinyin = if has_cjk && has_alpha {
-            pinyin::query_to_pinyin(&q)
-        } else {
-            String::new()
-        };
+        buckets.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
 
-        // (score, entry, name index, via)
-        let mut scored: Vec<(i64, usize, usize, MatchVia)> = Vec::new();
-        for (ei, e) in self.entries.iter().enumerate() {
-            let mut best: Option<(i64, usize, MatchVia)> = None;
-            let mut consider = |s: i64, ni: usize, via: MatchVia| {
-                if best.is_none_or(|(b, _, _)| s > b) {
-                    best = Some((s, ni, via));
-                }
-            };
-            if code_like
-                && let Some(code) = &e.uscc
-                && code.contains(&q_upper)
-            {
-                let bonus = if *code == q_upper {
-                    5000
-                } else if code.starts_with(&q_upper) {
-                    3000
-                } else {
-                    2000
-                };
-                consider(bonus, 0, MatchVia::Code);
-            }
-            for (ni, n) in e.names.iter().enumerate() {
-                let is_short = ni > 0;
-                if (!has_alpha || !has_cjk)
-                    && let Some(s) = self.matcher.fuzzy_match(&n.text, &q)
-                {
-                    consider(
-                        s + exact_bonus(&n.text, &q, is_short) + 40,
-                        ni,
-                        MatchVia::Name,
-                    );
-                }
-                if !has_cjk {
-                    if let Some(s) = self.matcher.fuzzy_match(&n.initials, &q) {
-                        consider(
-                            s + exact_bonus(&n.initials, &q, is_short) + 20,
-                            ni,
-                            MatchVia::Initials,
-                        );
+        let mut kept: Vec<Scored> = Vec::new();
+        // The worst of the best `limit` seen so far, once there are `limit` of them.
+        let mut worst: Option<Scored> = None;
+        'buckets: for (ub, list) in &buckets {
+            for &ei in list {
+                if let Some(w) = worst {
+                    if *ub < w.0 {
+                        break 'buckets;
                     }
-                    if let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q) {
-                        consider(
-                            s + exact_bonus(&n.pinyin, &q, is_short),
-                            ni,
-                            MatchVia::Pinyin,
-                        );
+                    // Only a tie-break win could get it in: check that before scoring.
+                    if *ub == w.0 && self.tie_key(ei) >= self.tie_key(w.1) {
+                        continue;
                     }
-                } else if has_alpha && let Some(s) = self.matcher.fuzzy_match(&n.pinyin, &q_pinyin)
-                {
-                    consider(
-                        s + exact_bonus(&n.pinyin, &q_pinyin, is_short),
-                        ni,
-                        MatchVia::Pinyin,
-                    );
                 }
-            }
-            if let Some((s, ni, via)) = best {
-                scored.push((s, ei, ni, via));
+                if let Some(s) = self.score(q, ei) {
+                    kept.push(s);
+                    if kept.len() == limit || kept.len() >= 2 * limit {
+                        kept.select_nth_unstable_by(limit - 1, |a, b| self.order(a, b));
+                        kept.truncate(limit);
+                        worst = Some(kept[limit - 1]);
+                    }
+                }
             }
         }
-        scored.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| {
-                    self.entries[a.1]
-                        .name
-                        .chars()
-                        .count()
-                        .cmp(&self.entries[b.1].name.chars().count())
-                })
-                .then_with(|| self.entries[a.1].name.cmp(&self.entries[b.1].name))
-        });
-        scored.truncate(limit);
-        scored
-            .into_iter()
-            .map(|(score, ei, ni, via)| {
-                let e = &self.entries[ei];
-                let n = &e.names[ni];
-                let highlight = match via {
-                    MatchVia::Code => Vec::new(),
-                    MatchVia::Name => self.indices(&n.text, &q, None),
-                    MatchVia::Initials => self.indices(&n.initials, &q, Some(&n.initials_map)),
-                    MatchVia::Pinyin => {
-                        let qq = if q_pinyin.is_empty() { &q } else { &q_pinyin };
-                        self.indices(&n.pinyin, qq, Some(&n.pinyin_map))
-                    }
+        kept.sort_by(|a, b| self.order(a, b));
+        kept.truncate(limit);
+        kept.into_iter().map(|s| self.hit(q, s)).collect()
+    }
+
+    fn hit(&self, q: &Query, (score, ei, ni, via): Scored) -> Hit {
+        let e = &self.entries[ei as usize];
+        let n = &self.names(e)[ni as usize];
+        let original = self.s(n.original.unwrap_or(e.name));
+        let text = self.s(n.text);
+        let highlight = match via {
+            MatchVia::Code => Vec::new(),
+            MatchVia::Name => self.indices(text, &q.q, None),
+            MatchVia::Initials => {
+                let map = self.initials_map(n, original);
+                self.indices(self.s(n.initials), &q.q, Some(&map))
+            }
+            MatchVia::Pinyin => {
+                let pat = if q.mode == Mode::Mixed {
+                    &q.q_pinyin
+                } else {
+                    &q.q
                 };
-                Hit {
-                    kind: e.kind,
-                    id: e.id,
-                    name: e.name.clone(),
-                    matched: n.original.clone(),
-                    highlight,
-                    via,
-                    score,
-                }
-            })
+                let map = self.pinyin_map(n, original);
+                self.indices(self.s(n.pinyin), pat, Some(&map))
+            }
+        };
+        Hit {
+            kind: e.kind,
+            id: e.id,
+            name: self.s(e.name).to_string(),
+            matched: original.to_string(),
+            highlight,
+            via,
+            score,
+        }
+    }
+
+    fn syllable_lengths(&self, n: &NameForm) -> &[u8] {
+        &self.syl_lens[n.syl_lens.0 as usize..(n.syl_lens.0 + n.syl_lens.1) as usize]
+    }
+
+    /// For each byte of a name's pinyin, the index of the original character it came from.
+    fn pinyin_map(&self, n: &NameForm, original: &str) -> Vec<usize> {
+        let pos = original_positions(original, self.s(n.text));
+        let mut out = Vec::with_capacity(n.pinyin.1 as usize);
+        for (i, &len) in self.syllable_lengths(n).iter().enumerate() {
+            let oi = pos.get(i).copied().unwrap_or(i);
+            out.extend(std::iter::repeat_n(oi, len as usize));
+        }
+        out
+    }
+
+    /// For each letter of a name's initials, the index of the original character it came from.
+    fn initials_map(&self, n: &NameForm, original: &str) -> Vec<usize> {
+        let pos = original_positions(original, self.s(n.text));
+        self.syllable_lengths(n)
+            .iter()
+            .enumerate()
+            .filter(|(_, len)| **len > 0)
+            .map(|(i, _)| pos.get(i).copied().unwrap_or(i))
             .collect()
     }
 
     /// Matched character positions in the original name, mapped back through `map` when the
     /// match was on a pinyin form.
-    fn indices(&self, text: &str, q: &str, map: Option<&[u16]>) -> Vec<usize> {
+    fn indices(&self, text: &str, q: &str, map: Option<&[usize]>) -> Vec<usize> {
         let Some((_, idx)) = self.matcher.fuzzy_indices(text, q) else {
             return Vec::new();
         };
@@ -235,13 +656,50 @@ impl SearchIndex {
             Some(m) => {
                 // fuzzy_indices reports char indices; pinyin and initials are ASCII, so they
                 // are byte indices too.
-                idx.into_iter()
-                    .filter_map(|i| m.get(i).map(|&c| c as usize))
-                    .collect()
+                idx.into_iter().filter_map(|i| m.get(i).copied()).collect()
             }
         };
         out.dedup();
         out
+    }
+}
+
+/// Incremental search for a query typed one character at a time: when the new query extends
+/// the previous one, only the previous query's matches are examined again.
+///
+/// Results are exactly those of [`SearchIndex::search`]; only the work differs.
+#[derive(Debug, Clone, Default)]
+pub struct Searcher {
+    generation: u64,
+    last: Option<Query>,
+    /// Entries that matched `last` (every entry that could match a longer query).
+    matched: Vec<u32>,
+}
+
+impl Searcher {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Rank every match of `query` in `index`, best first, and return at most `limit`.
+    pub fn search(&mut self, index: &SearchIndex, query: &str, limit: usize) -> Vec<Hit> {
+        let Some(q) = Query::parse(query) else {
+            self.last = None;
+            self.matched.clear();
+            return Vec::new();
+        };
+        let narrows = self.generation == index.generation
+            && self.last.as_ref().is_some_and(|prev| q.narrows(prev));
+        let mut matched = Vec::new();
+        let hits = if narrows {
+            index.rank(&q, limit, Some(&self.matched), Some(&mut matched))
+        } else {
+            index.rank(&q, limit, None, Some(&mut matched))
+        };
+        self.generation = index.generation;
+        self.matched = matched;
+        self.last = Some(q);
+        hits
     }
 }
 
@@ -258,65 +716,11 @@ fn exact_bonus(text: &str, q: &str, is_short: bool) -> i64 {
     }
 }
 
-fn build_entry(c: Candidate) -> Entry {
-    let stored: Vec<&str> = c.forms.lines().collect();
-    let all_names: Vec<String> = std::iter::once(c.name.clone())
-        .chain(c.short_names.iter().cloned())
-        .collect();
-    let names = all_names
-        .iter()
-        .enumerate()
-        .map(|(i, original)| {
-            let text = normalize_name(original);
-            let sylls: Vec<String> = match stored.get(i) {
-                Some(line) if line.split(' ').count() == text.chars().count() => {
-                    line.split(' ').map(str::to_string).collect()
-                }
-                _ => pinyin::syllables(&text),
-            };
-            name_form(original, text, &sylls)
-        })
-        .collect();
-    Entry {
-        kind: c.kind,
-        id: c.id,
-        name: c.name,
-        names,
-        uscc: c.uscc,
-    }
-}
-
-fn name_form(original: &str, text: String, sylls: &[String]) -> NameForm {
-    let mut pinyin = String::new();
-    let mut pinyin_map = Vec::new();
-    let mut initials = String::new();
-    let mut initials_map = Vec::new();
-    // Map positions in the normalised text back to the original's characters: normalisation
-    // only drops whitespace and hostile characters, so walk both together.
-    let orig_positions = original_positions(original, &text);
-    for (i, s) in sylls.iter().enumerate() {
-        let oi = orig_positions.get(i).copied().unwrap_or(i) as u16;
-        for _ in s.bytes() {
-            pinyin_map.push(oi);
-        }
-        pinyin.push_str(s);
-        if let Some(ch) = s.chars().next() {
-            initials.push(ch);
-            initials_map.push(oi);
-        }
-    }
-    NameForm {
-        text,
-        original: original.to_string(),
-        pinyin,
-        pinyin_map,
-        initials,
-        initials_map,
-    }
-}
-
 /// For each character of `norm` (the normalised form of `original`), its index in `original`.
 fn original_positions(original: &str, norm: &str) -> Vec<usize> {
+    if original == norm {
+        return (0..norm.chars().count()).collect();
+    }
     let orig: Vec<char> = original.chars().collect();
     let mut out = Vec::with_capacity(norm.chars().count());
     let mut j = 0;
@@ -331,6 +735,16 @@ fn original_positions(original: &str, norm: &str) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Highlight indices refer to the normalised name when they come from a name match; this maps
+/// them to the original for display.
+pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usize> {
+    let pos = original_positions(original, &normalize_name(original));
+    norm_indices
+        .iter()
+        .filter_map(|&i| pos.get(i).copied())
+        .collect()
 }
 
 /// The names in `names` closest to `wanted` for "did you mean" hints, when fuzzy matching finds
@@ -364,16 +778,6 @@ pub fn closest<'a>(
         }
     }
     out
-}
-
-/// Highlight indices refer to the normalised name when they come from a name match; this maps
-/// them to the original for display.
-pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usize> {
-    let pos = original_positions(original, &normalize_name(original));
-    norm_indices
-        .iter()
-        .filter_map(|&i| pos.get(i).copied())
-        .collect()
 }
 
 #[cfg(test)]
@@ -431,6 +835,131 @@ mod tests {
         let hits = index().search("xhzy", 1);
         assert_eq!(hits[0].matched, "宣汉正原微玻纤有限公司");
         assert_eq!(hits[0].highlight, vec![0, 1, 2, 3]);
+    }
+
+    /// Every entry scored and fully sorted: what ranking must equal, however it prunes.
+    fn brute_force(index: &SearchIndex, query: &str, limit: usize) -> Vec<(i64, i64)> {
+        let Some(q) = Query::parse(query) else {
+            return Vec::new();
+        };
+        let mut all: Vec<Scored> = (0..index.entries.len() as u32)
+            .filter_map(|ei| index.score(&q, ei))
+            .collect();
+        all.sort_by(|a, b| index.order(a, b));
+        all.truncate(limit);
+        all.iter()
+            .map(|s| (s.0, index.entries[s.1 as usize].id))
+            .collect()
+    }
+
+    fn ids(hits: &[Hit]) -> Vec<(i64, i64)> {
+        hits.iter().map(|h| (h.score, h.id)).collect()
+    }
+
+    #[test]
+    fn pruned_and_incremental_ranking_equal_scoring_everything() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 1_500, |_| {}).unwrap();
+        let index = SearchIndex::new(store.search_candidates().unwrap());
+        let name: String = store
+            .conn()
+            .query_row(
+                "SELECT name FROM enterprises WHERE locator = 'demo #42'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let short: String = name.chars().skip(2).take(4).collect();
+        let typed = [
+            name.clone(),
+            pinyin::full(&short),
+            pinyin::initials(&name),
+            format!("{}{}", short.chars().next().unwrap(), pinyin::full(&short)),
+            "s".to_string(),
+            "9151".to_string(),
+            "zhongqing".to_string(),
+        ];
+        for limit in [1, 50] {
+            for full in &typed {
+                let mut searcher = Searcher::new();
+                let chars: Vec<char> = full.chars().collect();
+                for n in 1..=chars.len() {
+                    let q: String = chars[..n].iter().collect();
+                    let expected = brute_force(&index, &q, limit);
+                    assert_eq!(
+                        ids(&index.search(&q, limit)),
+                        expected,
+                        "search {q:?} limit {limit}"
+                    );
+                    assert_eq!(
+                        ids(&searcher.search(&index, &q, limit)),
+                        expected,
+                        "searcher {q:?} limit {limit}"
+                    );
+                }
+                // Deleting a character starts over rather than narrowing.
+                let q: String = chars[..1].iter().collect();
+                assert_eq!(
+                    ids(&searcher.search(&index, &q, limit)),
+                    brute_force(&index, &q, limit)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn score_bounds_hold_for_every_form() {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 400, |_| {}).unwrap();
+        let index = SearchIndex::new(store.search_candidates().unwrap());
+        let patterns = [
+            "s",
+            "h",
+            "hui",
+            "huiyua",
+            "sc",
+            "scx",
+            "dz",
+            "xuanhan",
+            "youxian",
+            "gongsi",
+            "yxgs",
+            "qxhy",
+            "a",
+            "zhi",
+            "xinc",
+            "gfyx",
+            "ke",
+            "nengyuan",
+            "5g",
+            "渠",
+            "有限",
+            "公司",
+            "渠县慧",
+            "科技有限",
+        ];
+        let mut checked = 0;
+        for pat in patterns {
+            let q = Query::parse(pat).unwrap();
+            for e in &index.entries {
+                for (ni, n) in index.names(e).iter().enumerate() {
+                    for form in index.forms(&q, n) {
+                        let (text, p, via_bonus, _, _) = form;
+                        let fresh = SkimMatcherV2::default().ignore_case();
+                        match (fresh.fuzzy_match(text, p), index.form_bound(form, ni > 0)) {
+                            (Some(s), Some(ub)) => {
+                                let total = s + exact_bonus(text, p, ni > 0) + via_bonus;
+                                assert!(total <= ub, "{p:?} in {text:?}: {total} > {ub}");
+                                checked += 1;
+                            }
+                            (None, None) => {}
+                            (s, ub) => panic!("{p:?} in {text:?}: score {s:?}, bound {ub:?}"),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
     }
 
     #[test]

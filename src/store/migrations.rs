@@ -227,6 +227,13 @@ CREATE INDEX changes_entity ON changes(entity, entity_id);
 CREATE INDEX enterprises_order ON enterprises(search_forms, id);
 CREATE INDEX parks_order ON parks(search_forms, id);
 "#,
+    // 3: designation filters (type, level, year) probe each enterprise's designations; a
+    // covering index answers the probe without reading the rows. It starts with
+    // `enterprise_id`, so it replaces `designations_enterprise`.
+    r#"
+CREATE INDEX designations_holder ON designations(enterprise_id, type, level, year);
+DROP INDEX designations_enterprise;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -205,9 +205,31 @@ impl Store {
         if self.path.is_some() {
             // WAL lets one user browse while another imports; NORMAL is durable in WAL mode
             // except for the last transaction on power loss, never corrupting.
-            let _mode: String = self
-                .conn
-                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            // Switching the journal mode needs a moment alone with the file, and SQLite answers
+            // BUSY at once (without its busy handler) when another process is seeding it: retry.
+            let mut attempts = 0;
+            loop {
+                match self
+                    .conn
+                    .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
+                {
+                    Ok(_) => break,
+                    Err(e)
+                        if attempts < 100
+                            && matches!(
+                                e.sqlite_error_code(),
+                                Some(
+                                    rusqlite::ErrorCode::DatabaseBusy
+                                        | rusqlite::ErrorCode::DatabaseLocked
+                                )
+                            ) =>
+                    {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         Ok(())

@@ -1,0 +1,70 @@
+//! `yuanqi demo --enterprises N --db PATH`: make a synthetic store at province scale for
+//! benchmarks and load tests. It refuses to write anywhere but a new file or an earlier demo
+//! store (with `--force`), so the real register can never be overwritten.
+
+use anyhow::{Context, bail};
+
+use super::Cli;
+use crate::store::{OpenOptions, Store};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 合成多少家企业（名称、简称、信用代码、地区、园区、产业、认定均为虚构）
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub enterprises: u64,
+    /// 覆盖 --db 处已有的演示数据库（只会覆盖由 demo 生成的库，绝不覆盖正式数据库）
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
+    if cli.read_only {
+        bail!("demo 需要写入新的数据库文件，不能与 --read-only 同用");
+    }
+    let Some(path) = cli.db.clone() else {
+        bail!(
+            "请用 --db 指定演示数据库的路径（一个尚不存在的文件），例如：yuanqi demo --enterprises 100000 --db /tmp/demo.db。演示数据不会写入正式数据库。"
+        );
+    };
+    if path.exists() {
+        match crate::demo::file_is_demo(&path) {
+            Some(true) if args.force => {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("无法删除旧的演示数据库 {}", path.display()))?;
+                for ext in ["-wal", "-shm"] {
+                    let mut side = path.clone().into_os_string();
+                    side.push(ext);
+                    let _ = std::fs::remove_file(side);
+                }
+            }
+            Some(true) => bail!(
+                "{} 已是一个演示数据库；要重新生成请加 --force",
+                path.display()
+            ),
+            _ => bail!(
+                "{} 已存在且不是演示数据库，demo 不会改动它。请换一个不存在的文件路径。",
+                path.display()
+            ),
+        }
+    }
+    let start = std::time::Instant::now();
+    let opts = OpenOptions {
+        read_only: false,
+        shared: cli.shared,
+        create: true,
+    };
+    let mut store =
+        Store::open(&path, &opts).with_context(|| format!("无法创建数据库 {}", path.display()))?;
+    let summary = crate::demo::generate(&mut store, args.enterprises, |done| {
+        eprintln!("已写入 {done} / {} 家企业…", args.enterprises);
+    })
+    .with_context(|| format!("生成演示数据失败，{} 中未写入企业", path.display()))?;
+    let (e, p, d) = store.totals()?;
+    println!(
+        "已生成演示数据库 {}：企业 {e}（合成 {}），园区 {p}，认定 {d}，用时 {:.1} 秒。数据为虚构，仅供演示与性能测试。",
+        path.display(),
+        summary.enterprises,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
