@@ -601,6 +601,14 @@ fn designation_from_options_applies_to_every_row() {
         env.count("SELECT count(*) FROM designations WHERE type = '专精特新“小巨人”' AND level = '国家级' AND year = 2024 AND batch = '第六批'"),
         2
     );
+    // A file merely named after a title, without a year, is not a list of that title.
+    let named = env.write("专精特新企业.csv", csv.as_bytes());
+    let r = env.import(&named, &["--dry-run"]);
+    assert!(
+        r.out.contains("按企业导入") && !r.out.contains("每行的认定"),
+        "{}",
+        r.out
+    );
     let bad = env.import(&f, &["--designation", "优秀企业"]);
     assert_eq!(bad.code, 1);
     assert!(bad.err.contains("不是已知的认定类型"), "{}", bad.err);
@@ -866,4 +874,82 @@ fn a_hundred_thousand_rows_import_in_one_go() {
         env.count("SELECT count(*) FROM changes WHERE import_id = 1"),
         100_000
     );
+}
+
+#[test]
+fn a_file_over_the_row_limit_is_refused_with_advice_to_split_it() {
+    let env = Env::new();
+    let before = env.counts();
+    let mut csv = String::from("企业名称\n");
+    for i in 0..=yuanqi::ingest::MAX_ROWS {
+        csv.push_str(&format!("达州超限企业{i}\n"));
+    }
+    let r = env.import(&env.write("huge.csv", csv.as_bytes()), &["--quiet"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("拆分"), "{}", r.err);
+    assert_eq!(env.counts(), before);
+}
+
+mod properties {
+    //! Bounded property tests over the cleaners and the reader: whatever comes in, nothing
+    //! panics, nothing hostile survives, and cleaning is stable.
+
+    use proptest::prelude::*;
+    use yuanqi::ingest::{encoding, header, normalize, read};
+
+    const ESC: char = '\u{1b}';
+    const REPLACEMENT: char = '\u{fffd}';
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn cleaned_names_hold_nothing_hostile_and_clean_again_to_themselves(s in "\\PC{0,40}|[\\x00-\\x1f\\u{200b}-\\u{200f}\\u{202a}-\\u{202e}a-z达钢 　]{0,40}") {
+            let (name, _) = normalize::clean_name(&s);
+            prop_assert!(!yuanqi::model::text::has_hostile(&name));
+            prop_assert!(!name.contains(ESC), "escape survived in {:?}", name);
+            prop_assert_eq!(normalize::clean_name(&name).0, name);
+        }
+
+        #[test]
+        fn year_header_and_title_parsers_never_panic(s in "\\PC{0,30}") {
+            let _ = normalize::parse_year(&read::Cell::Text(s.clone()));
+            let _ = header::header_key(&s);
+            let _ = normalize::designation_in_title(&s);
+        }
+
+        #[test]
+        fn any_bytes_either_decode_or_give_a_message(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            match encoding::decode(bytes, None, "x.csv") {
+                Ok(d) => prop_assert!(
+                    d.encoding == encoding::Encoding::Utf8 || !d.text.contains(REPLACEMENT),
+                    "a guessed GBK decoding must be clean"
+                ),
+                Err(e) => prop_assert!(e.to_string().contains("编码")),
+            }
+        }
+
+        #[test]
+        fn any_csv_bytes_read_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("f.csv");
+            std::fs::write(&p, &bytes).unwrap();
+            if let Ok(mut wb) = read::Workbook::open(&p, None) {
+                let sheet = wb.sheet_names()[0].clone();
+                let _ = read::head_rows(&mut wb, &sheet, 50);
+            }
+        }
+
+        #[test]
+        fn any_bytes_named_xlsx_are_refused_cleanly(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("f.xlsx");
+            let mut b = b"PK\x03\x04".to_vec();
+            b.extend_from_slice(&bytes);
+            std::fs::write(&p, &b).unwrap();
+            if let Err(e) = read::Workbook::open(&p, None) {
+                prop_assert!(e.to_string().contains("损坏"), "{}", e);
+            }
+        }
+    }
 }

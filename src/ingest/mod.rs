@@ -28,6 +28,9 @@ use crate::store::{Store, StoreError};
 pub const MAX_CELL_CHARS: usize = 2000;
 /// Columns read per row; anything to the right is ignored (and said so).
 pub const MAX_COLUMNS: usize = 512;
+/// Most data rows one import takes: memory grows with the rows planned, so a larger file is
+/// refused up front (with a message to split it) rather than exhausting a shared server.
+pub const MAX_ROWS: usize = 300_000;
 /// Largest file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -71,6 +74,10 @@ pub enum IngestError {
     NoHeader { where_: String, rows: usize },
     #[error("文件 {file} 有 {size} 字节，超过了 {max} 字节的上限。请按地区或批次拆分后分别导入。")]
     TooLarge { file: String, size: u64, max: u64 },
+    #[error(
+        "{file} 的数据超过 {max} 行，一次导入不了这么多。请按县（市、区）或批次拆分成几个文件分别导入。"
+    )]
+    TooManyRows { file: String, max: usize },
     #[error("--map “{0}” 的写法不对：应为 '列名=字段'，字段可用：{1}")]
     BadMap(String, String),
     #[error("{0}")]

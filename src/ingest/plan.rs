@@ -182,6 +182,7 @@ pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
     let header_row = header.row;
     let progress = opts.progress;
     let mut seen = 0usize;
+    let mut too_many = false;
     wb.rows(&sheet, &mut |row: Row| {
         seen += 1;
         if progress && seen.is_multiple_of(20_000) {
@@ -230,12 +231,22 @@ pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
             .iter()
             .map(|(i, f)| (*f, row.cells.get(*i).cloned().unwrap_or(Cell::Empty)))
             .collect();
+        if records.len() >= super::MAX_ROWS {
+            too_many = true;
+            return ControlFlow::Break(());
+        }
         records.push(Record {
             row: row.number,
             cells,
         });
         ControlFlow::Continue(())
     })?;
+    if too_many {
+        return Err(IngestError::TooManyRows {
+            file: file_label,
+            max: super::MAX_ROWS,
+        });
+    }
     if progress && seen >= 20_000 {
         eprintln!("\r已读取 {seen} 行。    ");
     }
@@ -297,7 +308,12 @@ fn list_designation(
         .unwrap_or_default();
     let from_name =
         || normalize::designation_in_title(&stem).map(|d| (d, format!("文件名“{}”", shown(&stem))));
-    let found = from_title.or_else(from_name);
+    // A published list always names its year ("2024年第一批……名单"); a file merely named after
+    // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
+    let dated = |d: &(ListDesignation, String)| d.0.year.is_some() || opts.year.is_some();
+    let found = from_title
+        .filter(dated)
+        .or_else(|| from_name().filter(dated));
     Ok(found.map(|(mut d, from)| {
         if opts.year.is_some() {
             d.year = opts.year;
@@ -430,8 +446,9 @@ pub struct Table<S> {
     pub states: Vec<S>,
     /// Store id, `None` for a row this import inserts.
     pub ids: Vec<Option<i64>>,
-    /// The state before this import (for field-by-field changes).
-    pub original: Vec<Option<S>>,
+    /// The state before this import of each store row the import changes (copied on first
+    /// change, so an import touching few rows of a large store stays small).
+    pub original: HashMap<usize, S>,
     by_norm: HashMap<String, usize>,
     by_short: HashMap<String, Vec<usize>>,
     by_uscc: HashMap<String, usize>,
@@ -446,7 +463,7 @@ impl<S> Default for Table<S> {
         Table {
             states: Vec::new(),
             ids: Vec::new(),
-            original: Vec::new(),
+            original: HashMap::new(),
             by_norm: HashMap::new(),
             by_short: HashMap::new(),
             by_uscc: HashMap::new(),
@@ -457,11 +474,18 @@ impl<S> Default for Table<S> {
 }
 
 impl<S: Clone> Table<S> {
+    /// Set a new state, keeping the store's version of a store row the first time it changes.
+    fn replace(&mut self, i: usize, state: S) {
+        let old = std::mem::replace(&mut self.states[i], state);
+        if self.ids[i].is_some() {
+            self.original.entry(i).or_insert(old);
+        }
+    }
+
     fn push(&mut self, id: Option<i64>, name: &str, shorts: &[String], state: S) -> usize {
         let i = self.states.len();
-        self.states.push(state.clone());
+        self.states.push(state);
         self.ids.push(id);
-        self.original.push(id.map(|_| state));
         self.by_norm.insert(normalize_name(name), i);
         for s in shorts {
             let v = self.by_short.entry(normalize_name(s)).or_default();
@@ -500,7 +524,8 @@ pub struct Plan {
     pub designations: Vec<DesState>,
     /// Store id of each designation, `None` when new.
     pub designation_ids: Vec<Option<i64>>,
-    des_original: Vec<Option<DesState>>,
+    /// The store's version of each store designation this import changes.
+    des_original: HashMap<usize, DesState>,
     des_index: HashMap<DesKey, usize>,
     des_touched: HashMap<usize, u32>,
     pub results: Vec<RowResult>,
@@ -627,7 +652,7 @@ impl Plan {
             parks: Table::default(),
             designations: Vec::new(),
             designation_ids: Vec::new(),
-            des_original: Vec::new(),
+            des_original: HashMap::new(),
             des_index: HashMap::new(),
             des_touched: HashMap::new(),
             results: Vec::new(),
@@ -748,9 +773,6 @@ impl Plan {
                 (park_index.get(id), parent.and_then(|p| park_index.get(&p)))
             {
                 self.parks.states[*i].parent = Some(*p);
-                if let Some(o) = self.parks.original[*i].as_mut() {
-                    o.parent = Some(*p);
-                }
             }
         }
 
@@ -845,9 +867,8 @@ impl Plan {
             };
             let i = self.designations.len();
             self.des_index.insert(state.key(), i);
-            self.designations.push(state.clone());
+            self.designations.push(state);
             self.designation_ids.push(Some(id));
-            self.des_original.push(Some(state));
         }
         Ok(())
     }
@@ -1218,7 +1239,7 @@ impl Plan {
                             }
                             let shorts = s.short_names.clone();
                             let nm = s.name.clone();
-                            self.enterprises.states[i] = s;
+                            self.enterprises.replace(i, s);
                             self.enterprises.index_names(i, &nm, &shorts);
                             i
                         }
@@ -1253,7 +1274,7 @@ impl Plan {
                             }
                             let shorts = s.short_names.clone();
                             let nm = s.name.clone();
-                            self.parks.states[i] = s;
+                            self.parks.replace(i, s);
                             self.parks.index_names(i, &nm, &shorts);
                             i
                         }
@@ -1284,7 +1305,8 @@ impl Plan {
                     if !dchanges.is_empty() && outcome == Outcome::Unchanged {
                         outcome = Outcome::Changed;
                     }
-                    self.designations[i] = state;
+                    let old = std::mem::replace(&mut self.designations[i], state);
+                    self.des_original.entry(i).or_insert(old);
                     self.des_touched.entry(i).or_insert(rec.row);
                 }
                 None => {
@@ -1293,7 +1315,6 @@ impl Plan {
                     self.des_index.insert(state.key(), i);
                     self.designations.push(state);
                     self.designation_ids.push(None);
-                    self.des_original.push(None);
                     self.des_touched.insert(i, rec.row);
                 }
             }
@@ -1937,7 +1958,9 @@ impl Plan {
             };
             if self.parks.states[i].parent != Some(p) {
                 let before = self.park_label(self.parks.states[i].parent);
-                self.parks.states[i].parent = Some(p);
+                let mut next = self.parks.states[i].clone();
+                next.parent = Some(p);
+                self.parks.replace(i, next);
                 let after = self.parks.states[p].name.clone();
                 if let Some(r) = self.results.iter_mut().find(|r| r.row == row) {
                     if r.outcome == Outcome::Unchanged {
@@ -1957,8 +1980,10 @@ impl Plan {
     pub fn enterprise_writes(&self) -> impl Iterator<Item = (usize, Option<&EntState>, &EntState)> {
         (0..self.enterprises.states.len()).filter_map(|i| {
             let now = &self.enterprises.states[i];
-            match &self.enterprises.original[i] {
-                None => Some((i, None, now)),
+            if self.enterprises.ids[i].is_none() {
+                return Some((i, None, now));
+            }
+            match self.enterprises.original.get(&i) {
                 Some(o) if o != now => Some((i, Some(o), now)),
                 _ => None,
             }
@@ -1968,8 +1993,10 @@ impl Plan {
     pub fn park_writes(&self) -> impl Iterator<Item = (usize, Option<&ParkState>, &ParkState)> {
         (0..self.parks.states.len()).filter_map(|i| {
             let now = &self.parks.states[i];
-            match &self.parks.original[i] {
-                None => Some((i, None, now)),
+            if self.parks.ids[i].is_none() {
+                return Some((i, None, now));
+            }
+            match self.parks.original.get(&i) {
                 Some(o) if o != now => Some((i, Some(o), now)),
                 _ => None,
             }
@@ -1981,8 +2008,10 @@ impl Plan {
     ) -> impl Iterator<Item = (usize, Option<&DesState>, &DesState)> {
         (0..self.designations.len()).filter_map(|i| {
             let now = &self.designations[i];
-            match &self.des_original[i] {
-                None => Some((i, None, now)),
+            if self.designation_ids[i].is_none() {
+                return Some((i, None, now));
+            }
+            match self.des_original.get(&i) {
                 Some(o) if o != now => Some((i, Some(o), now)),
                 _ => None,
             }
