@@ -95,6 +95,8 @@ for N in "${SIZES[@]}"; do
 
     # Import: the store's enterprises exported (as a user would get a list) and imported into
     # a fresh store, validating, matching and recording provenance; peer: sqlite3's bare load.
+    # --skip-invalid: an export names clusters that the import does not resolve back (reported
+    # to the ingest owner); those few rows are reported and skipped, the rest written.
     if [[ $N -le 100000 ]]; then
         CSV=$OUT/enterprises-$N.csv
         XLSX=$OUT/enterprises-$N.xlsx
@@ -106,8 +108,8 @@ for N in "${SIZES[@]}"; do
         echo
         echo "| import ($ROWS rows, median of 3, alternating) | yuanqi import | sqlite3 :memory: .import --csv | ratio |"
         echo "|---|---|---|---|"
-        RUNS=3 timeit "CSV" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$CSV' --db '$OUT/import.db' -q ::: sqlite3 :memory: '.import --csv $CSV t'"
-        RUNS=3 timeit "xlsx" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$XLSX' --db '$OUT/import.db' -q ::: sqlite3 :memory: '.import --csv $CSV t'"
+        RUNS=3 timeit "CSV" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$CSV' --db '$OUT/import.db' --skip-invalid -q ::: sqlite3 :memory: '.import --csv $CSV t'"
+        RUNS=3 timeit "xlsx" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$XLSX' --db '$OUT/import.db' --skip-invalid -q ::: sqlite3 :memory: '.import --csv $CSV t'"
         echo "(imported: $(sqlite3 "$OUT/import.db" 'select count(*) from enterprises') enterprises in the store after the last run)"
     fi
 
@@ -129,6 +131,8 @@ for N in "${SIZES[@]}"; do
 done
 for N in "${SIZES[@]}"; do
     [[ $N == 10000 ]] && continue
+    # At 1M every keystroke is timed dozens of times: minutes; SEARCH_1M=1 to include it.
+    [[ $N -gt 100000 && ${SEARCH_1M:-0} != 1 ]] && continue
     echo
     echo "## search bench, $N enterprises"
     echo '```'
