@@ -116,7 +116,7 @@ for N in "${SIZES[@]}"; do
     echo
     echo "TUI in a pseudo-terminal (80x24), typing \`$FULLPY\`:"
     echo '```'
-    python3 benches/tui_wire.py "$Y" "$DB" "$FULLPY"
+    TUI_SETTLE=$(( N >= 1000000 ? 45 : 0 )) python3 benches/tui_wire.py "$Y" "$DB" "$FULLPY"
     echo '```'
 done
 

@@ -68,6 +68,10 @@ while first_bytes < 1000:
 first_frame_ms = (first_last - t0) * 1000 if first_last else float("nan")
 # Let the search index finish building on its thread (it may redraw the status line).
 settle_bytes, _ = read_burst(2.0, limit=120)
+# The index builds without redrawing: give a large store time (TUI_SETTLE seconds) before typing.
+extra = float(os.environ.get("TUI_SETTLE", "0"))
+if extra:
+    settle_bytes += read_burst(extra, limit=extra)[0]
 idle_bytes, _ = read_burst(3.0, limit=3.0)
 
 moves = [key("j") for _ in range(10)]
