@@ -4,7 +4,7 @@
 //! The fixture (years are designation years; 专精特新 titles run 3 years without 复核):
 //!
 //! ```text
-//! 达州市 ─┬ 通川区      甲 省级专精特新 2024          己 创新型中小企业 2025
+//! 达州市 ─┬ 通川区      甲 省级专精特新 2024, 市级 2023  己 创新型中小企业 2025
 //!         ├ 宣汉县      丙 省级专精特新 2021 (park 经开区内园 ⊂ 宣汉经开区, lapses after 2024)
 //!         │             丁 市级专精特新 2025          庚 省级专精特新 2023
 //!         │             宣汉经开区 (park) 国家级绿色工业园区 2022
@@ -83,6 +83,7 @@ fn fixture() -> Fx {
     let zj = "专精特新中小企业";
     let jia = ent("甲", Some(tc), None);
     des(Some(jia), None, zj, "省级", 2024);
+    des(Some(jia), None, zj, "市级", 2023);
     let yi = ent("乙", None, Some(park_gx));
     des(Some(yi), None, zj, "国家级", 2025);
     let bing = ent("丙", Some(xh), Some(park_inner));
@@ -516,6 +517,17 @@ fn status_follows_progress_against_the_elapsed_share() {
         targets::evaluate(&s, st, 2024).unwrap().status,
         TargetStatus::Behind
     );
+    // A recorded level runs from its baseline too: 工业增加值 479.9 → 1000 at 739.95 is halfway.
+    let rec = exec(
+        &s,
+        "INSERT INTO targets(code, name, scope_region_id, period_start, period_end, kind, baseline, target, unit, source_id, locator)
+         VALUES ('RB', '全部工业增加值', 1, 2021, 2025, 'recorded', 479.9, 1000, '亿元', 1, 'x')",
+        [],
+    );
+    targets::add_report(&mut s, rec, 739.95, Some("2023"), "").unwrap();
+    let p = targets::evaluate(&s, rec, 2023).unwrap();
+    assert!((p.progress.unwrap() - 0.5).abs() < 1e-9, "{:?}", p.progress);
+    assert_eq!((p.computed, p.status), (None, TargetStatus::OnTrack));
     assert_eq!(TargetStatus::Behind.label(), "落后");
 }
 
@@ -596,6 +608,25 @@ fn close_candidates_name_lower_levels_feeders_lapsed_and_lapsing_titles() {
     assert!(
         g.iter()
             .all(|x| x.reason.contains("可申报国家级 专精特新“小巨人”"))
+    );
+
+    // For next year's new 省级 titles: 丁 (市级) and 己 (创新型) are close; 甲 and 庚 already
+    // hold one (it cannot be gained anew), 丙's lapsed 2021 title is no new one either.
+    let next = target(
+        s,
+        "NX",
+        "达州市",
+        (2026, 2026),
+        "new",
+        ZJ,
+        Some("省级"),
+        false,
+        None,
+        Some(3.0),
+    );
+    assert_eq!(
+        names(&targets::close_candidates(s, next, 2026).unwrap()),
+        set(&["丁", "己"])
     );
 
     // A stock to 2027: 庚's 2023 title runs to 2026 and must be reviewed to still count.
@@ -781,6 +812,29 @@ fn user_targets_are_validated_logged_and_removable() {
             ("targets", "delete"),
         ]
     );
+
+    // Editing a document's target keeps its source and says who changed it.
+    let doc = target(
+        &s,
+        "DOC",
+        "达州市",
+        (2025, 2025),
+        "new",
+        ZJ,
+        None,
+        false,
+        None,
+        Some(4.0),
+    );
+    assert_eq!(targets::evaluate(&s, doc, 2025).unwrap().source, "DX · x");
+    let mut e = targets::editable(&s, doc).unwrap();
+    e.target = Some(5.0);
+    targets::update(&mut s, doc, e).unwrap();
+    let src = targets::evaluate(&s, doc, 2025).unwrap().source;
+    assert!(
+        src.starts_with("DX · x · ") && src.ends_with("修改"),
+        "{src}"
+    );
 }
 
 #[test]
@@ -942,7 +996,7 @@ fn cli_add_report_list_and_remove_round_trip() {
     assert!(stdout(&o).contains("U001"), "{}", stdout(&o));
 
     let o = yuanqi(&db)
-        .args(["targets", "report", "U001", "3", "--as-of", "2026-06"])
+        .args(["targets", "report", "U001", "３户", "--as-of", "2026-06"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -965,7 +1019,7 @@ fn cli_add_report_list_and_remove_round_trip() {
     assert_eq!(u["reported"]["as_of"], "2026-06");
     assert!(u["computed"].is_number());
     assert!(u["baseline"].is_null());
-    assert!(u["source"].as_str().unwrap().starts_with("用户填报"));
+    assert!(u["source"].as_str().unwrap().starts_with("用户添加"));
 
     // The table shows it with its figures.
     let o = yuanqi(&db)
@@ -1026,6 +1080,38 @@ fn cli_add_report_list_and_remove_round_trip() {
             .iter()
             .any(|f| f["scope"].as_str().unwrap().contains("达州")),
         "{figs:?}"
+    );
+
+    // A sheet of targets: checked whole, then saved.
+    let csv = dir.path().join("quota.csv");
+    std::fs::write(&csv, "名称,范围,年度,认定类型,级别,目标值,代码\n渠县新增省级专精特新,渠县,2026,专精特新,省级,4户,QX-1\n渠县新增规上,渠县,明年,规上工业企业,,8,QX-2\n").unwrap();
+    let o = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("第 3 行") && stderr(&o).contains("明年"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        !json_targets(&db, &[]).iter().any(|t| t["code"] == "QX-1"),
+        "nothing written"
+    );
+    std::fs::write(&csv, "名称,范围,年度,认定类型,级别,目标值,代码\n渠县新增省级专精特新,渠县,2026,专精特新,省级,4户,QX-1\n").unwrap();
+    let o = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let qx = json_targets(&db, &["--scope", "渠县"]);
+    let q = qx.iter().find(|t| t["code"] == "QX-1").expect("imported");
+    assert_eq!(
+        (q["target"].as_f64(), q["min_level"].as_str()),
+        (Some(4.0), Some("省级"))
     );
 
     // A document's target is kept unless forced.
@@ -1107,4 +1193,109 @@ fn show_lists_the_targets_a_holder_counts_toward() {
                 && l.contains("2026年 省级 专精特新中小企业")),
         "{card}"
     );
+}
+
+#[test]
+fn a_sheet_of_targets_is_checked_whole_then_saved_and_reimported_as_updates() {
+    let fx = fixture();
+    let mut s = fx.store;
+    let headers: Vec<String> = [
+        "代码",
+        "名称",
+        "范围",
+        "年度",
+        "认定类型",
+        "级别",
+        "目标值",
+        "单位",
+        "联系人",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let row = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let good = vec![
+        (
+            2,
+            row(&[
+                "XH-1",
+                "宣汉新增省级专精特新",
+                "宣汉县",
+                "2025",
+                "专精特新",
+                "省级",
+                "2户",
+                "户",
+                "张",
+            ]),
+        ),
+        (
+            3,
+            row(&[
+                "TC-1",
+                "通川新增",
+                "通川区",
+                "2025",
+                "专精特新",
+                "",
+                "1",
+                "户",
+                "",
+            ]),
+        ),
+    ];
+    let mut bad = good.clone();
+    bad.push((
+        4,
+        row(&[
+            "",
+            "高新区",
+            "达州高薪区",
+            "2025",
+            "专精特新",
+            "",
+            "1",
+            "",
+            "",
+        ]),
+    ));
+    let out = targets::import::import_rows(&mut s, &headers, &bad, false).unwrap();
+    assert_eq!(out.errors.len(), 1);
+    assert_eq!(out.errors[0].row, 4);
+    assert!(
+        out.errors[0].message.contains("达州高新区"),
+        "{:?}",
+        out.errors
+    );
+    assert_eq!(out.unknown_headers, vec!["联系人".to_string()]);
+    let n: i64 = s
+        .conn()
+        .query_row("SELECT count(*) FROM targets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "nothing is written when a row fails");
+
+    let out = targets::import::import_rows(&mut s, &headers, &good, false).unwrap();
+    assert_eq!(
+        out.saved.created,
+        vec!["XH-1".to_string(), "TC-1".to_string()]
+    );
+    let xh = targets::find(&s, "XH-1").unwrap();
+    let p = targets::evaluate(&s, xh, 2025).unwrap();
+    assert_eq!(
+        (p.kind, p.target, p.computed),
+        (TargetKind::New, Some(2.0), Some(0.0))
+    );
+    let tc = targets::find(&s, "TC-1").unwrap();
+    assert_eq!(
+        targets::evaluate(&s, tc, 2025).unwrap().computed,
+        Some(0.0),
+        "甲's titles are from 2023 and 2024"
+    );
+
+    let mut again = good.clone();
+    again[0].1[6] = "3".into();
+    let out = targets::import::import_rows(&mut s, &headers, &again, false).unwrap();
+    assert_eq!(out.saved.updated.len(), 2);
+    assert!(out.saved.created.is_empty());
+    assert_eq!(targets::evaluate(&s, xh, 2025).unwrap().target, Some(3.0));
 }

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use yuanqi::model::text::display_width;
 use yuanqi::store::{Facet, Filter, Store};
 use yuanqi::tui::action::{Action, BINDINGS, Screen};
+use yuanqi::tui::export::Format;
 use yuanqi::tui::state::{Detail, Pane, State};
 use yuanqi::tui::theme::Theme;
 use yuanqi::tui::update::{Effect, build_index_now, update};
@@ -423,18 +424,22 @@ fn export_writes_the_filtered_view_and_falls_back_when_not_writable() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir");
     let filter = Filter::default();
-    let (path, n) = yuanqi::tui::export::export_enterprises_in(
-        &store,
-        &filter,
-        &[missing, dir.path().to_path_buf()],
-    )
-    .unwrap();
+    let dirs = [missing, dir.path().to_path_buf()];
+    let (path, n) =
+        yuanqi::tui::export::export_enterprises_in(&store, &filter, Format::Csv, &dirs).unwrap();
     assert_eq!(path.parent().unwrap(), dir.path());
     assert_eq!(n as i64, store.count_enterprises(&filter).unwrap());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with("\u{feff}企业名称,"));
     assert_eq!(text.lines().count(), n + 1);
     assert!(text.contains("宣汉正原微玻纤有限公司"));
+    let (xlsx, m) =
+        yuanqi::tui::export::export_enterprises_in(&store, &filter, Format::Xlsx, &dirs).unwrap();
+    assert_eq!(
+        (xlsx.extension().unwrap(), m),
+        (std::ffi::OsStr::new("xlsx"), n)
+    );
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 0);
 }
 
 #[test]
@@ -581,4 +586,44 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
         .expect("targets evaluated on Enter");
     assert!(!listed.is_empty());
     assert!(screen(&s).contains(&format!("计入目标（{}）", listed.len())));
+}
+
+#[test]
+fn a_demo_store_is_marked_in_the_status_line() {
+    let store = Store::open_in_memory().unwrap();
+    assert!(
+        !screen(&state_with(
+            Store::open_in_memory().unwrap(),
+            80,
+            24,
+            Theme::default()
+        ))
+        .contains("【演示数据】")
+    );
+    store.set_meta("demo", "100000").unwrap();
+    let s = state_with(store, 80, 24, Theme::default());
+    assert!(screen(&s).contains("【演示数据】"));
+}
+
+#[test]
+fn enter_on_a_park_profile_lists_its_enterprises() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises > 0)
+        .expect("a seeded park with enterprises");
+    let park = s.parks.rows[i].clone();
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert!(screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)));
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.filter.park, Some(park.id));
+    assert_eq!(s.enterprises.total as i64, park.enterprises);
+    assert!(screen(&s).contains(&format!("园区={}", park.name)));
 }

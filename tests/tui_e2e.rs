@@ -130,6 +130,17 @@ fn search_by_initials_opens_the_profile_in_the_real_terminal() {
     s.keys(&["Enter"]);
     let p = s.wait_for(&["宣汉正原微玻纤有限公司", "制造业单项冠军"]);
     assert!(p.contains("企业档案"), "{p}");
+    // Facets are counted on the background connection and apply on Enter.
+    s.keys(&["Escape", "f"]);
+    s.wait_for(&["◀ 县（市、区） ▶"]);
+    let start = Instant::now();
+    while s.pane().contains("统计中") && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.keys(&["Enter"]);
+    s.wait_for(&["筛选：县（市、区）="]);
+    s.keys(&["x"]);
+    s.wait_for(&["已清除全部筛选"]);
     // q quits and gives the shell back.
     let pid = s.pid();
     s.keys(&["q"]);

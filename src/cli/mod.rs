@@ -57,7 +57,7 @@ pub enum Command {
     Show(show::Args),
     /// 在线备份数据库到文件（他人正在使用时也能得到一致的副本）
     Backup(backup::Args),
-    /// 规划目标：计算数与填报数、进度和差距；add/report/rm 管理自己的目标
+    /// 规划目标：计算数与填报数、进度和差距；show 看详情，add/report/rm/import 管理自己的目标
     Targets(Box<targets::Args>),
     /// 导入表格（xlsx/xls/ods/csv）：企业名录、认定名单或园区；有问题则整体不写入
     Import(import::Args),

@@ -45,6 +45,23 @@ pub enum Action {
     Show(ShowArgs),
     /// 文件报告的、不对应任何目标的成果数字
     Figures(FiguresArgs),
+    /// 从表格（xlsx/xls/ods/csv）导入目标：表头如 名称、范围、年度、认定类型、级别、目标值、单位；代码已存在的行更新该目标
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// 表格文件
+    pub file: std::path::PathBuf,
+    /// 工作表名称（默认第一个）
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// CSV 的编码：utf-8 或 gbk（默认自动识别）
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// 只检查、显示将要做的事，不写入
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,8 +103,8 @@ pub struct AddArgs {
     /// 最低级别（省级 即“省级及以上”，国家级也计入）
     #[arg(long, value_name = "国家级|省级|市级|县级")]
     pub min_level: Option<String>,
-    /// 目标值
-    #[arg(long, allow_negative_numbers = true)]
+    /// 目标值（可带单位，如 25、25户、7.5%）
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub target: Option<f64>,
     /// 以文字表述的目标（无数值时必填）
     #[arg(long)]
@@ -99,7 +116,7 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     pub unit: String,
     /// 基数（存量目标的起点）
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub baseline: Option<f64>,
     /// 基数所在年份
     #[arg(long)]
@@ -125,8 +142,8 @@ pub struct AddArgs {
 pub struct ReportArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
     pub code: String,
-    /// 完成数
-    #[arg(allow_negative_numbers = true)]
+    /// 完成数（可带单位，如 12、12户、7.8%）
+    #[arg(allow_negative_numbers = true, value_parser = parse_value)]
     pub value: f64,
     /// 截至时间，如 2025、2026-06
     #[arg(long)]
@@ -145,6 +162,11 @@ pub struct RmArgs {
     pub force: bool,
 }
 
+/// A figure as people type it (see [`rules::parse_value`]), for clap.
+pub fn parse_value(s: &str) -> Result<f64, String> {
+    rules::parse_value(s)
+}
+
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     match &args.action {
         None => list(cli, args),
@@ -153,6 +175,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         Some(Action::Rm(a)) => rm(cli, a),
         Some(Action::Show(a)) => show(cli, a),
         Some(Action::Figures(a)) => figures(cli, a),
+        Some(Action::Import(a)) => import(cli, a),
     }
 }
 
@@ -580,6 +603,119 @@ fn figures(cli: &Cli, a: &FiguresArgs) -> anyhow::Result<()> {
                     &[14, 12, 36, 14, 40]
                 )
             );
+        }
+    }
+    Ok(())
+}
+
+fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<()> {
+    use crate::ingest::read::{Cell, Workbook};
+    use std::ops::ControlFlow;
+    let encoding = match &a.encoding {
+        Some(e) => Some(crate::ingest::encoding::Encoding::parse(e)?),
+        None => None,
+    };
+    let mut wb = Workbook::open(&a.file, encoding)?;
+    let sheets = wb.sheet_names();
+    let sheet = match &a.sheet {
+        Some(s) => {
+            if !sheets.contains(s) {
+                anyhow::bail!(
+                    "没有名为“{}”的工作表；可选：{}",
+                    sanitize(s),
+                    sheets
+                        .iter()
+                        .map(|s| sanitize(s))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                );
+            }
+            s.clone()
+        }
+        None => sheets.first().cloned().context("文件中没有工作表")?,
+    };
+    let text = |c: &Cell| -> Result<String, String> {
+        match c {
+            Cell::Empty => Ok(String::new()),
+            Cell::Text(t) => Ok(sanitize(t)),
+            Cell::Int(i) => Ok(i.to_string()),
+            Cell::Float(f) => Ok(fmt_num(*f)),
+            Cell::Bool(b) => Ok(if *b { "1" } else { "0" }.to_string()),
+            Cell::Date(_) => Err("是日期格式，请改为文本或数字（如 2026）".to_string()),
+            Cell::Error(e) => Err(format!("是错误值 {}", sanitize(e))),
+            Cell::FormulaNoValue(_) => {
+                Err("是未计算的公式，请在表格软件中打开并保存后再导入".to_string())
+            }
+        }
+    };
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut cell_errors: Vec<String> = Vec::new();
+    wb.rows(&sheet, &mut |row| {
+        if row.is_blank() {
+            return ControlFlow::Continue(());
+        }
+        let mut values = Vec::with_capacity(row.cells.len());
+        for (i, c) in row.cells.iter().enumerate() {
+            match text(c) {
+                Ok(t) => values.push(t),
+                Err(m) => {
+                    cell_errors.push(format!("第 {} 行第 {} 列{m}", row.number, i + 1));
+                    values.push(String::new());
+                }
+            }
+        }
+        if headers.is_none() {
+            headers = Some(values);
+        } else {
+            rows.push((row.number, values));
+        }
+        ControlFlow::Continue(())
+    })?;
+    if !cell_errors.is_empty() {
+        anyhow::bail!("{}；未写入任何目标。", cell_errors.join("；"));
+    }
+    let headers = headers.context("表格是空的：没有表头")?;
+    let mut store = cli.open_store()?;
+    let out = targets::import::import_rows(&mut store, &headers, &rows, a.dry_run)?;
+    if !out.unknown_headers.is_empty() {
+        eprintln!("未识别的列（已忽略）：{}", out.unknown_headers.join("、"));
+    }
+    if !out.errors.is_empty() {
+        let msgs: Vec<String> = out
+            .errors
+            .iter()
+            .map(|e| {
+                if e.row == 0 {
+                    e.message.clone()
+                } else {
+                    format!("第 {} 行：{}", e.row, e.message)
+                }
+            })
+            .collect();
+        anyhow::bail!(
+            "{} 行有问题，未写入任何目标：\n  {}",
+            out.errors.len(),
+            msgs.join("\n  ")
+        );
+    }
+    if a.dry_run {
+        println!(
+            "检查通过：{} 个目标可以导入（--dry-run，未写入）。",
+            out.rows
+        );
+    } else {
+        println!(
+            "已导入 {} 个目标：新增 {}，更新 {}。",
+            out.rows,
+            out.saved.created.len(),
+            out.saved.updated.len()
+        );
+        if !out.saved.created.is_empty() {
+            println!("  新增：{}", out.saved.created.join("、"));
+        }
+        if !out.saved.updated.is_empty() {
+            println!("  更新：{}", out.saved.updated.join("、"));
         }
     }
     Ok(())

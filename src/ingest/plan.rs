@@ -437,6 +437,8 @@ pub struct Table<S> {
     by_uscc: HashMap<String, usize>,
     /// The first file row that wrote each entity.
     pub touched: HashMap<usize, u32>,
+    /// Entities this import adds from a name that held hidden characters.
+    hostile: std::collections::HashSet<usize>,
 }
 
 impl<S> Default for Table<S> {
@@ -449,6 +451,7 @@ impl<S> Default for Table<S> {
             by_short: HashMap::new(),
             by_uscc: HashMap::new(),
             touched: HashMap::new(),
+            hostile: Default::default(),
         }
     }
 }
@@ -505,6 +508,7 @@ pub struct Plan {
     pub warnings: Vec<Problem>,
     pub import_id: Option<i64>,
     regions: Vec<(i64, String, Vec<String>)>,
+    region_parent: HashMap<i64, i64>,
     region_by_norm: HashMap<String, i64>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
 }
@@ -631,6 +635,7 @@ impl Plan {
             warnings: Vec::new(),
             import_id: None,
             regions: Vec::new(),
+            region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
             clusters: Vec::new(),
         };
@@ -655,6 +660,13 @@ impl Plan {
 
     fn load(&mut self, store: &Store) -> Result<(), StoreError> {
         let conn = store.conn();
+        for row in conn
+            .prepare("SELECT id, parent_id FROM regions WHERE parent_id IS NOT NULL")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        {
+            let (id, parent) = row?;
+            self.region_parent.insert(id, parent);
+        }
         let mut stmt = conn.prepare("SELECT id, name, short_names FROM regions ORDER BY id")?;
         self.regions = stmt
             .query_map([], |r| {
@@ -894,6 +906,21 @@ impl Plan {
             .map(|(id, ..)| *id)
     }
 
+    /// Whether region `inner` lies inside region `outer` (a county inside its city).
+    fn region_within(&self, inner: Option<i64>, outer: Option<i64>) -> bool {
+        let (Some(mut r), Some(outer)) = (inner, outer) else {
+            return false;
+        };
+        for _ in 0..8 {
+            match self.region_parent.get(&r) {
+                Some(p) if *p == outer => return true,
+                Some(p) => r = *p,
+                None => return false,
+            }
+        }
+        false
+    }
+
     fn region_name(&self, id: Option<i64>) -> String {
         id.and_then(|id| self.regions.iter().find(|r| r.0 == id))
             .map(|r| r.1.clone())
@@ -950,6 +977,7 @@ impl Plan {
             warnings: Vec::new(),
         };
         let raw_name = cx.text(Field::Name).unwrap_or_default();
+        let name_cell_bad = !cx.problems.is_empty();
         let (name, hostile) = clean_name(&raw_name);
         if hostile {
             cx.warn(
@@ -980,7 +1008,7 @@ impl Plan {
             }
         }
 
-        if name.is_empty() {
+        if name.is_empty() && !name_cell_bad {
             let what = match self.parsed.kind {
                 Kind::Parks => "园区名称",
                 _ => "名称",
@@ -1203,6 +1231,9 @@ impl Plan {
                             let i = self.enterprises.push(None, &nm, &shorts, s);
                             if let Some(u) = uscc {
                                 self.enterprises.by_uscc.insert(u, i);
+                            }
+                            if hostile {
+                                self.enterprises.hostile.insert(i);
                             }
                             i
                         }
@@ -1429,7 +1460,10 @@ impl Plan {
                 }
             }
         }
-        if hostile && let Some(i) = idx {
+        // Either side of a match may be the one that held hidden characters.
+        if let Some(i) = idx
+            && (hostile || self.enterprises.hostile.contains(&i))
+        {
             cx.problem(
                 Field::Name,
                 name,
@@ -1509,7 +1543,12 @@ impl Plan {
             })
             .unwrap_or_default();
         let scale = cx.text(Field::Scale).and_then(|s| opt_text(&s));
-        let notes = cx.text(Field::Notes).and_then(|s| opt_text(&s));
+        // In a list of designations the notes column describes the designation.
+        let notes = if self.parsed.kind == Kind::Designations {
+            None
+        } else {
+            cx.text(Field::Notes).and_then(|s| opt_text(&s))
+        };
         // A list naming an enterprise the register does not have yet adds it.
         let wanted = EntState {
             name: name.to_string(),
@@ -1575,7 +1614,11 @@ impl Plan {
                     });
                     m.uscc = wanted.uscc.clone();
                 }
-                if wanted.region_id.is_some() && wanted.region_id != m.region_id {
+                // A list naming only the city (达州市) does not blur a known county.
+                if wanted.region_id.is_some()
+                    && wanted.region_id != m.region_id
+                    && !self.region_within(m.region_id, wanted.region_id)
+                {
                     ch.push(FieldChange {
                         field: "所属县（市、区）",
                         before: self.region_name(m.region_id),

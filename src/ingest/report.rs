@@ -178,20 +178,24 @@ impl Report {
                 self.changes.len()
             ));
             for c in self.changes.iter().take(TEXT_LIMIT) {
-                let detail: Vec<String> = c
-                    .changes
-                    .iter()
-                    .map(|f| {
-                        if f.before.is_empty() && f.field.starts_with("新增") {
-                            format!("{} {}", f.field, f.after)
-                        } else {
-                            format!("{}：“{}” → “{}”", f.field, f.before, f.after)
-                        }
-                    })
-                    .collect();
-                let line = format!("  第{}行 {}：{}", c.row, c.name, detail.join("；"));
-                out.push_str(&crate::model::text::truncate_to_width(&line, width));
+                out.push_str(&crate::model::text::truncate_to_width(
+                    &format!("  第{}行 {}", c.row, c.name),
+                    width,
+                ));
                 out.push('\n');
+                for f in &c.changes {
+                    let line = if f.field.starts_with("新增") {
+                        if f.after == c.name {
+                            format!("      {}", f.field)
+                        } else {
+                            format!("      {} {}", f.field, f.after)
+                        }
+                    } else {
+                        format!("      {}：“{}” → “{}”", f.field, f.before, f.after)
+                    };
+                    out.push_str(&crate::model::text::truncate_to_width(&line, width));
+                    out.push('\n');
+                }
             }
             if self.changes.len() > TEXT_LIMIT {
                 out.push_str(&format!(
@@ -201,6 +205,9 @@ impl Report {
             }
         }
         out.push('\n');
+        if self.refused || self.dry_run {
+            out.push_str("核对结果（尚未写入）：\n");
+        }
         let c = &self.counts;
         let mut rows = vec![("新增", c.new), ("变更", c.changed), ("未变", c.unchanged)];
         if c.out_of_scope > 0 {
@@ -230,7 +237,7 @@ impl Report {
 
 fn problem_table(list: &[Problem], width: usize) -> String {
     let mut out = String::new();
-    let (w_row, w_head, w_val) = (8, 14, 22);
+    let (w_row, w_head, w_val) = (10, 16, 18);
     let w_reason = width.saturating_sub(w_row + w_head + w_val + 5).max(20);
     out.push_str(&format!(
         "  {} {} {} {}\n",

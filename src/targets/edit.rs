@@ -231,14 +231,88 @@ pub fn create(store: &mut Store, t: NewTarget) -> Result<i64, TargetError> {
     store.ensure_writable()?;
     let r = resolve(store, &t)?;
     let tx = store.conn_mut().transaction()?;
+    let id = insert_in(&tx, &t, &r)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// Replace a target's fields with `t` (the code stays unless `t.code` names a new one).
+pub fn update(store: &mut Store, target_id: i64, t: NewTarget) -> Result<(), TargetError> {
+    store.ensure_writable()?;
+    let r = resolve(store, &t)?;
+    let tx = store.conn_mut().transaction()?;
+    update_in(&tx, target_id, &t, &r)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A target checked against the vocabulary and the store, ready to write.
+pub struct Checked {
+    target: NewTarget,
+    resolved: Resolved,
+}
+
+/// Check a target without writing it (for a dry run, or to check a whole file first).
+pub fn check(store: &Store, t: NewTarget) -> Result<Checked, TargetError> {
+    let resolved = resolve(store, &t)?;
+    Ok(Checked {
+        target: t,
+        resolved,
+    })
+}
+
+/// What [`save_all`] did: the codes created and the codes updated.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Saved {
+    pub created: Vec<String>,
+    pub updated: Vec<String>,
+}
+
+/// Write checked targets in one transaction: a target whose code exists is updated, any other
+/// created. Nothing is written when any fails.
+pub fn save_all(store: &mut Store, all: &[Checked]) -> Result<Saved, TargetError> {
+    store.ensure_writable()?;
+    let tx = store.conn_mut().transaction()?;
+    let mut saved = Saved::default();
+    for c in all {
+        let existing: Option<i64> = match &c.resolved.code {
+            Some(code) => tx
+                .query_row(
+                    "SELECT id FROM targets WHERE code = ?1 COLLATE NOCASE",
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            None => None,
+        };
+        match existing {
+            Some(id) => {
+                update_in(&tx, id, &c.target, &c.resolved)?;
+                saved.updated.push(code_of(&tx, id)?);
+            }
+            None => {
+                let id = insert_in(&tx, &c.target, &c.resolved)?;
+                saved.created.push(code_of(&tx, id)?);
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(saved)
+}
+
+fn code_of(tx: &Transaction, id: i64) -> Result<String, TargetError> {
+    Ok(tx.query_row("SELECT code FROM targets WHERE id = ?1", [id], |r| r.get(0))?)
+}
+
+fn insert_in(tx: &Transaction, t: &NewTarget, r: &Resolved) -> Result<i64, TargetError> {
     let code = match &r.code {
         Some(c) => {
-            if code_taken(&tx, c, None)? {
+            if code_taken(tx, c, None)? {
                 return Err(TargetError::DuplicateCode(c.clone()));
             }
             c.clone()
         }
-        None => next_code(&tx)?,
+        None => next_code(tx)?,
     };
     tx.execute(
         "INSERT INTO targets(code, name, scope_region_id, scope_park_id, period_start, period_end, kind, types,
@@ -250,9 +324,9 @@ pub fn create(store: &mut Store, t: NewTarget) -> Result<i64, TargetError> {
             t.target, t.target_form.as_str(), r.qualifier, r.target_text, r.unit, r.notes, os_user(), now_string()],
     )?;
     let id = tx.last_insert_rowid();
-    let after = audit::row_json(&tx, "targets", id)?;
+    let after = audit::row_json(tx, "targets", id)?;
     audit::record(
-        &tx,
+        tx,
         None,
         Action::Insert,
         "targets",
@@ -260,19 +334,19 @@ pub fn create(store: &mut Store, t: NewTarget) -> Result<i64, TargetError> {
         None,
         after.as_ref(),
     )?;
-    tx.commit()?;
     Ok(id)
 }
 
-/// Replace a target's fields with `t` (the code stays unless `t.code` names a new one).
-pub fn update(store: &mut Store, target_id: i64, t: NewTarget) -> Result<(), TargetError> {
-    store.ensure_writable()?;
-    let r = resolve(store, &t)?;
-    let tx = store.conn_mut().transaction()?;
-    let before = audit::row_json(&tx, "targets", target_id)?
+fn update_in(
+    tx: &Transaction,
+    target_id: i64,
+    t: &NewTarget,
+    r: &Resolved,
+) -> Result<(), TargetError> {
+    let before = audit::row_json(tx, "targets", target_id)?
         .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))?;
     if let Some(c) = &r.code
-        && code_taken(&tx, c, Some(target_id))?
+        && code_taken(tx, c, Some(target_id))?
     {
         return Err(TargetError::DuplicateCode(c.clone()));
     }
@@ -287,9 +361,9 @@ pub fn update(store: &mut Store, target_id: i64, t: NewTarget) -> Result<(), Tar
             t.target, t.target_form.as_str(), r.qualifier, r.target_text, r.unit, r.notes, os_user(),
             now_string(), target_id],
     )?;
-    let after = audit::row_json(&tx, "targets", target_id)?;
+    let after = audit::row_json(tx, "targets", target_id)?;
     audit::record(
-        &tx,
+        tx,
         None,
         Action::Update,
         "targets",
@@ -297,7 +371,6 @@ pub fn update(store: &mut Store, target_id: i64, t: NewTarget) -> Result<(), Tar
         Some(&before),
         after.as_ref(),
     )?;
-    tx.commit()?;
     Ok(())
 }
 
@@ -422,47 +495,27 @@ pub fn delete_report(store: &mut Store, report_id: i64) -> Result<(), TargetErro
 
 /// A stored target as an editable [`NewTarget`] (for an edit form).
 pub fn editable(store: &Store, target_id: i64) -> Result<NewTarget, TargetError> {
-    let conn = store.conn();
-    conn.query_row(
-        "SELECT t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end, t.kind, t.types,
-                t.min_level, t.count_lapsed, t.metric, t.baseline, t.baseline_year, t.target, t.target_form,
-                t.qualifier, t.target_text, t.unit, t.notes
-         FROM targets t LEFT JOIN regions r ON r.id = t.scope_region_id LEFT JOIN parks p ON p.id = t.scope_park_id
-         WHERE t.id = ?1",
-        [target_id],
-        |r| {
-            let kind: String = r.get(5)?;
-            let types: String = r.get(6)?;
-            let level: Option<String> = r.get(7)?;
-            let form: String = r.get(13)?;
-            Ok(NewTarget {
-                code: Some(r.get(0)?),
-                name: r.get(1)?,
-                scope: r.get(2)?,
-                period_start: r.get(3)?,
-                period_end: r.get(4)?,
-                kind: TargetKind::parse(&kind).unwrap_or(TargetKind::Recorded),
-                types: types
-                    .split('|')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                min_level: level.as_deref().and_then(Level::parse),
-                count_lapsed: r.get(8)?,
-                metric: r.get(9)?,
-                baseline: r.get(10)?,
-                baseline_year: r.get(11)?,
-                target: r.get(12)?,
-                target_form: rules::TargetForm::parse(&form).unwrap_or(rules::TargetForm::Plain),
-                qualifier: r.get(14)?,
-                target_text: r.get(15)?,
-                unit: r.get(16)?,
-                notes: r.get(17)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| TargetError::NotFound(format!("#{target_id}")))
+    let d = super::load_def(store, target_id)?;
+    Ok(NewTarget {
+        code: Some(d.code),
+        name: d.name,
+        scope: d.scope,
+        period_start: d.period_start,
+        period_end: d.period_end,
+        kind: d.kind,
+        types: d.types,
+        min_level: d.min_level,
+        count_lapsed: d.count_lapsed,
+        metric: d.metric,
+        baseline: d.baseline,
+        baseline_year: d.baseline_year,
+        target: d.target,
+        target_form: d.form,
+        qualifier: d.qualifier,
+        target_text: d.target_text,
+        unit: d.unit,
+        notes: d.notes,
+    })
 }
 
 /// A target's id from its code (`T012`, `U001`, case-insensitive) or `#id`.

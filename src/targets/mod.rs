@@ -12,12 +12,15 @@
 //! status. The two figures usually differ — the seed data names only a few enterprises — and
 //! both are shown; progress uses the reported figure when there is one.
 //!
-//! [`rules`] holds the pure rules; [`edit`] the writes (users' own targets and reports).
+//! [`rules`] holds the pure rules; [`edit`] the writes (users' own targets and reports);
+//! [`import`] targets from a sheet.
 
 pub mod edit;
+pub mod import;
 pub mod rules;
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
@@ -25,7 +28,7 @@ use serde::{Serialize, Serializer};
 
 use crate::model::designation::{DesignationType, Status, derive_status};
 use crate::model::{HolderKind, Level, TargetKind};
-use crate::store::{Filter, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 pub use edit::{
     NewTarget, add_report, create, delete, delete_report, editable, find, resolve_scope, update,
@@ -214,6 +217,9 @@ pub(crate) struct TargetDef {
     pub target_text: Option<String>,
     pub unit: String,
     pub source: String,
+    pub metric: Option<String>,
+    pub baseline_year: Option<i32>,
+    pub notes: String,
 }
 
 impl TargetDef {
@@ -227,7 +233,8 @@ impl TargetDef {
 
 const DEF_SELECT: &str = "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.scope_region_id, t.scope_park_id,
         t.period_start, t.period_end, t.kind, t.types, t.min_level, t.count_lapsed, t.baseline, t.target,
-        t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at
+        t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at,
+        t.metric, t.baseline_year, t.notes
      FROM targets t
      LEFT JOIN regions r ON r.id = t.scope_region_id
      LEFT JOIN parks p ON p.id = t.scope_park_id
@@ -266,17 +273,33 @@ fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
         qualifier: r.get(15)?,
         target_text: r.get(16)?,
         unit: r.get(17)?,
-        source: describe_source(
+        source: describe_origin(
+            "用户添加",
             src.as_deref(),
             locator.as_deref(),
             by.as_deref(),
             at.as_deref(),
         ),
+        metric: r.get(22)?,
+        baseline_year: r.get(23)?,
+        notes: r.get(24)?,
     })
 }
 
 /// "D002 · locator" for a document, "用户填报（who，when）" for a user's entry.
 fn describe_source(
+    code: Option<&str>,
+    locator: Option<&str>,
+    by: Option<&str>,
+    at: Option<&str>,
+) -> String {
+    describe_origin("用户填报", code, locator, by, at)
+}
+
+/// "D002 · locator" for a document (with who edited it, if anyone did), "{user_word}（who，
+/// when）" for a user's entry.
+fn describe_origin(
+    user_word: &str,
     code: Option<&str>,
     locator: Option<&str>,
     by: Option<&str>,
@@ -289,11 +312,15 @@ fn describe_source(
     if let Some(l) = locator.filter(|l| !l.is_empty()) {
         parts.push(l.to_string());
     }
-    if parts.is_empty() {
+    if !parts.is_empty() {
+        if let (Some(by), Some(at)) = (by, at) {
+            parts.push(format!("{by} 于 {at} 修改"));
+        }
+    } else {
         match (by, at) {
-            (Some(by), Some(at)) => parts.push(format!("用户填报（{by}，{at}）")),
-            (Some(by), None) => parts.push(format!("用户填报（{by}）")),
-            _ => parts.push("用户填报".to_string()),
+            (Some(by), Some(at)) => parts.push(format!("{user_word}（{by}，{at}）")),
+            (Some(by), None) => parts.push(format!("{user_word}（{by}）")),
+            _ => parts.push(user_word.to_string()),
         }
     }
     parts.join(" · ")
@@ -319,31 +346,10 @@ pub(crate) fn load_def(store: &Store, id: i64) -> Result<TargetDef, TargetError>
 
 /// The latest figure reported against a target: the latest `as_of`, then the latest entry.
 fn latest_report(store: &Store, target_id: i64) -> Result<Option<Reported>, TargetError> {
-    Ok(store
-        .conn()
-        .prepare_cached(
-            "SELECT tr.value, tr.as_of, s.code, tr.locator, tr.updated_by, tr.updated_at
-             FROM target_reports tr LEFT JOIN sources s ON s.id = tr.source_id
-             WHERE tr.target_id = ?1
-             ORDER BY tr.as_of IS NULL, tr.as_of DESC, tr.id DESC LIMIT 1",
-        )?
-        .query_row([target_id], |r| {
-            let code: Option<String> = r.get(2)?;
-            let loc: Option<String> = r.get(3)?;
-            let by: Option<String> = r.get(4)?;
-            let at: Option<String> = r.get(5)?;
-            Ok(Reported {
-                value: r.get(0)?,
-                as_of: r.get(1)?,
-                source: describe_source(
-                    code.as_deref(),
-                    loc.as_deref(),
-                    by.as_deref(),
-                    at.as_deref(),
-                ),
-            })
-        })
-        .optional()?)
+    Ok(reports(store, target_id)?
+        .into_iter()
+        .next()
+        .map(|(_, r, _)| r))
 }
 
 /// A designation as the counting rules need it.
@@ -437,41 +443,111 @@ impl Members {
     }
 }
 
-/// Members of a scope: a region takes enterprises whose region or whose park's region is in its
-/// subtree (as the store's filters do) and parks in its subtree with the parks inside them; a
-/// park takes itself, the parks inside it and their enterprises.
-fn members(store: &Store, region: Option<i64>, park: Option<i64>) -> Result<Members, TargetError> {
-    let filter = Filter {
-        region,
-        park,
-        ..Filter::default()
-    };
-    let enterprises = store.enterprise_ids(&filter)?.into_iter().collect();
-    let (sql, arg) = match (region, park) {
-        (_, Some(p)) => (
-            "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
-             SELECT id FROM sub",
-            Some(p),
-        ),
-        (Some(r), None) => (
-            "WITH RECURSIVE reg(id) AS (SELECT ?1 UNION SELECT x.id FROM regions x JOIN reg ON x.parent_id = reg.id),
-                  sub(id) AS (SELECT id FROM parks WHERE region_id IN (SELECT id FROM reg)
-                              UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
-             SELECT id FROM sub",
-            Some(r),
-        ),
-        (None, None) => ("SELECT id FROM parks", None),
-    };
-    let mut stmt = store.conn().prepare_cached(sql)?;
-    let parks = match arg {
-        Some(a) => stmt
-            .query_map([a], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-        None => stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(Members { enterprises, parks })
+/// Where every enterprise and park sits, loaded once per evaluation: scopes are resolved in
+/// memory instead of one recursive query per scope.
+#[derive(Debug, Default)]
+struct World {
+    /// region id → parent region id
+    region_parent: HashMap<i64, Option<i64>>,
+    /// park id → (region id, parent park id, name)
+    parks: HashMap<i64, (Option<i64>, Option<i64>, String)>,
+    /// enterprise id → (region id, park id)
+    enterprises: HashMap<i64, (Option<i64>, Option<i64>)>,
+}
+
+impl World {
+    fn load(store: &Store) -> Result<World, TargetError> {
+        let conn = store.conn();
+        let region_parent = conn
+            .prepare("SELECT id, parent_id FROM regions")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let parks = conn
+            .prepare("SELECT id, region_id, parent_id, name FROM parks")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
+            .collect::<Result<_, _>>()?;
+        let enterprises = conn
+            .prepare("SELECT id, region_id, park_id FROM enterprises")?
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<Result<_, _>>()?;
+        Ok(World {
+            region_parent,
+            parks,
+            enterprises,
+        })
+    }
+
+    /// Whether `region` is `ancestor` or lies under it.
+    fn region_within(&self, region: i64, ancestor: i64) -> bool {
+        let mut cur = Some(region);
+        for _ in 0..32 {
+            match cur {
+                Some(c) if c == ancestor => return true,
+                Some(c) => cur = self.region_parent.get(&c).copied().flatten(),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// Whether `park` is `ancestor` or lies inside it.
+    fn park_within(&self, park: i64, ancestor: i64) -> bool {
+        let mut cur = Some(park);
+        for _ in 0..32 {
+            match cur {
+                Some(c) if c == ancestor => return true,
+                Some(c) => cur = self.parks.get(&c).and_then(|p| p.1),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// A park's region, or the region of the park it lies inside.
+    fn park_region(&self, park: i64) -> Option<i64> {
+        let mut cur = Some(park);
+        for _ in 0..32 {
+            let p = self.parks.get(&cur?)?;
+            if p.0.is_some() {
+                return p.0;
+            }
+            cur = p.1;
+        }
+        None
+    }
+
+    /// Members of a scope. A region takes the enterprises whose region, or whose park's region,
+    /// lies under it — exactly as the store's region filter does — and the parks under it with
+    /// the parks inside them; a park takes itself, the parks inside it and their enterprises.
+    fn members(&self, region: Option<i64>, park: Option<i64>) -> Members {
+        let park_in = |p: i64| match (region, park) {
+            (_, Some(scope)) => self.park_within(p, scope),
+            (Some(r), None) => self
+                .park_region(p)
+                .is_some_and(|pr| self.region_within(pr, r)),
+            (None, None) => true,
+        };
+        let parks: HashSet<i64> = self.parks.keys().copied().filter(|p| park_in(*p)).collect();
+        let enterprises = self
+            .enterprises
+            .iter()
+            .filter(|(_, (er, ep))| match (region, park) {
+                (_, Some(scope)) => ep.is_some_and(|p| self.park_within(p, scope)),
+                (Some(r), None) => {
+                    er.is_some_and(|x| self.region_within(x, r))
+                        || ep.is_some_and(|p| {
+                            self.parks
+                                .get(&p)
+                                .and_then(|pp| pp.0)
+                                .is_some_and(|pr| self.region_within(pr, r))
+                        })
+                }
+                (None, None) => true,
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        Members { enterprises, parks }
+    }
 }
 
 /// One holder counting toward a target, with the designation that makes it count (the highest
@@ -501,32 +577,38 @@ impl Hit {
     }
 }
 
-/// Where a holder sits: its park's region, its own region, its park's name.
-type Place = (Option<i64>, Option<i64>, Option<String>);
-
 /// Caches shared while evaluating many targets at once.
 #[derive(Default)]
 struct Ctx {
+    world: Option<World>,
     members: HashMap<(Option<i64>, Option<i64>), Members>,
-    desigs: HashMap<Vec<String>, Vec<Desig>>,
+    desigs: HashMap<Vec<String>, Rc<Vec<Desig>>>,
 }
 
 impl Ctx {
+    fn world(&mut self, store: &Store) -> Result<&World, TargetError> {
+        if self.world.is_none() {
+            self.world = Some(World::load(store)?);
+        }
+        Ok(self.world.get_or_insert_default())
+    }
+
     fn members(&mut self, store: &Store, def: &TargetDef) -> Result<&Members, TargetError> {
         let key = (def.scope_region, def.scope_park);
-        if let std::collections::hash_map::Entry::Vacant(e) = self.members.entry(key) {
-            e.insert(members(store, def.scope_region, def.scope_park)?);
+        if !self.members.contains_key(&key) {
+            let m = self.world(store)?.members(def.scope_region, def.scope_park);
+            self.members.insert(key, m);
         }
         Ok(&self.members[&key])
     }
 
-    fn desigs(&mut self, store: &Store, types: &[String]) -> Result<Vec<Desig>, TargetError> {
+    fn desigs(&mut self, store: &Store, types: &[String]) -> Result<Rc<Vec<Desig>>, TargetError> {
         if !self.desigs.contains_key(types) {
             let refs: Vec<&str> = types.iter().map(String::as_str).collect();
             let d = designations_of_types(store, &refs)?;
-            self.desigs.insert(types.to_vec(), d);
+            self.desigs.insert(types.to_vec(), Rc::new(d));
         }
-        Ok(self.desigs[types].clone())
+        Ok(Rc::clone(&self.desigs[types]))
     }
 }
 
@@ -540,11 +622,11 @@ fn hits(
     if !def.is_count() {
         return Ok(Vec::new());
     }
-    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let at = rules::evaluation_year(def.period_end, now_year);
     let desigs = ctx.desigs(store, &def.types)?;
     let members = ctx.members(store, def)?;
     let mut by_holder: HashMap<(HolderKind, i64), Hit> = HashMap::new();
-    for d in desigs {
+    for d in desigs.iter() {
         if !members.contains(d.holder_kind, d.holder_id)
             || !rules::level_counts(d.level, def.min_level)
         {
@@ -575,7 +657,7 @@ fn hits(
                 by_holder.insert(
                     key,
                     Hit {
-                        best: d,
+                        best: d.clone(),
                         status,
                         valid_until: valid,
                     },
@@ -587,7 +669,7 @@ fn hits(
                     _ => None,
                 };
                 if (d.level, d.year) > (h.best.level, h.best.year) {
-                    h.best = d;
+                    h.best = d.clone();
                     h.status = status;
                 }
             }
@@ -628,7 +710,7 @@ fn progress_of(
         value,
         def.target,
         def.baseline,
-        def.kind == TargetKind::Stock,
+        def.kind != TargetKind::New,
         direction,
     );
     let status = rules::status(
@@ -706,95 +788,77 @@ pub fn breakdown_by_region(
     if !def.is_count() {
         return Ok(Vec::new());
     }
-    let hits = hits(store, &mut Ctx::default(), &def, now_year)?;
-    let conn = store.conn();
-    // (holder's park region, holder's own region, holder's park name)
-    let place = |h: &Hit| -> Result<Place, TargetError> {
-        let sql = match h.best.holder_kind {
-            HolderKind::Enterprise => {
-                "SELECT coalesce(p.region_id, pp.region_id), e.region_id, p.name FROM enterprises e
-                 LEFT JOIN parks p ON p.id = e.park_id LEFT JOIN parks pp ON pp.id = p.parent_id
-                 WHERE e.id = ?1"
-            }
-            HolderKind::Park => {
-                "SELECT coalesce(p.region_id, pp.region_id), NULL, p.name FROM parks p
-                 LEFT JOIN parks pp ON pp.id = p.parent_id WHERE p.id = ?1"
-            }
-        };
-        Ok(conn
-            .prepare_cached(sql)?
-            .query_row([h.best.holder_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?
-            .unwrap_or((None, None, None)))
+    let mut ctx = Ctx::default();
+    let hits = hits(store, &mut ctx, &def, now_year)?;
+    let world = ctx.world(store)?;
+    // The park a holder is in (a park is in itself).
+    let park_of = |h: &Hit| -> Option<i64> {
+        match h.best.holder_kind {
+            HolderKind::Park => Some(h.best.holder_id),
+            HolderKind::Enterprise => world.enterprises.get(&h.best.holder_id)?.1,
+        }
     };
+    let park_name = |p: i64| world.parks.get(&p).map(|x| x.2.clone());
+
     if let Some(scope_park) = def.scope_park {
-        let mut counts: Vec<(String, f64)> = Vec::new();
-        let own: String =
-            conn.query_row("SELECT name FROM parks WHERE id = ?1", [scope_park], |r| {
-                r.get(0)
-            })?;
-        counts.push((own.clone(), 0.0));
+        let own = park_name(scope_park).unwrap_or_default();
+        let mut counts: Vec<(String, f64)> = vec![(own.clone(), 0.0)];
         for h in &hits {
-            let park = match h.best.holder_kind {
-                HolderKind::Park => Some(h.best.holder.clone()),
-                HolderKind::Enterprise => place(h)?.2,
-            }
-            .unwrap_or(own.clone());
-            match counts.iter_mut().find(|(n, _)| *n == park) {
+            let name = park_of(h)
+                .and_then(park_name)
+                .unwrap_or_else(|| own.clone());
+            match counts.iter_mut().find(|(n, _)| *n == name) {
                 Some(c) => c.1 += 1.0,
-                None => counts.push((park, 1.0)),
+                None => counts.push((name, 1.0)),
             }
         }
         return Ok(counts);
     }
-    let regions: Vec<(i64, String, Option<i64>)> = conn
+
+    let scope = def.scope_region;
+    let mut regions: Vec<(i64, String, Option<i64>)> = store
+        .conn()
         .prepare_cached("SELECT id, name, parent_id FROM regions ORDER BY id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    let parent: HashMap<i64, Option<i64>> = regions.iter().map(|(i, _, p)| (*i, *p)).collect();
-    // The unit directly under `scope` that contains `region` (the scope itself when it has no
-    // units below it).
-    let unit_of = |scope: Option<i64>, region: i64| -> Option<i64> {
-        let mut cur = region;
-        for _ in 0..16 {
-            let up = parent.get(&cur).copied().flatten();
-            if up == scope {
-                return Some(cur);
-            }
-            cur = up?;
-        }
-        None
-    };
-    let scope = def.scope_region;
-    let units: Vec<(i64, String)> = regions
+    let mut units: Vec<(i64, String)> = regions
         .iter()
-        .filter(|(_, _, p)| *p == scope)
+        .filter(|(_, _, p)| *p == scope && scope.is_some())
         .map(|(i, n, _)| (*i, n.clone()))
         .collect();
-    let (units, leaf) = if units.is_empty() {
+    let leaf = units.is_empty();
+    if leaf {
         // A county without units below it: one bucket, the county itself.
-        let own = regions
+        units = regions
+            .drain(..)
+            .filter(|(i, _, _)| Some(*i) == scope)
+            .map(|(i, n, _)| (i, n))
+            .collect();
+    }
+    // The unit directly under the scope that contains `region`.
+    let unit_of = |region: i64| -> Option<usize> {
+        units
             .iter()
-            .find(|(i, _, _)| Some(*i) == scope)
-            .map(|(i, n, _)| (*i, n.clone()));
-        (own.into_iter().collect::<Vec<_>>(), true)
-    } else {
-        (units, false)
+            .position(|(u, _)| world.region_within(region, *u))
     };
     let mut counts: Vec<(String, f64)> = units.iter().map(|(_, n)| (n.clone(), 0.0)).collect();
     let mut unplaced = 0.0;
     for h in &hits {
-        let unit = if leaf {
-            units.first().map(|(i, _)| *i)
+        let unit = if leaf && !units.is_empty() {
+            Some(0)
         } else {
-            let (park_region, own_region, _) = place(h)?;
+            let park_region = park_of(h).and_then(|p| world.park_region(p));
+            let own_region = match h.best.holder_kind {
+                HolderKind::Enterprise => {
+                    world.enterprises.get(&h.best.holder_id).and_then(|e| e.0)
+                }
+                HolderKind::Park => None,
+            };
             park_region
-                .and_then(|r| unit_of(scope, r))
-                .or_else(|| own_region.and_then(|r| unit_of(scope, r)))
+                .and_then(unit_of)
+                .or_else(|| own_region.and_then(unit_of))
         };
-        match unit.and_then(|u| units.iter().position(|(i, _)| *i == u)) {
+        match unit {
             Some(ix) => counts[ix].1 += 1.0,
             None => unplaced += 1.0,
         }
@@ -809,7 +873,7 @@ pub fn breakdown_by_region(
 /// - holders of the same type at a lower level than the target asks (a 市级 title for a
 ///   省级 target), or of unknown level;
 /// - holders of the title one step below on the ladder (省级专精特新 for a 国家级“小巨人” target);
-/// - titles that lapsed without 复核 (they count again once reviewed);
+/// - for a stock, titles that lapsed without 复核 (they count again once reviewed);
 /// - for a stock, counting titles that lapse within the period without 复核.
 ///
 /// Each holder is listed once, with its first reason. Empty for a recorded target.
@@ -828,7 +892,7 @@ pub fn close_candidates(
         .iter()
         .map(|h| (h.best.holder_kind, h.best.holder_id))
         .collect();
-    let at = rules::evaluation_year(def.period_start, def.period_end, now_year);
+    let at = rules::evaluation_year(def.period_end, now_year);
     let mut out: Vec<Counted> = Vec::new();
     let mut seen: HashSet<(HolderKind, i64)> = counting_ids.clone();
     let mut push = |d: &Desig, reason: String, seen: &mut HashSet<(HolderKind, i64)>| {
@@ -851,19 +915,24 @@ pub fn close_candidates(
     // Same type, lower or unknown level; and lapsed titles that would count once reviewed.
     let own = ctx.desigs(store, &def.types)?;
     let members = ctx.members(store, &def)?;
-    let own: Vec<Desig> = own
-        .into_iter()
+    let mut sorted: Vec<Desig> = own
+        .iter()
         .filter(|d| members.contains(d.holder_kind, d.holder_id))
+        .cloned()
         .collect();
-    let mut sorted = own.clone();
+    // Holders that already hold the title at the level asked (even if it does not count, say
+    // because it was gained before a "new" target's period) are no candidates for it.
+    for d in &sorted {
+        if rules::level_counts(d.level, def.min_level) && held_now(d) {
+            seen.insert((d.holder_kind, d.holder_id));
+        }
+    }
     sorted.sort_by_key(|b| std::cmp::Reverse((b.level, b.year)));
     for d in &sorted {
         if rules::level_counts(d.level, def.min_level) {
             let (status, until) = derive_status(d.ty(), d.year, d.explicit.as_deref(), at);
-            let in_period = def.kind == TargetKind::Stock
-                || d.year
-                    .is_some_and(|y| y >= def.period_start && y <= def.period_end);
-            if status == Status::Lapsed && in_period && !def.count_lapsed {
+            // A review restores a stock; it is no new title, so new targets skip these.
+            if def.kind == TargetKind::Stock && status == Status::Lapsed && !def.count_lapsed {
                 let until = until
                     .map(|u| format!("有效期至{u}年，"))
                     .unwrap_or_default();
@@ -895,9 +964,13 @@ pub fn close_candidates(
         if feeders.is_empty() {
             continue;
         }
-        let mut fd = ctx.desigs(store, &feeders)?;
+        let all = ctx.desigs(store, &feeders)?;
         let members = ctx.members(store, &def)?;
-        fd.retain(|d| members.contains(d.holder_kind, d.holder_id) && held_now(d));
+        let mut fd: Vec<Desig> = all
+            .iter()
+            .filter(|d| members.contains(d.holder_kind, d.holder_id) && held_now(d))
+            .cloned()
+            .collect();
         fd.sort_by_key(|b| std::cmp::Reverse((b.level, b.year)));
         for d in &fd {
             push(d, format!("{}（可申报{want}{t}）", d.describe()), &mut seen);
@@ -1089,4 +1162,40 @@ pub fn figures(store: &Store, scope: Option<&str>) -> Result<Vec<Figure>, Target
         })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Filter;
+
+    /// Scopes resolved in memory take exactly the enterprises the store's filters take, so a
+    /// target's count agrees with the enterprise list the TUI shows for the same region or park.
+    #[test]
+    fn in_memory_scopes_match_the_store_filters() {
+        let store = Store::open_in_memory().unwrap();
+        let world = World::load(&store).unwrap();
+        let regions: Vec<i64> = world.region_parent.keys().copied().collect();
+        let parks: Vec<i64> = world.parks.keys().copied().collect();
+        let cases = regions
+            .iter()
+            .map(|r| (Some(*r), None))
+            .chain(parks.iter().map(|p| (None, Some(*p))));
+        let mut nonempty = 0;
+        for (region, park) in cases {
+            let f = Filter {
+                region,
+                park,
+                ..Filter::default()
+            };
+            let want: HashSet<i64> = store.enterprise_ids(&f).unwrap().into_iter().collect();
+            let got = world.members(region, park).enterprises;
+            assert_eq!(got, want, "scope {region:?} {park:?}");
+            nonempty += usize::from(!want.is_empty());
+        }
+        assert!(
+            nonempty > 3,
+            "the seed places enterprises in several scopes"
+        );
+    }
 }

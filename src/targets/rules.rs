@@ -119,8 +119,7 @@ pub fn level_counts(level: Option<Level>, min_level: Option<Level>) -> bool {
 
 /// The year a stock is taken at: the period's end, or now while the period runs (or before
 /// it starts: then the current stock).
-pub fn evaluation_year(period_start: i32, period_end: i32, now_year: i32) -> i32 {
-    let _ = period_start;
+pub fn evaluation_year(period_end: i32, now_year: i32) -> i32 {
     period_end.min(now_year)
 }
 
@@ -179,8 +178,9 @@ pub fn elapsed_share(period_start: i32, period_end: i32, now_year: i32) -> f64 {
 /// Progress toward the target as a share (1.0 = reached; may exceed 1).
 ///
 /// - A ceiling (以下) reports the share of the ceiling used.
-/// - A stock with a baseline below the target measures the way from baseline to target
-///   (116 → 150 with 133 held is 0.5), never below 0.
+/// - A level reached from a baseline (a stock, or a recorded figure such as 工业增加值
+///   479.9 → 1000) measures the way from baseline to target (116 → 150 with 133 held is 0.5),
+///   never below 0. A count of new titles starts from nothing and ignores the baseline.
 /// - Otherwise the value over the target.
 ///
 /// `None` without a value or a positive numeric target.
@@ -188,7 +188,7 @@ pub fn progress(
     value: Option<f64>,
     target: Option<f64>,
     baseline: Option<f64>,
-    stock: bool,
+    from_baseline: bool,
     direction: Direction,
 ) -> Option<f64> {
     let v = value?;
@@ -199,7 +199,7 @@ pub fn progress(
     if direction == Direction::AtMost {
         return (t > 0.0).then(|| v / t);
     }
-    if stock && let Some(b) = baseline.filter(|b| *b < t && *b >= 0.0) {
+    if from_baseline && let Some(b) = baseline.filter(|b| *b < t && *b >= 0.0) {
         return Some(((v - b) / (t - b)).max(0.0));
     }
     (t > 0.0).then(|| (v / t).max(0.0))
@@ -287,6 +287,31 @@ pub fn parse_period(s: &str) -> Option<(i32, i32)> {
         }
     }
     year(&t).map(|y| (y, y))
+}
+
+/// A figure as people type it: "25", "25户", "7.5%", "１２" (full-width digits), "1,200".
+pub fn parse_value(s: &str) -> Result<f64, String> {
+    let t: String = s
+        .trim()
+        .chars()
+        .map(crate::model::text::fold_width)
+        .filter(|c| *c != ',')
+        .collect();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))))
+        .map(|(i, _)| i)
+        .unwrap_or(t.len());
+    t[..end]
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| {
+            format!(
+                "“{}”不是数字（可写 25、25户、7.5%）",
+                crate::model::text::sanitize(s)
+            )
+        })
 }
 
 /// Titles one step below a type on the ladder enterprises climb (创新型 → 专精特新 → 小巨人 →

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::search::SearchIndex;
+use crate::store::{Facet, FacetValue, Filter};
 
 /// The three screens, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +54,9 @@ pub enum Action {
     StartSearch,
     /// A character typed into the search box.
     Input(char),
+    /// Several characters typed (or pasted) before the previous keystroke was handled: one
+    /// search for all of them.
+    InputText(String),
     Backspace,
     ClearInput,
     ToggleFacets,
@@ -62,6 +66,7 @@ pub enum Action {
     Copy,
     CopyCode,
     Export,
+    ExportXlsx,
     Help,
     Refresh,
     /// The terminal has this many columns and rows now.
@@ -70,6 +75,8 @@ pub enum Action {
     CheckData,
     /// The search index built off the UI thread is ready.
     IndexReady(IndexHandle),
+    /// Facet values counted off the UI thread, for this dimension under this filter.
+    FacetsReady(Facet, Filter, Result<Vec<FacetValue>, String>),
 }
 
 /// A finished search index (a handle so [`Action`] stays cheap to clone).
@@ -214,6 +221,12 @@ pub static BINDINGS: &[Binding] = &[
         [(KeyCode::Char('e'), NONE)],
         Action::Export,
         "把当前筛选的企业导出为 CSV"
+    ),
+    bind!(
+        Global,
+        [(KeyCode::Char('E'), NONE), (KeyCode::Char('E'), SHIFT)],
+        Action::ExportXlsx,
+        "把当前筛选的企业导出为 xlsx"
     ),
     bind!(
         Global,

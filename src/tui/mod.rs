@@ -93,6 +93,10 @@ fn event_loop(
     let mut last_check = Instant::now();
     let mut failures = 0u32;
     let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+    let (done_tx, done_rx) = mpsc::channel::<Action>();
+    let worker = spawn_worker(state, done_tx);
+    state.background = worker.is_some();
+    let mut pending: Vec<Action> = Vec::new();
     loop {
         if terminal::signalled(signals) {
             return Ok(());
@@ -115,11 +119,23 @@ fn event_loop(
             return Ok(());
         }
         let mut actions: Vec<Action> = Vec::new();
+        let mut events: Vec<Event> = Vec::new();
         match event::poll(TICK) {
             Ok(true) => match event::read() {
                 Ok(ev) => {
                     failures = 0;
-                    actions.extend(action_for_event(state, &ev));
+                    events.push(ev);
+                    // Take whatever else is already waiting (fast typing, a paste) so that a
+                    // burst of characters costs one search, not one per character.
+                    while events.len() < 256
+                        && !terminal::tty_gone()
+                        && event::poll(Duration::ZERO).unwrap_or(false)
+                    {
+                        match event::read() {
+                            Ok(ev) => events.push(ev),
+                            Err(_) => break,
+                        }
+                    }
                 }
                 Err(e) => failures = failed(failures, e)?,
             },
@@ -147,7 +163,33 @@ fn event_loop(
                 }
             }
         }
-        for a in actions {
+        actions.extend(done_rx.try_iter());
+        actions.append(&mut pending);
+        // Key events are mapped one by one against the state the earlier ones left (a `/`
+        // opens the search box before the letters after it arrive there).
+        let mut events = events.into_iter().peekable();
+        let mut queue: std::collections::VecDeque<Action> = actions.into();
+        loop {
+            let a = match queue.pop_front() {
+                Some(a) => a,
+                None => match events.next() {
+                    Some(ev) => match action_for_event(state, &ev) {
+                        Some(Action::Input(c)) => {
+                            let mut text = c.to_string();
+                            while let Some(Action::Input(c)) =
+                                events.peek().and_then(|e| action_for_event(state, e))
+                            {
+                                text.push(c);
+                                events.next();
+                            }
+                            Action::InputText(text)
+                        }
+                        Some(a) => a,
+                        None => continue,
+                    },
+                    None => break,
+                },
+            };
             for fx in update(state, a) {
                 match fx {
                     Effect::Redraw => dirty = true,
@@ -158,6 +200,18 @@ fn event_loop(
                         backend.write_all(seq.as_bytes())?;
                         backend.flush()?;
                     }
+                    Effect::Query(job) => match &worker {
+                        Some(w) => {
+                            if w.send(job).is_err() {
+                                state.error("后台查询已停止；请重新启动");
+                                dirty = true;
+                            }
+                        }
+                        None => {
+                            let a = (job.0)(&state.store);
+                            pending.push(a);
+                        }
+                    },
                     Effect::BuildIndex => {
                         generation += 1;
                         spawn_index(state, generation, &tx);
@@ -176,6 +230,29 @@ fn failed(failures: u32, e: std::io::Error) -> anyhow::Result<u32> {
     }
     std::thread::sleep(Duration::from_millis(50));
     Ok(failures + 1)
+}
+
+/// A thread with its own read-only connection that runs slow reads ([`update::Job`]) and
+/// sends their results back as actions. `None` for an in-memory store.
+fn spawn_worker(state: &State, done: mpsc::Sender<Action>) -> Option<mpsc::Sender<update::Job>> {
+    let path = state.db_path.clone()?;
+    let opts = OpenOptions {
+        read_only: true,
+        shared: false,
+        create: false,
+    };
+    let store = Store::open(&path, &opts).ok()?;
+    let (tx, rx) = mpsc::channel::<update::Job>();
+    std::thread::spawn(move || {
+        while let Ok(job) = rx.recv() {
+            // Only the newest request matters when several queued up meanwhile.
+            let job = rx.try_iter().last().unwrap_or(job);
+            if done.send((job.0)(&store)).is_err() {
+                break;
+            }
+        }
+    });
+    Some(tx)
 }
 
 /// Build the search index on a thread with its own read-only connection; an in-memory store

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::model::HolderKind;
-use crate::search::{Hit, SearchIndex};
+use crate::search::{Hit, SearchIndex, Searcher};
 use crate::store::{
     EnterpriseProfile, EnterpriseRow, Facet, FacetValue, Filter, ParkProfile, ParkRow, Store,
     StoreError,
@@ -98,6 +98,10 @@ pub struct FacetPane {
     pub dimension: usize,
     pub values: Vec<FacetValue>,
     pub cursor: Cursor,
+    /// Counts for the current filter are on their way.
+    pub loading: bool,
+    /// Put the cursor on this value when the counts arrive.
+    pub keep: Option<String>,
 }
 
 impl FacetPane {
@@ -159,8 +163,6 @@ pub struct SearchState {
     pub query: String,
     pub hits: Vec<Hit>,
     pub cursor: Cursor,
-    /// Narrows the previous keystroke's matches when the query grows.
-    pub searcher: crate::search::Searcher,
 }
 
 /// What the detail pane of a screen shows.
@@ -184,6 +186,8 @@ pub struct State {
     /// The focused pane of each screen (index by [`screen_index`]).
     pub focus: [Pane; 3],
     pub show_facets: bool,
+    /// Slow reads go to a background connection (a file store); in memory they run inline.
+    pub background: bool,
     pub filter: Filter,
     /// Labels of the active filters, for the status line.
     pub filter_labels: Vec<(Facet, String)>,
@@ -200,6 +204,8 @@ pub struct State {
     pub detail_scroll: u16,
     pub search: Option<SearchState>,
     pub index: Option<Arc<SearchIndex>>,
+    /// Narrows the previous results when the query grows by a keystroke.
+    pub searcher: Searcher,
     pub index_building: bool,
     /// Scroll offset of the help overlay when it is open.
     pub help: Option<u16>,
@@ -233,6 +239,7 @@ impl State {
             screen: Screen::Enterprises,
             focus: [Pane::List; 3],
             show_facets: false,
+            background: false,
             filter: Filter::default(),
             filter_labels: Vec::new(),
             enterprises: EnterpriseList::default(),
@@ -245,6 +252,7 @@ impl State {
             detail_scroll: 0,
             search: None,
             index: None,
+            searcher: Searcher::new(),
             index_building: false,
             help: None,
             message: None,
@@ -302,18 +310,6 @@ impl State {
         let page = self.store.enterprise_rows(&self.filter, start, rows * 3)?;
         self.enterprises.page_start = start;
         self.enterprises.page = page;
-        Ok(())
-    }
-
-    /// Values of the facet dimension on show, counted under the other filters.
-    pub fn reload_facets(&mut self) -> Result<(), StoreError> {
-        if !self.show_facets {
-            return Ok(());
-        }
-        self.facets.values = self.store.facet(self.facets.facet(), &self.filter)?;
-        let len = self.facets.values.len();
-        let rows = views::facet_rows(self);
-        self.facets.cursor.scroll_into_view(len, rows);
         Ok(())
     }
 

@@ -6,14 +6,14 @@
 use std::sync::Arc;
 
 use crate::model::HolderKind;
-use crate::store::{Facet, StoreError};
+use crate::store::{Facet, Store, StoreError};
 
 use super::action::{Action, Screen};
 use super::state::{Cursor, Detail, Pane, SearchState, State, screen_index};
 use super::{export, targets_data, views};
 
 /// What the run loop must do after an action.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Effect {
     /// The screen changed: draw a frame.
     Redraw,
@@ -22,6 +22,47 @@ pub enum Effect {
     Copy(String),
     /// (Re)build the search index in the background.
     BuildIndex,
+    /// Run a slow read on the background connection; its result comes back as an action.
+    Query(Job),
+}
+
+/// A read to run off the UI thread, on a connection of its own.
+pub struct Job(pub Box<dyn FnOnce(&Store) -> Action + Send>);
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+impl PartialEq for Job {
+    /// Jobs are closures: no two are the same.
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+impl Eq for Job {}
+
+/// Count the values of the facet dimension on show under the current filters: on the
+/// background connection when there is one (slow at 100 000 enterprises), else at once.
+fn request_facets(state: &mut State, fx: &mut Vec<Effect>) {
+    if !state.show_facets {
+        return;
+    }
+    let facet = state.facets.facet();
+    let filter = state.filter.clone();
+    state.facets.loading = true;
+    let job = move |store: &Store| {
+        let values = store.facet(facet, &filter).map_err(|e| e.to_string());
+        Action::FacetsReady(facet, filter, values)
+    };
+    if state.background {
+        fx.push(Effect::Query(Job(Box::new(job))));
+    } else {
+        let action = job(&state.store);
+        let _ = apply(state, action, fx);
+    }
 }
 
 /// Apply `action` to `state`. A failing store query becomes an error on the status line.
@@ -52,6 +93,26 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             return Ok(());
         }
         Action::CheckData => return check_data(state, fx),
+        Action::FacetsReady(facet, filter, values) => {
+            if facet != state.facets.facet() || filter != state.filter {
+                return Ok(()); // Stale: the user has moved on.
+            }
+            state.facets.loading = false;
+            match values {
+                Ok(v) => state.facets.values = v,
+                Err(e) => state.error(format!("无法统计筛选项：{e}")),
+            }
+            let rows = views::facet_rows(state);
+            let len = state.facets.values.len();
+            let keep = state.facets.keep.take();
+            if let Some(i) = keep.and_then(|k| state.facets.values.iter().position(|x| x.key == k))
+            {
+                state.facets.cursor.to(i, len, rows);
+            }
+            state.facets.cursor.scroll_into_view(len, rows);
+            fx.push(Effect::Redraw);
+            return Ok(());
+        }
         Action::IndexReady(handle) => {
             state.index = Some(handle.0);
             state.index_building = false;
@@ -120,7 +181,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             if state.show_facets {
                 state.set_focus(Pane::Facets);
-                state.reload_facets()?;
+                request_facets(state, fx);
             } else if state.focus() == Pane::Facets {
                 state.set_focus(Pane::List);
             }
@@ -135,7 +196,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 (d + n - 1) % n
             };
             state.facets.cursor = Cursor::default();
-            state.reload_facets()?;
+            request_facets(state, fx);
         }
         Action::ClearFilters => {
             if state.filter.is_empty() {
@@ -145,7 +206,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 state.filter_labels.clear();
                 state.enterprises.cursor = Cursor::default();
                 state.reload_enterprises()?;
-                state.reload_facets()?;
+                request_facets(state, fx);
                 state.info("已清除全部筛选");
             }
         }
@@ -161,7 +222,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         }
         Action::Home => move_by(state, isize::MIN / 2)?,
         Action::End => move_by(state, isize::MAX / 2)?,
-        Action::Open => open(state)?,
+        Action::Open => open(state, fx)?,
         Action::Back => match state.focus() {
             Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
             Pane::List => {
@@ -185,10 +246,17 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             Some(None) => state.info("该企业没有登记统一社会信用代码"),
             None => state.info("请先选择一家企业"),
         },
-        Action::Export => match export::export_enterprises(&state.store, &state.filter) {
-            Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
-            Err(e) => state.error(format!("导出失败：{e:#}")),
-        },
+        Action::Export | Action::ExportXlsx => {
+            let format = if matches!(action, Action::Export) {
+                export::Format::Csv
+            } else {
+                export::Format::Xlsx
+            };
+            match export::export_enterprises(&state.store, &state.filter, format) {
+                Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
+                Err(e) => state.error(format!("导出失败：{e:#}")),
+            }
+        }
         Action::Refresh => {
             refresh(state, fx)?;
             state.info("已重新读取数据");
@@ -210,6 +278,10 @@ fn search_action(
     match action {
         Action::Input(c) => {
             search.query.push(c);
+            run_search(state, fx);
+        }
+        Action::InputText(text) => {
+            search.query.push_str(&text);
             run_search(state, fx);
         }
         Action::Backspace => {
@@ -250,7 +322,7 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     };
     search.cursor = Cursor::default();
     match &state.index {
-        Some(index) => search.hits = search.searcher.search(index, &search.query, 200),
+        Some(index) => search.hits = state.searcher.search(index, &search.query, 200),
         None => {
             search.hits.clear();
             if !state.index_building {
@@ -419,9 +491,9 @@ fn open_target(state: &mut State) {
     }
 }
 
-fn open(state: &mut State) -> Result<(), StoreError> {
+fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     match state.focus() {
-        Pane::Facets => toggle_facet_value(state),
+        Pane::Facets => toggle_facet_value(state, fx),
         Pane::List => match state.screen {
             Screen::Targets => {
                 open_target(state);
@@ -448,7 +520,7 @@ fn open(state: &mut State) -> Result<(), StoreError> {
                 state.screen = Screen::Enterprises;
                 state.set_focus(Pane::List);
                 state.reload_enterprises()?;
-                state.reload_facets()?;
+                request_facets(state, fx);
             }
             Ok(())
         }
@@ -462,7 +534,7 @@ fn set_label(state: &mut State, facet: Facet, label: Option<String>) {
     }
 }
 
-fn toggle_facet_value(state: &mut State) -> Result<(), StoreError> {
+fn toggle_facet_value(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     let facet = state.facets.facet();
     let Some(v) = state
         .facets
@@ -483,15 +555,9 @@ fn toggle_facet_value(state: &mut State) -> Result<(), StoreError> {
     }
     state.enterprises.cursor = Cursor::default();
     state.reload_enterprises()?;
-    let keep = state.facets.cursor;
-    state.reload_facets()?;
-    // Stay on the same value when it is still listed.
-    if let Some(i) = state.facets.values.iter().position(|x| x.key == v.key) {
-        let rows = views::facet_rows(state);
-        let len = state.facets.values.len();
-        state.facets.cursor = keep;
-        state.facets.cursor.to(i, len, rows);
-    }
+    // Stay on the same value once the new counts arrive.
+    state.facets.keep = Some(v.key.clone());
+    request_facets(state, fx);
     if state.wide() {
         follow_selection(state)?;
     }
@@ -569,7 +635,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     state.data_version = state.store.data_version()?;
     state.totals = state.store.totals()?;
     state.reload_enterprises()?;
-    state.reload_facets()?;
+    request_facets(state, fx);
     if state.parks.loaded {
         state.parks.loaded = false;
         state.ensure_parks()?;

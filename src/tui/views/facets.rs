@@ -29,7 +29,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let (l, r) = if t.ascii { ("<", ">") } else { ("◀", "▶") };
-    let header = format!("{l} {} {r}", facet.label());
+    let mut header = format!("{l} {} {r}", facet.label());
+    if pane.loading {
+        header.push_str(" 统计中");
+        header.push_str(t.ellipsis());
+    }
     let mut lines = vec![Line::from(vec![Span::styled(
         widgets::fit(&header, w, t),
         if facet.is_set(&state.filter) {
@@ -38,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             t.heading()
         },
     )])];
-    if pane.values.is_empty() {
+    if pane.values.is_empty() && !pane.loading {
         lines.push(Line::styled("（当前筛选下无可选值）", t.dim()));
     }
     let rows = inner.height.saturating_sub(1) as usize;

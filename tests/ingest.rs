@@ -1,0 +1,869 @@
+//! Spreadsheet import, `imports` and export, run as a user runs them: each test writes its
+//! input file (xlsx with rust_xlsxwriter, CSV by hand; xls/ods/encrypted fixtures are committed
+//! in tests/fixtures), runs the binary against a store in a temporary directory, and checks
+//! what the user sees — message text, exit status — and that a refused import changed nothing.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rust_xlsxwriter::{Format, Formula, Workbook};
+use tempfile::TempDir;
+use yuanqi::model::uscc::Uscc;
+use yuanqi::store::{OpenOptions, Store};
+
+struct Env {
+    dir: TempDir,
+}
+
+/// What a run printed and how it ended.
+struct Run {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+impl Run {
+    fn all(&self) -> String {
+        format!("{}\n{}", self.out, self.err)
+    }
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        env.run(&["init"]);
+        env
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("store.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = Command::cargo_bin("yuanqi")
+            .unwrap()
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("USER", "tester")
+            .env("COLUMNS", "200")
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn import(&self, file: &Path, extra: &[&str]) -> Run {
+        let mut args = vec!["import", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    fn store(&self) -> Store {
+        Store::open(&self.db(), &OpenOptions::default()).unwrap()
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.store()
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// (enterprises, parks, designations, imports, changes)
+    fn counts(&self) -> (i64, i64, i64, i64, i64) {
+        let s = self.store();
+        s.conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM enterprises), (SELECT count(*) FROM parks),
+                        (SELECT count(*) FROM designations), (SELECT count(*) FROM imports),
+                        (SELECT count(*) FROM changes)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap()
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+fn code(first17: &str) -> String {
+    Uscc::complete(first17).unwrap().to_string()
+}
+
+/// A provincial list as offices receive it: a merged title row, a blank row, a header with
+/// 序号 and 所属市（州）, a county merged down over two rows, full-width spaces inside a name,
+/// a number stored as text, one row from another city, and a footnote.
+fn provincial_list(path: &Path) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("名单").unwrap();
+    let title = Format::new().set_bold();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        4,
+        "附件1：2024年第一批省级专精特新中小企业名单",
+        &title,
+    )
+    .unwrap();
+    for (c, h) in [
+        "序号",
+        "企业名称",
+        "所属市（州）",
+        "所属县（市、区）",
+        "统一社会信用代码",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, &str, String); 4] = [
+        (
+            "1",
+            "四川　宣汉正原微玻纤有限公司",
+            "达州市",
+            code("91511722MA6ABCDE1"),
+        ),
+        ("2", "宣汉某某化工有限公司", "达州市", String::new()),
+        ("3", "成都某某软件有限公司", "成都市", String::new()),
+        ("4", "达州某某食品有限公司", "达州市", String::new()),
+    ];
+    for (i, (n, name, city, uscc)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *n).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string(r, 2, *city).unwrap();
+        ws.write_string(r, 4, uscc).unwrap();
+    }
+    // 宣汉县 written once, merged down over the first two enterprises.
+    ws.merge_range(3, 3, 4, 3, "宣汉县", &Format::new())
+        .unwrap();
+    ws.write_string(5, 3, "武侯区").unwrap();
+    ws.write_string(6, 3, "达川区").unwrap();
+    ws.write_string(8, 0, "注：排名不分先后").unwrap();
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn provincial_list_with_title_row_imports_and_reimport_changes_nothing() {
+    let env = Env::new();
+    let file = env.path("附件1.xlsx");
+    provincial_list(&file);
+
+    let r = env.import(&file, &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("表头在第 3 行"), "{}", r.out);
+    assert!(
+        r.out.contains("省级 专精特新中小企业 2024年 第一批"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("新增 3，变更 0，未变 0"), "{}", r.out);
+    assert!(r.out.contains("成都市 1 行"), "{}", r.out);
+    assert!(r.out.contains("导入#1"), "{}", r.out);
+    // The full-width space inside the name is gone; the merged county reached both rows.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM enterprises e JOIN regions r ON r.id = e.region_id
+             WHERE r.name = '宣汉县' AND e.name IN ('四川宣汉正原微玻纤有限公司', '宣汉某某化工有限公司')"
+        ),
+        2
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM designations WHERE type = '专精特新中小企业' AND level = '省级'
+             AND year = 2024 AND batch = '第一批' AND import_id = 1"
+        ),
+        3
+    );
+    // Provenance: the profile says where the fact came from.
+    let show = env.run(&["show", "宣汉某某化工有限公司"]);
+    assert!(show.out.contains("导入#1"), "{}", show.all());
+
+    let before = env.counts();
+    let again = env.import(&file, &[]);
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(
+        again.out.contains("新增 0，变更 0，未变 3"),
+        "{}",
+        again.out
+    );
+    let after = env.counts();
+    assert_eq!((before.0, before.2, before.4), (after.0, after.2, after.4));
+}
+
+#[test]
+fn one_bad_row_writes_nothing_and_every_problem_is_listed() {
+    let env = Env::new();
+    let good = code("91511700MA6AAAAA1");
+    let mut bad = good.clone();
+    bad.pop();
+    bad.push(if good.ends_with('0') { '1' } else { '0' });
+    let csv = format!(
+        "企业名称,统一社会信用代码,所属县（市、区）,产业集群\n\
+         达州甲公司,{good},通川区,\n\
+         达州乙公司,{bad},通川区,\n\
+         达州丙公司,,宣汗县,\n"
+    );
+    let file = env.write("register.csv", csv.as_bytes());
+    let before = env.counts();
+    let r = env.import(&file, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.out.contains("第3行"), "{}", r.out);
+    assert!(r.out.contains("统一社会信用代码"), "{}", r.out);
+    assert!(r.out.contains("校验位"), "{}", r.out);
+    assert!(r.out.contains(&bad), "{}", r.out);
+    assert!(r.out.contains("第4行"), "{}", r.out);
+    assert!(r.out.contains("最接近的有：宣汉县"), "{}", r.out);
+    assert!(r.err.contains("没有写入任何数据"), "{}", r.err);
+    assert!(r.err.contains("--skip-invalid"), "{}", r.err);
+    assert_eq!(env.counts(), before);
+
+    let json = env.import(&file, &["--format", "json"]);
+    assert_eq!(json.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(v["problems"].as_array().unwrap().len(), 2);
+    assert_eq!(v["problems"][0]["row"], 3);
+    assert_eq!(v["problems"][0]["header"], "统一社会信用代码");
+    assert_eq!(v["written"], false);
+
+    let skip = env.import(&file, &["--skip-invalid"]);
+    assert_eq!(skip.code, 0, "{}", skip.all());
+    assert!(skip.out.contains("新增 1，"), "{}", skip.out);
+    assert!(skip.out.contains("已跳过 2 个有问题的行"), "{}", skip.out);
+    assert_eq!(env.counts().0, before.0 + 1);
+}
+
+#[test]
+fn dry_run_shows_each_change_and_writes_nothing() {
+    let env = Env::new();
+    let uscc = code("91511700MA6BBBBB2");
+    let first = format!("企业名称,统一社会信用代码,所属县（市、区）\n达州丁公司,{uscc},通川区\n");
+    let f1 = env.write("a.csv", first.as_bytes());
+    assert_eq!(env.import(&f1, &[]).code, 0);
+
+    // Same code, new name, a park and a cluster (by short name): an update, field by field.
+    let second = format!(
+        "企业名称,简称,统一社会信用代码,所属园区,产业集群\n达州丁科技有限公司,丁科技,{uscc},新材料产业园,能源化工产业\n"
+    );
+    let f2 = env.write("b.csv", second.as_bytes());
+    let before = env.counts();
+    let r = env.import(&f2, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.out
+            .contains("企业名称：“达州丁公司” → “达州丁科技有限公司”"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("所属园区：“” → “达州高新区新材料产业园”"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("产业集群：“” → “能源化工产业集群”"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("新增 0，变更 1，未变 0"), "{}", r.out);
+    assert!(r.out.contains("未写入任何数据"), "{}", r.out);
+    assert_eq!(env.counts(), before);
+
+    let w = env.import(&f2, &[]);
+    assert_eq!(w.code, 0, "{}", w.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州丁科技有限公司' AND short_names = '丁科技' AND park_id IS NOT NULL"),
+        1
+    );
+    // A list that names only the city does not blur the county already known.
+    let city = env.write(
+        "city.csv",
+        "企业名称,所属县（市、区）\n达州丁科技有限公司,达州市\n".as_bytes(),
+    );
+    let c = env.import(&city, &[]);
+    assert!(c.out.contains("新增 0，变更 0，未变 1"), "{}", c.out);
+    // The search form is computed on write: pinyin initials find the new name.
+    let s = env.run(&["search", "dzdkj"]);
+    assert!(s.out.starts_with("达州丁科技有限公司"), "{}", s.all());
+}
+
+#[test]
+fn ambiguous_short_names_and_unknown_parks_are_problems_not_guesses() {
+    let env = Env::new();
+    let setup = "企业名称,简称\n达州钢铁集团有限责任公司,达钢\n达州钢管有限公司,达钢\n";
+    assert_eq!(
+        env.import(&env.write("s.csv", setup.as_bytes()), &[]).code,
+        0
+    );
+    let csv = "企业名称,所属园区\n达钢,达州高新区\n达州某公司,达州高兴区\n";
+    let before = env.counts();
+    let r = env.import(&env.write("t.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.out.contains("简称对应多家企业"), "{}", r.out);
+    assert!(r.out.contains("达州钢铁集团有限责任公司"), "{}", r.out);
+    assert!(
+        r.out.contains("库中没有这个园区，最接近的有：达州高新"),
+        "{}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+}
+
+#[test]
+fn imports_are_listed_and_undone_as_one_transaction() {
+    let env = Env::new();
+    let base = env.counts();
+    let a = "企业名称,所属县（市、区）\n达州戊公司,通川区\n达州己公司,达川区\n";
+    assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
+    let b = "企业名称,所属县（市、区）,备注\n达州戊公司,开江县,搬迁\n达州庚公司,渠县,\n";
+    let r = env.import(&env.write("b.csv", b.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 1，变更 1，未变 0"), "{}", r.out);
+
+    let list = env.run(&["imports"]);
+    assert!(
+        list.out.contains("#2") && list.out.contains("b.csv"),
+        "{}",
+        list.out
+    );
+    assert!(list.out.contains("tester"), "{}", list.out);
+    let json = env.run(&["imports", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(v[0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(v[0]["rows_new"], 1);
+
+    // Undoing the older import first would lose the newer one's change: refused.
+    let early = env.run(&["imports", "undo", "1"]);
+    assert_eq!(early.code, 1);
+    assert!(early.err.contains("导入#2"), "{}", early.err);
+
+    let u = env.run(&["imports", "undo", "2"]);
+    assert_eq!(u.code, 0, "{}", u.all());
+    assert!(
+        u.out.contains("删除 1 条") && u.out.contains("恢复 1 条"),
+        "{}",
+        u.out
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises e JOIN regions r ON r.id = e.region_id WHERE e.name = '达州戊公司' AND r.name = '通川区' AND e.notes = ''"),
+        1
+    );
+    let again = env.run(&["imports", "undo", "2"]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.err.contains("已于") && again.err.contains("撤销"),
+        "{}",
+        again.err
+    );
+
+    assert_eq!(env.run(&["imports", "undo", "1"]).code, 0);
+    let now = env.counts();
+    assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
+    let missing = env.run(&["imports", "undo", "99"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.err.contains("没有编号为 99 的导入"),
+        "{}",
+        missing.err
+    );
+}
+
+#[test]
+fn export_then_import_into_a_new_store_gives_the_same_data() {
+    let env = Env::new();
+    let parks = "园区名称,简称,园区类型,级别,所属县（市、区）,上级园区\n\
+                 达州高新区金龙片区,金龙片区,特色产业园区,市级,通川区,达州高新区\n";
+    let ents = format!(
+        "企业名称,简称,统一社会信用代码,所属县（市、区）,所属园区,产业集群,规模,备注\n\
+         达州辛材料有限公司,辛材料,{},通川区,金龙片区,新材料、能源化工,规上,\"含逗号,和引号\"\"\"\n\
+         =达州壬公司,,,达川区,,,,\n",
+        code("91511700MA6CCCCC3")
+    );
+    let des = "名称,主体类别,认定类型,级别,认定年份,批次,状态\n\
+               达州辛材料有限公司,企业,专精特新“小巨人”,国家级,2023,第五批,\n\
+               达州辛材料有限公司,企业,高新技术企业,,2022,,已撤销\n\
+               达州高新区金龙片区,园区,绿色工业园区,省级,2021,,\n";
+    for (name, body, kind) in [
+        ("p.csv", parks.to_string(), "parks"),
+        ("e.csv", ents, "enterprises"),
+        ("d.csv", des.to_string(), "designations"),
+    ] {
+        let r = env.import(&env.write(name, body.as_bytes()), &["--kind", kind]);
+        assert_eq!(r.code, 0, "{name}: {}", r.all());
+    }
+
+    let other = Env::new();
+    for (what, fmt) in [
+        ("parks", "csv"),
+        ("enterprises", "xlsx"),
+        ("designations", "csv"),
+    ] {
+        let out = env.path(&format!("{what}.{fmt}"));
+        let r = env.run(&["export", what, "-o", out.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.all());
+        let i = other.import(&out, &["--kind", what]);
+        assert_eq!(i.code, 0, "{what}: {}", i.all());
+    }
+    for what in ["enterprises", "parks", "designations"] {
+        let a = env.run(&["export", what, "--format", "json"]);
+        let b = other.run(&["export", what, "--format", "json"]);
+        let mut va: serde_json::Value = serde_json::from_str(&a.out).unwrap();
+        let mut vb: serde_json::Value = serde_json::from_str(&b.out).unwrap();
+        // Sources differ by import number only.
+        for v in [&mut va, &mut vb] {
+            strip_sources(v);
+        }
+        let (a, b) = (va.as_array().unwrap(), vb.as_array().unwrap());
+        for (x, y) in a.iter().zip(b.iter()) {
+            assert_eq!(x, y, "{what} differs after the round trip");
+        }
+        assert_eq!(
+            a.len(),
+            b.len(),
+            "{what}: count differs after the round trip"
+        );
+    }
+    // The JSON shape issue 2 asks for.
+    let e = env.run(&["export", "enterprises", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&e.out).unwrap();
+    let xin = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "达州辛材料有限公司")
+        .unwrap();
+    for key in [
+        "name",
+        "short_names",
+        "uscc",
+        "region",
+        "park",
+        "clusters",
+        "designations",
+    ] {
+        assert!(xin.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(xin["park"], "达州高新区金龙片区");
+    let d = &xin["designations"].as_array().unwrap();
+    assert!(
+        d.iter().any(|d| d["type"] == "专精特新“小巨人”"
+            && d["level"] == "国家级"
+            && d["year"] == 2023)
+    );
+    assert!(d.iter().any(|d| d["status"] == "已撤销"));
+    let p = env.run(&["export", "parks", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&p.out).unwrap();
+    let child = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "达州高新区金龙片区")
+        .unwrap();
+    assert_eq!(child["parent"], "达州高新区");
+    for key in ["kind", "level", "region", "designations"] {
+        assert!(child.get(key).is_some(), "missing {key}");
+    }
+    let d = env.run(&[
+        "export",
+        "designations",
+        "--format",
+        "json",
+        "--designation",
+        "绿色工业园区",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&d.out).unwrap();
+    let list = v.as_array().unwrap();
+    assert!(list.iter().all(|d| d["type"] == "绿色工业园区"));
+    let jl = list
+        .iter()
+        .find(|d| d["holder"] == "达州高新区金龙片区")
+        .unwrap();
+    for key in ["holder", "type", "level", "year", "status", "source"] {
+        assert!(jl.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(jl["source"], "导入#3");
+}
+
+fn strip_sources(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove("source");
+            for (_, x) in m.iter_mut() {
+                strip_sources(x);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_sources),
+        _ => {}
+    }
+}
+
+#[test]
+fn csv_export_is_utf8_with_bom_by_default_and_gbk_on_request() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）\n达州癸公司,渠县\n";
+    assert_eq!(env.import(&env.write("a.csv", csv.as_bytes()), &[]).code, 0);
+    let out = env.path("out.csv");
+    assert_eq!(
+        env.run(&["export", "enterprises", "-o", out.to_str().unwrap()])
+            .code,
+        0
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    assert!(String::from_utf8_lossy(&bytes).contains("达州癸公司,,,渠县"));
+    let gbk = env.path("gbk.csv");
+    assert_eq!(
+        env.run(&[
+            "export",
+            "enterprises",
+            "--encoding",
+            "gbk",
+            "-o",
+            gbk.to_str().unwrap()
+        ])
+        .code,
+        0
+    );
+    let bytes = std::fs::read(&gbk).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "GBK output must not be UTF-8"
+    );
+    let (text, bad) = encoding_rs::GBK.decode_without_bom_handling(&bytes);
+    assert!(!bad && text.contains("达州癸公司"));
+    // And the GBK file imports back (detected without --encoding).
+    let other = Env::new();
+    let r = other.import(&gbk, &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 1"), "{}", r.out);
+    assert!(r.out.contains("GBK"), "{}", r.out);
+    let unknown = env.run(&["export", "parks", "--county", "宣汗县"]);
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown.err.contains("最接近的有：宣汉县"),
+        "{}",
+        unknown.err
+    );
+}
+
+#[test]
+fn old_excel_and_opendocument_files_read_like_xlsx() {
+    let env = Env::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let r = env.import(&fixtures.join("green_factories_2023.xls"), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("省级 绿色工厂 2023年"), "{}", r.out);
+    assert!(r.out.contains("新增 2，变更 0，未变 0"), "{}", r.out);
+    // The same list as .ods: same enterprises and designations, nothing new.
+    let r = env.import(&fixtures.join("green_factories_2023.ods"), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 0，变更 0，未变 2"), "{}", r.out);
+}
+
+#[test]
+fn designation_from_options_applies_to_every_row() {
+    let env = Env::new();
+    let csv = "单位名称,县区\n达州子公司,宣汉\n达州丑公司,万源\n";
+    let f = env.write("list.csv", csv.as_bytes());
+    let none = env.import(&f, &["--kind", "designations"]);
+    assert_eq!(none.code, 1);
+    assert!(none.out.contains("--designation"), "{}", none.out);
+    let r = env.import(
+        &f,
+        &[
+            "--designation",
+            "国家级专精特新小巨人",
+            "--year",
+            "2024",
+            "--batch",
+            "第六批",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE type = '专精特新“小巨人”' AND level = '国家级' AND year = 2024 AND batch = '第六批'"),
+        2
+    );
+    let bad = env.import(&f, &["--designation", "优秀企业"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.err.contains("不是已知的认定类型"), "{}", bad.err);
+}
+
+#[test]
+fn header_mapping_years_and_numbers_in_their_usual_spellings() {
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Name", "Region", "认定类型", "年度", "联系人"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("达州寅公司", "通川区", "省级绿色工厂", "2024年9月"),
+        ("达州卯公司", "通川区", "省级绿色工厂", "2023.9"),
+    ];
+    for (i, (n, r, t, y)) in rows.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, *n).unwrap();
+        ws.write_string(row, 1, *r).unwrap();
+        ws.write_string(row, 2, *t).unwrap();
+        ws.write_string(row, 3, *y).unwrap();
+        ws.write_string(row, 4, "张三").unwrap();
+    }
+    ws.write_string(3, 0, "达州辰公司").unwrap();
+    ws.write_string(3, 1, "通川区").unwrap();
+    ws.write_string(3, 2, "省级绿色工厂").unwrap();
+    // An Excel date cell (2022-09-01) and a year typed as a number.
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2022, 9, 1).unwrap();
+    ws.write_datetime_with_format(3, 3, &date, &Format::new().set_num_format("yyyy-mm-dd"))
+        .unwrap();
+    ws.write_string(4, 0, "达州巳公司").unwrap();
+    ws.write_string(4, 2, "省级绿色工厂").unwrap();
+    ws.write_number(4, 3, 2021).unwrap();
+    let f = env.path("english.xlsx");
+    wb.save(&f).unwrap();
+    let r = env.import(&f, &["--map", "联系人=notes"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.out.contains("这些列不认识"), "{}", r.out);
+    let years: Vec<i64> = {
+        let s = env.store();
+        let mut st = s
+            .conn()
+            .prepare("SELECT year FROM designations WHERE type = '绿色工厂' ORDER BY year")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(years, vec![2021, 2022, 2023, 2024]);
+}
+
+#[test]
+fn formulas_use_their_saved_value_and_are_rejected_without_one() {
+    let env = Env::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "企业名称").unwrap();
+    ws.write_string(0, 1, "所属县（市、区）").unwrap();
+    ws.write_formula(
+        1,
+        0,
+        Formula::new("=\"达州\"&\"午公司\"").set_result("达州午公司"),
+    )
+    .unwrap();
+    ws.write_string(1, 1, "通川区").unwrap();
+    let ok = env.path("ok.xlsx");
+    wb.save(&ok).unwrap();
+    let r = env.import(&ok, &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州午公司'"),
+        1
+    );
+
+    // rust_xlsxwriter always saves a result, so this one is a committed fixture.
+    let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formula_no_value.xlsx");
+    let before = env.counts();
+    let r = env.import(&bad, &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.out.contains("公式"), "{}", r.out);
+    assert!(r.out.contains("没有保存计算结果"), "{}", r.out);
+    assert!(r.out.contains("第3行"), "{}", r.out);
+    assert!(
+        !r.out.contains("缺少名称"),
+        "one problem per cell: {}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+}
+
+#[test]
+fn broken_files_get_a_plain_message_and_leave_the_store_alone() {
+    let env = Env::new();
+    let before = env.counts();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+
+    let empty = env.write("empty.xlsx", b"");
+    let r = env.import(&empty, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("是空的"), "{}", r.err);
+
+    let pdf = env.write("名单.pdf", b"%PDF-1.4");
+    let r = env.import(&pdf, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("不支持“.pdf”") && r.err.contains("另存为"),
+        "{}",
+        r.err
+    );
+
+    // A real workbook cut off halfway, as an interrupted download leaves it.
+    let whole = env.path("whole.xlsx");
+    provincial_list(&whole);
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = env.write("cut.xlsx", &bytes[..bytes.len() / 2]);
+    let r = env.import(&cut, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("已损坏或不完整"), "{}", r.err);
+
+    let fake = env.write("fake.xlsx", "企业名称\n达州\n".as_bytes());
+    let r = env.import(&fake, &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("已损坏或不完整"), "{}", r.err);
+
+    let r = env.import(&fixtures.join("password_1234.xlsx"), &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("设置了打开密码"), "{}", r.err);
+
+    let noheader = env.write("x.csv", "日期,金额\n2024-01-01,3\n".as_bytes());
+    let r = env.import(&noheader, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("没有找到表头") && r.err.contains("--map"),
+        "{}",
+        r.err
+    );
+
+    let r = env.import(&whole, &["--sheet", "Sheet9"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("没有名为“Sheet9”的工作表") && r.err.contains("名单"),
+        "{}",
+        r.err
+    );
+
+    // Bytes that are neither UTF-8 nor Chinese GBK text.
+    let mut junk = "企业名称\n".as_bytes().to_vec();
+    junk.extend_from_slice(&[0xff, 0xfe, 0x80, 0x81, b'\n']);
+    let junk = env.write("junk.csv", &junk);
+    let r = env.import(&junk, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("不是 UTF-8") && r.err.contains("--encoding gbk"),
+        "{}",
+        r.err
+    );
+
+    let r = env.import(&empty, &["--encoding", "latin9"]);
+    assert_eq!(r.code, 1);
+
+    assert_eq!(env.counts(), before);
+}
+
+#[test]
+fn a_gbk_csv_is_detected_and_the_override_works() {
+    let env = Env::new();
+    let (bytes, _, _) = encoding_rs::GBK.encode("企业名称,所属县（市、区）\n达州申公司,大竹县\n");
+    let f = env.write("gbk.csv", &bytes);
+    let r = env.import(&f, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("达州申公司"), "{}", r.out);
+    let r = env.import(&f, &["--encoding", "gbk"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州申公司'"),
+        1
+    );
+    // Forcing UTF-8 on it fails with the hint.
+    let r = env.import(&f, &["--encoding", "utf-8"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("--encoding gbk"), "{}", r.err);
+}
+
+#[test]
+fn hostile_text_is_cleaned_warned_about_and_never_merged_silently() {
+    let env = Env::new();
+    let setup = "企业名称\n达州酉集团有限公司\n";
+    assert_eq!(
+        env.import(&env.write("s.csv", setup.as_bytes()), &[]).code,
+        0
+    );
+    let before = env.counts();
+    // A name that equals an existing one once its zero-width space is removed.
+    let csv = "企业名称\n达州酉集团\u{200b}有限公司\n";
+    let r = env.import(&env.write("h.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.out.contains("隐藏字符") && r.out.contains("防误合并"),
+        "{}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+
+    // Within one file too, whichever of the two rows came first.
+    let csv = "企业名称,认定类型,认定年份\n达州乙\u{200d}集团有限公司,绿色工厂,2024\n达州乙集团有限公司,5G工厂,2024\n";
+    let r = env.import(&env.write("h2.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("第3行") && r.out.contains("防误合并"),
+        "{}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+
+    // Escape sequences and bidi controls in a new name: cleaned, warned, stored clean.
+    let csv = "企业名称\n达州\u{1b}[31m戌\u{202e}公司\u{1b}]0;pwn\u{7}\n";
+    let r = env.import(&env.write("e.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("已清除"), "{}", r.out);
+    assert!(!r.out.contains('\u{1b}') && !r.out.contains('\u{202e}'));
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州戌公司'"),
+        1
+    );
+}
+
+#[test]
+fn duplicate_rows_and_oversized_cells_are_reported() {
+    let env = Env::new();
+    let before = env.counts();
+    let big = "长".repeat(1024 * 1024 / 3);
+    let csv = format!("企业名称,备注\n达州亥公司,\n达州 亥公司,\n达州另一公司,{big}\n");
+    let r = env.import(&env.write("d.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1);
+    assert!(r.out.contains("与第 2 行是同一家企业"), "{}", r.out);
+    assert!(r.out.contains("单元格内容过长"), "{}", r.out);
+    assert!(r.out.len() < 20_000, "the huge cell must not be echoed");
+    assert_eq!(env.counts(), before);
+}
+
+#[test]
+fn a_hundred_thousand_rows_import_in_one_go() {
+    let env = Env::new();
+    let mut csv = String::from("序号,企业名称,所属县（市、区）\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("{i},达州测试企业{i:06}有限公司,通川区\n"));
+    }
+    let f = env.write("big.csv", csv.as_bytes());
+    let r = env.import(&f, &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 100000，变更 0，未变 0"), "{}", r.out);
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE import_id = 1"),
+        100_000
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM changes WHERE import_id = 1"),
+        100_000
+    );
+}
