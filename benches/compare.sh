@@ -14,6 +14,7 @@ OUT=${OUT:-/tmp/yuanqi-bench}
 RUNS=${RUNS:-15}
 SIZES=(10000 100000)
 [[ ${FULL:-0} == 1 ]] && SIZES+=(1000000)
+[[ -n ${ONLY:-} ]] && read -r -a SIZES <<< "$ONLY"
 mkdir -p "$OUT"
 
 for tool in fzf sqlite3 python3; do
@@ -25,11 +26,22 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "fzf $(fzf --version | cut -d' ' -f1), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
 echo
 
-cargo build --release --bin yuanqi --quiet
+# One release build of the binary and both bench harnesses (run directly, not through
+# `cargo bench`, whose separate profile would build everything a second time).
+exe() { # bench target name → its executable
+    cargo build --release --bin yuanqi --bench search --bench store --message-format=json 2>/dev/null |
+        python3 -c 'import json, sys
+for m in map(json.loads, sys.stdin):
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == sys.argv[1]:
+        print(m["executable"])' "$1"
+}
+cargo build --release --bin yuanqi --bench search --bench store --quiet
 Y=$PWD/target/release/yuanqi
+BENCH_SEARCH=$(exe search)
+BENCH_STORE=$(exe store)
 
 # Alternating timing: A, B, A, B … so both see the same machine load; prints medians.
-timeit() { # label, then commands separated by ':::'
+timeit() { # label, then commands separated by ':::' (RUNS times each, alternating)
     python3 - "$RUNS" "$@" <<'PY'
 import subprocess, sys, time, statistics
 runs = int(sys.argv[1]); label = sys.argv[2]
@@ -81,15 +93,31 @@ for N in "${SIZES[@]}"; do
     echo
     echo "peak RSS: yuanqi search $(peak_rss "$Y search '$SHORT' --db '$DB' --read-only"), fzf --filter $(peak_rss "fzf --filter='$SHORT' < '$OUT/names-$N.txt'")"
 
-    # Import peer: sqlite3's bare CSV load of the same rows an import would read.
-    CSV=$OUT/enterprises-$N.csv
-    sqlite3 -csv -header "$DB" "select e.name as 企业名称, e.uscc as 统一社会信用代码, r.name as 所属县（市、区）, p.name as 所属园区 from enterprises e left join regions r on r.id = e.region_id left join parks p on p.id = e.park_id" > "$CSV"
-    if "$Y" import --help >/dev/null 2>&1; then
-        rm -f "$OUT/import-$N.db"
-        timeit "import $N-row CSV" "rm -f '$OUT/import-$N.db'*; $Y init --db '$OUT/import-$N.db' >/dev/null && $Y import '$CSV' --db '$OUT/import-$N.db' --skip-invalid ::: sqlite3 :memory: '.import --csv $CSV t'"
-    else
-        timeit "sqlite3 :memory: .import of $N-row CSV (yuanqi import: pending)" "sqlite3 :memory: '.import --csv $CSV t'"
+    # Import: the store's enterprises exported (as a user would get a list) and imported into
+    # a fresh store, validating, matching and recording provenance; peer: sqlite3's bare load.
+    # --skip-invalid: an export names clusters that the import does not resolve back (reported
+    # to the ingest owner); those few rows are reported and skipped, the rest written.
+    if [[ $N -le 100000 ]]; then
+        CSV=$OUT/enterprises-$N.csv
+        XLSX=$OUT/enterprises-$N.xlsx
+        "$Y" export enterprises --db "$DB" --read-only -o "$CSV" >/dev/null 2>&1
+        "$Y" export enterprises --db "$DB" --read-only -o "$XLSX" >/dev/null 2>&1
+        ROWS=$(( $(wc -l < "$CSV") - 1 ))
+        rm -f "$OUT/import.db"*; "$Y" init --db "$OUT/import.db" >/dev/null
+        cp "$OUT/import.db" "$OUT/empty.db"
+        echo
+        echo "| import ($ROWS rows, median of 3, alternating) | yuanqi import | sqlite3 :memory: .import --csv | ratio |"
+        echo "|---|---|---|---|"
+        RUNS=3 timeit "CSV" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$CSV' --db '$OUT/import.db' --skip-invalid -q ::: sqlite3 :memory: '.import --csv $CSV t'"
+        RUNS=3 timeit "xlsx" "cp '$OUT/empty.db' '$OUT/import.db' && rm -f '$OUT/import.db-wal' '$OUT/import.db-shm' && $Y import '$XLSX' --db '$OUT/import.db' --skip-invalid -q ::: sqlite3 :memory: '.import --csv $CSV t'"
+        echo "(imported: $(sqlite3 "$OUT/import.db" 'select count(*) from enterprises') enterprises in the store after the last run)"
     fi
+
+    echo
+    echo "TUI in a pseudo-terminal (80x24), typing \`$FULLPY\`:"
+    echo '```'
+    TUI_SETTLE=$(( N >= 1000000 ? 45 : 0 )) python3 benches/tui_wire.py "$Y" "$DB" "$FULLPY"
+    echo '```'
 done
 
 # In-process figures: start-up to first frame, facets and pages (store bench) per size, and
@@ -98,14 +126,16 @@ for N in "${SIZES[@]}"; do
     echo
     echo "## store bench, $N enterprises"
     echo '```'
-    YUANQI_BENCH_DB=$OUT/demo-$N.db cargo bench --quiet --bench store 2>/dev/null
+    YUANQI_BENCH_DB=$OUT/demo-$N.db "$BENCH_STORE" 2>/dev/null
     echo '```'
 done
 for N in "${SIZES[@]}"; do
     [[ $N == 10000 ]] && continue
+    # At 1M every keystroke is timed dozens of times: minutes; SEARCH_1M=1 to include it.
+    [[ $N -gt 100000 && ${SEARCH_1M:-0} != 1 ]] && continue
     echo
     echo "## search bench, $N enterprises"
     echo '```'
-    YUANQI_BENCH_DB=$OUT/demo-$N.db cargo bench --quiet --bench search 2>/dev/null
+    YUANQI_BENCH_DB=$OUT/demo-$N.db "$BENCH_SEARCH" 2>/dev/null
     echo '```'
 done

@@ -68,3 +68,71 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::{Cli, Command};
+
+    fn demo(args: &[&str]) -> anyhow::Result<()> {
+        let cli = Cli::parse_from(std::iter::once("yuanqi").chain(args.iter().copied()));
+        match &cli.command {
+            Some(Command::Demo(a)) => super::run(&cli, a),
+            _ => unreachable!("parsed a demo command"),
+        }
+    }
+
+    #[test]
+    fn never_overwrites_a_real_store_and_replaces_a_demo_only_with_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.db");
+        let real_s = real.to_str().unwrap();
+        crate::store::Store::open(
+            &real,
+            &crate::store::OpenOptions {
+                create: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let before = std::fs::read(&real).unwrap();
+        let err = demo(&["demo", "--enterprises", "20", "--db", real_s]).unwrap_err();
+        assert!(format!("{err:#}").contains("不是演示数据库"), "{err:#}");
+        let err = demo(&["demo", "--enterprises", "20", "--db", real_s, "--force"]).unwrap_err();
+        assert!(format!("{err:#}").contains("不是演示数据库"), "{err:#}");
+        assert_eq!(
+            std::fs::read(&real).unwrap(),
+            before,
+            "the real store changed"
+        );
+
+        let path = dir.path().join("demo.db");
+        let p = path.to_str().unwrap();
+        demo(&["demo", "--enterprises", "30", "--db", p]).unwrap();
+        let err = demo(&["demo", "--enterprises", "40", "--db", p]).unwrap_err();
+        assert!(format!("{err:#}").contains("--force"), "{err:#}");
+        demo(&["demo", "--enterprises", "40", "--db", p, "--force"]).unwrap();
+        let store = crate::store::Store::open(
+            &path,
+            &crate::store::OpenOptions {
+                read_only: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(store.is_demo());
+        let synthetic: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM enterprises WHERE locator LIKE 'demo #%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(synthetic, 40);
+
+        let err = demo(&["demo", "--enterprises", "10"]).unwrap_err();
+        assert!(format!("{err:#}").contains("--db"), "{err:#}");
+    }
+}

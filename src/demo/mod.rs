@@ -190,7 +190,7 @@ pub fn generate(
                 attempts += 1;
                 if attempts > 20 {
                     return Err(StoreError::NotFound(format!(
-                        "无法为第 {i} 家演示企业生成不重复的名称"
+                        "第 {i} 家演示企业可用的不重复名称"
                     )));
                 }
                 key = spare;
