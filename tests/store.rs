@@ -126,14 +126,28 @@ fn every_facet_count_equals_the_list_it_would_filter_to() {
     use yuanqi::store::{Facet, Filter};
     let store = Store::open_in_memory().unwrap();
     let city = store.region_id("达州市").unwrap().unwrap();
-    for base in [Filter::default(), Filter { region: Some(city), ..Filter::default() }] {
+    for base in [
+        Filter::default(),
+        Filter {
+            region: Some(city),
+            ..Filter::default()
+        },
+    ] {
         for facet in Facet::ALL {
             let values = store.facet(facet, &base).unwrap();
-            assert!(!values.is_empty() || facet == Facet::Year, "{facet:?} has values");
+            assert!(
+                !values.is_empty() || facet == Facet::Year,
+                "{facet:?} has values"
+            );
             for v in values {
                 let mut f = base.clone();
                 facet.apply(&mut f, Some(&v.key));
-                assert_eq!(store.count_enterprises(&f).unwrap(), v.count, "{facet:?} {} under {base:?}", v.label);
+                assert_eq!(
+                    store.count_enterprises(&f).unwrap(),
+                    v.count,
+                    "{facet:?} {} under {base:?}",
+                    v.label
+                );
             }
         }
     }
