@@ -181,3 +181,109 @@ proptest! {
         INDEX.with(|i| { let _ = i.search(&q, 10); });
     }
 }
+
+/// A register of `n` new enterprises as an officer's CSV.
+fn register_csv(dir: &std::path::Path, name: &str, prefix: &str, n: usize) -> std::path::PathBuf {
+    let mut text = String::from("序号,企业名称,所属县（市、区）\n");
+    for i in 0..n {
+        text.push_str(&format!("{},{prefix}测试{i}号科技有限公司,宣汉县\n", i + 1));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn enterprise_count(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok", "integrity_check");
+    conn.query_row("SELECT count(*) FROM enterprises", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn killed_mid_import_the_store_holds_all_of_it_or_none() {
+    let dir = TempDir::new().unwrap();
+    let n = 8_000;
+    let csv = register_csv(dir.path(), "register.csv", "达州", n);
+    let bin = assert_cmd::cargo::cargo_bin("yuanqi");
+    let fresh = |name: &str| {
+        let db = dir.path().join(name);
+        yuanqi(&db).arg("init").assert().success();
+        db
+    };
+    // How long a whole import takes here, so the kills land across all of it.
+    let full = fresh("full.db");
+    let base = enterprise_count(&full);
+    let start = std::time::Instant::now();
+    yuanqi(&full).arg("import").arg(&csv).assert().success();
+    let whole = start.elapsed();
+    assert_eq!(enterprise_count(&full), base + n as i64);
+
+    let mut outcomes = Vec::new();
+    for (k, share) in [0.15, 0.35, 0.55, 0.75, 0.9, 0.97].into_iter().enumerate() {
+        let db = fresh(&format!("k{k}.db"));
+        let mut child = std::process::Command::new(&bin)
+            .env_remove("YUANQI_DB")
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(&csv)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(share));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let count = enterprise_count(&db);
+        assert!(
+            count == base || count == base + n as i64,
+            "kill at {share}: {count} enterprises, a partial import"
+        );
+        let imports: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            imports,
+            i64::from(count != base),
+            "the import record goes with its rows"
+        );
+        outcomes.push(count != base);
+    }
+    eprintln!("kill outcomes (true = import complete): {outcomes:?}");
+}
+
+#[test]
+fn two_imports_racing_both_land_without_database_is_locked() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("race.db");
+    yuanqi(&db).arg("init").assert().success();
+    let base = enterprise_count(&db);
+    let a = register_csv(dir.path(), "a.csv", "通川", 3_000);
+    let b = register_csv(dir.path(), "b.csv", "达川", 3_000);
+    let bin = assert_cmd::cargo::cargo_bin("yuanqi");
+    let spawn = |file: &std::path::Path| {
+        std::process::Command::new(&bin)
+            .env_remove("YUANQI_DB")
+            .arg("--db")
+            .arg(&db)
+            .arg("import")
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (ca, cb) = (spawn(&a), spawn(&b));
+    for c in [ca, cb] {
+        let out = c.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(!err.contains("locked"), "{err}");
+    }
+    assert_eq!(enterprise_count(&db), base + 6_000);
+}

@@ -171,3 +171,26 @@ fn a_vanished_terminal_ends_the_process_within_a_second() {
     assert!(!alive(pid), "still running after the terminal went away");
     assert!(took < Duration::from_secs(1), "took {took:?}");
 }
+
+#[test]
+fn sighup_ends_the_process_within_a_second() {
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let s = Session::start(80, 24, "");
+    s.wait_for(&["企业名称"]);
+    let pid = s.pid();
+    // What sshd sends when the link drops, while the pty itself is still there.
+    // SAFETY: sending a signal to a child process we started.
+    unsafe {
+        libc::kill(pid, libc::SIGHUP);
+    }
+    let start = Instant::now();
+    while alive(pid) && start.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let took = start.elapsed();
+    assert!(!alive(pid), "still running after SIGHUP");
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+}
