@@ -123,6 +123,12 @@ pub fn display_width(s: &str) -> usize {
 /// Cut `s` to at most `max` columns without splitting a double-width character; when
 /// anything was cut, the last column is an ellipsis `…`.
 pub fn truncate_to_width(s: &str, max: usize) -> String {
+    truncate_with(s, max, "…")
+}
+
+/// [`truncate_to_width`] with a one-column marker of the caller's choice (the TUI's ASCII
+/// mode uses `~`).
+pub fn truncate_with(s: &str, max: usize, ellipsis: &str) -> String {
     if display_width(s) <= max {
         return s.to_string();
     }
@@ -139,7 +145,7 @@ pub fn truncate_to_width(s: &str, max: usize) -> String {
         out.push(c);
         used += w;
     }
-    out.push('…');
+    out.push_str(ellipsis);
     out
 }
 

@@ -747,33 +747,41 @@ pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usiz
         .collect()
 }
 
-/// The names in `names` closest to `wanted` for "did you mean" hints, when fuzzy matching finds
-/// nothing: ranked by characters in common (so 正原微玻璃纤维 still finds 宣汉正原微玻纤有限公司),
-/// keeping those that share at least half of the wanted characters.
-pub fn closest<'a>(
-    wanted: &str,
-    names: impl IntoIterator<Item = &'a str>,
-    limit: usize,
-) -> Vec<String> {
-    let w: Vec<char> = normalize_name(wanted).chars().collect();
+/// The names in `names` closest to `wanted`, for "did you mean" hints where fuzzy matching finds
+/// nothing (宣汗县 → 宣汉县, 正原微玻璃纤维 → 宣汉正原微玻纤有限公司). Ranked by the share of
+/// characters the two have in common (Dice over character multisets), with a bonus when one
+/// contains the other; names sharing too little are left out.
+pub fn closest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<String> {
+    let w_norm = normalize_name(wanted);
+    let w: Vec<char> = w_norm.chars().collect();
     if w.is_empty() {
         return Vec::new();
     }
-    let mut scored: Vec<(usize, usize, &str)> = names
+    let mut scored: Vec<(i64, &str)> = names
         .into_iter()
-        .filter_map(|n| {
-            let chars: Vec<char> = normalize_name(n).chars().collect();
-            let common = w.iter().filter(|c| chars.contains(c)).count();
-            (common * 2 >= w.len() && common > 0).then_some((common, chars.len(), n))
+        .filter_map(|name| {
+            let norm = normalize_name(name);
+            let mut pool: Vec<char> = norm.chars().collect();
+            let len = pool.len();
+            let mut common = 0i64;
+            for ch in &w {
+                if let Some(p) = pool.iter().position(|x| x == ch) {
+                    pool.swap_remove(p);
+                    common += 1;
+                }
+            }
+            let contains = !norm.is_empty() && (norm.contains(&w_norm) || w_norm.contains(&norm));
+            let score = common * 200 / (w.len() + len).max(1) as i64 + if contains { 100 } else { 0 };
+            (common > 0 && score >= 40).then_some((score, name))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let mut out: Vec<String> = Vec::new();
-    for (_, _, n) in scored {
-        if !out.iter().any(|o| o == n) {
-            out.push(n.to_string());
+    for (_, name) in scored {
+        if !out.iter().any(|o| o == name) {
+            out.push(name.to_string());
         }
-        if out.len() == limit {
+        if out.len() >= limit {
             break;
         }
     }

@@ -327,27 +327,9 @@ pub fn feeder_types(target_type: &str) -> &'static [&'static str] {
     }
 }
 
-/// Close names for a "did you mean" hint: the candidates sharing the most characters with
-/// `wanted`, best first, at most `limit`.
-pub fn closest<'a>(wanted: &str, candidates: &'a [String], limit: usize) -> Vec<&'a str> {
-    let w = crate::model::text::normalize_name(wanted);
-    let wc: Vec<char> = w.chars().collect();
-    let mut scored: Vec<(usize, &'a str)> = candidates
-        .iter()
-        .filter_map(|c| {
-            let n = crate::model::text::normalize_name(c);
-            let shared = wc.iter().filter(|ch| n.contains(**ch)).count();
-            let bonus = if !w.is_empty() && (n.contains(&w) || w.contains(&n)) {
-                10
-            } else {
-                0
-            };
-            (shared + bonus > 0).then_some((shared + bonus, c.as_str()))
-        })
-        .collect();
-    scored.sort_by_key(|b| std::cmp::Reverse(b.0));
-    scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(limit).map(|(_, c)| c).collect()
+/// Closest names for "did you mean" hints (see [`crate::search::closest`]).
+pub fn closest(wanted: &str, candidates: &[String], limit: usize) -> Vec<String> {
+    crate::search::closest(wanted, candidates.iter().map(String::as_str), limit)
 }
 
 #[cfg(test)]

@@ -30,24 +30,7 @@ pub fn clean(s: &str, theme: &Theme) -> String {
 /// Cut to at most `max` columns, never splitting a double-width character, marking a cut with
 /// the theme's ellipsis.
 pub fn truncate(s: &str, max: usize, theme: &Theme) -> String {
-    if display_width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(theme.ellipsis());
-    out
+    crate::model::text::truncate_with(s, max, theme.ellipsis())
 }
 
 /// Exactly `width` columns: truncated with an ellipsis, or padded with spaces.
