@@ -237,9 +237,36 @@ fn backup_makes_a_consistent_copy_and_never_overwrites() {
     let copy = dir.path().join("copy.db");
     yuanqi(&db).arg("init").assert().success();
     yuanqi(&db).arg("backup").arg(&copy).assert().success();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode, 0o600,
+        "a backup of the register is as private as the register"
+    );
     let out = yuanqi(&copy).args(["search", "zywbx"]).output().unwrap();
     assert!(stdout(&out).starts_with("宣汉正原微玻纤有限公司"));
     let again = yuanqi(&db).arg("backup").arg(&copy).output().unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("已存在"));
+}
+
+#[test]
+fn problems_in_a_crlf_csv_name_the_row_excel_shows() {
+    // Excel and WPS write CRLF line endings; a title row and a blank row sit above the header.
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("crlf.db");
+    let csv = dir
+        .path()
+        .join("附件1：2024年第一批省级专精特新中小企业名单.csv");
+    std::fs::write(
+        &csv,
+        "附件1：2024年第一批省级专精特新中小企业名单,,,\r\n,,,\r\n序号,企业名称,所属县（市、区）,统一社会信用代码\r\n\
+         1,宣汉正原微玻纤有限公司,宣汉县,\r\n2,四川达州示例新材料有限公司,达川区,91511700MA6ABCDE15\r\n",
+    )
+    .unwrap();
+    let out = yuanqi(&db).arg("import").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(text.contains("表头在第 3 行"), "{text}");
+    assert!(text.contains("第5行"), "the bad code is on line 5: {text}");
 }

@@ -127,6 +127,12 @@ fn search_by_initials_opens_the_profile_with_designations() {
     assert!(out.contains("宣汉正原微玻纤有限公司"), "{out}");
     assert!(out.contains("制造业单项冠军"), "{out}");
     assert!(out.contains("来源"), "provenance shown: {out}");
+    // Back in the list, the cursor is on the enterprise that was opened (so y copies it).
+    act(&mut s, [Action::Back]);
+    assert_eq!(
+        s.enterprises.selected_row().map(|r| r.name.as_str()),
+        Some("宣汉正原微玻纤有限公司")
+    );
 }
 
 #[test]

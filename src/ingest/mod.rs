@@ -86,13 +86,20 @@ pub enum IngestError {
         "导入被拒绝：发现 {problems} 个问题，没有写入任何数据（上面列出了每个问题的行号和原因）。请修改文件后重试，或加 --skip-invalid 只导入没有问题的行。"
     )]
     Problems { problems: usize },
-    #[error("无法读取文件 {file}：{source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
+    #[error("无法读取文件 {file}：{}", io_reason(.cause))]
+    Io { file: String, cause: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A plain-words reason for a failed file read.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在，请检查路径和文件名".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录，不是文件".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 impl From<rusqlite::Error> for IngestError {

@@ -107,9 +107,9 @@ impl Workbook {
     /// Open `path`, deciding the format from its extension and checking its first bytes.
     pub fn open(path: &Path, wanted_encoding: Option<Encoding>) -> Result<Workbook, IngestError> {
         let file = display_name(path);
-        let io = |source| IngestError::Io {
+        let io = |cause| IngestError::Io {
             file: file.clone(),
-            source,
+            cause,
         };
         let meta = std::fs::metadata(path).map_err(io)?;
         if meta.is_dir() {
@@ -323,6 +323,15 @@ impl Workbook {
             }
             Inner::Csv { text, .. } => {
                 let delimiter = sniff_delimiter(text);
+                // The csv crate numbers a record after a CRLF ending one line too low; with
+                // LF endings its line numbers match what Excel and editors show.
+                let lf;
+                let text: &str = if text.contains("\r\n") {
+                    lf = text.replace("\r\n", "\n");
+                    &lf
+                } else {
+                    text
+                };
                 let mut rdr = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
@@ -330,14 +339,17 @@ impl Workbook {
                     .from_reader(text.as_bytes());
                 let mut record = csv::StringRecord::new();
                 loop {
-                    let line = rdr.position().line() as u32;
+                    let before = rdr.position().line() as u32;
                     match rdr.read_record(&mut record) {
                         Ok(false) => break,
                         Ok(true) => {}
                         Err(e) => {
-                            return Err(corrupt(format!("第 {line} 行附近的 CSV 格式有误：{e}")));
+                            return Err(corrupt(format!("第 {before} 行附近的 CSV 格式有误：{e}")));
                         }
                     }
+                    // The line the record starts on, as a spreadsheet or editor numbers it
+                    // (blank lines and CRLF endings included).
+                    let line = record.position().map_or(before, |p| p.line() as u32);
                     if record.len() > MAX_COLUMNS {
                         truncated = true;
                     }
@@ -522,16 +534,16 @@ pub fn head_rows(wb: &mut Workbook, sheet: &str, n: usize) -> Result<Vec<Row>, I
 /// Hash of a file's bytes, recorded with the import.
 pub fn sha256_file(path: &Path) -> Result<String, IngestError> {
     use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path).map_err(|source| IngestError::Io {
+    let mut f = std::fs::File::open(path).map_err(|cause| IngestError::Io {
         file: display_name(path),
-        source,
+        cause,
     })?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = f.read(&mut buf).map_err(|source| IngestError::Io {
+        let n = f.read(&mut buf).map_err(|cause| IngestError::Io {
             file: display_name(path),
-            source,
+            cause,
         })?;
         if n == 0 {
             break;

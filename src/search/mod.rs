@@ -751,7 +751,11 @@ pub fn highlight_in_original(original: &str, norm_indices: &[usize]) -> Vec<usiz
 /// nothing (宣汗县 → 宣汉县, 正原微玻璃纤维 → 宣汉正原微玻纤有限公司). Ranked by the share of
 /// characters the two have in common (Dice over character multisets), with a bonus when one
 /// contains the other; names sharing too little are left out.
-pub fn closest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<String> {
+pub fn closest<'a>(
+    wanted: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<String> {
     let w_norm = normalize_name(wanted);
     let w: Vec<char> = w_norm.chars().collect();
     if w.is_empty() {
@@ -771,7 +775,8 @@ pub fn closest<'a>(wanted: &str, names: impl IntoIterator<Item = &'a str>, limit
                 }
             }
             let contains = !norm.is_empty() && (norm.contains(&w_norm) || w_norm.contains(&norm));
-            let score = common * 200 / (w.len() + len).max(1) as i64 + if contains { 100 } else { 0 };
+            let score =
+                common * 200 / (w.len() + len).max(1) as i64 + if contains { 100 } else { 0 };
             (common > 0 && score >= 40).then_some((score, name))
         })
         .collect();

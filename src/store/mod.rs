@@ -245,6 +245,17 @@ impl Store {
     /// A consistent copy of the whole store, made with SQLite's online backup while others
     /// may be reading or writing.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        // The copy is as private as the register itself (owner-only unless the store is shared).
+        let shared = self
+            .path
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .is_some_and(|m| {
+                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o060 != 0
+            });
+        if !dest.exists() {
+            create_private_file(dest, shared)?;
+        }
         let mut out = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
         backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;

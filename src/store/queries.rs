@@ -334,6 +334,31 @@ impl Store {
         Ok(ids)
     }
 
+    /// Where enterprise `id` stands in the list for `f` (the order of [`Store::enterprise_rows`]),
+    /// or `None` when the filters exclude it.
+    pub fn enterprise_position(&self, f: &Filter, id: i64) -> Result<Option<usize>, StoreError> {
+        let (cond, mut args) = enterprise_conditions(f);
+        args.push(Value::Integer(id));
+        let n = args.len();
+        let member: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM enterprises e WHERE {cond} AND e.id = ?{n}"),
+            rusqlite::params_from_iter(args.clone()),
+            |r| r.get(0),
+        )?;
+        if member == 0 {
+            return Ok(None);
+        }
+        let before: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM enterprises e WHERE {cond}
+                 AND (e.search_forms, e.id) < (SELECT search_forms, id FROM enterprises WHERE id = ?{n})"
+            ),
+            rusqlite::params_from_iter(args),
+            |r| r.get(0),
+        )?;
+        Ok(Some(before as usize))
+    }
+
     /// A page of enterprise rows matching `f`, ordered by the pinyin of the name.
     pub fn enterprise_rows(
         &self,

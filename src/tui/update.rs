@@ -337,7 +337,17 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
 fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), StoreError> {
     state.open_profile(kind, id, true)?;
     match kind {
-        HolderKind::Enterprise => state.screen = Screen::Enterprises,
+        HolderKind::Enterprise => {
+            state.screen = Screen::Enterprises;
+            state.ensure_page()?;
+            // Put the list's cursor on the opened enterprise, so Esc, y and e act on it.
+            if let Some(i) = state.store.enterprise_position(&state.filter, id)? {
+                let rows = state.list_rows();
+                let len = state.enterprises.total;
+                state.enterprises.cursor.to(i, len, rows);
+                state.ensure_page()?;
+            }
+        }
         HolderKind::Park => {
             state.screen = Screen::Parks;
             state.ensure_parks()?;
