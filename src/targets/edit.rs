@@ -424,27 +424,30 @@ pub fn add_report(
     if !value.is_finite() {
         return Err(TargetError::Invalid("填报值不是有效数字。".into()));
     }
-    let as_of = as_of.map(sanitize).filter(|s| !s.is_empty());
-    if let Some(a) = &as_of {
-        let year_ok = a.len() >= 4
-            && a.is_char_boundary(4)
-            && a[..4]
-                .parse::<i32>()
-                .is_ok_and(|y| (1949..=2100).contains(&y));
-        if !year_ok {
-            return Err(TargetError::Invalid(format!(
-                "截至时间“{a}”应以年份开头，如 2025、2026-06。"
-            )));
-        }
+    // Undated reports are dated today: a figure without a date cannot be weighed.
+    let as_of = as_of
+        .map(sanitize)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
+    if !valid_as_of(&as_of) {
+        return Err(TargetError::Invalid(format!(
+            "截至时间“{as_of}”不是有效日期：应写作 2026、2026-06 或 2026-06-30。"
+        )));
     }
+    let as_of = Some(as_of);
     let tx = store.conn_mut().transaction()?;
-    let exists: Option<i64> = tx
-        .query_row("SELECT id FROM targets WHERE id = ?1", [target_id], |r| {
+    let kind: Option<String> = tx
+        .query_row("SELECT kind FROM targets WHERE id = ?1", [target_id], |r| {
             r.get(0)
         })
         .optional()?;
-    if exists.is_none() {
+    let Some(kind) = kind else {
         return Err(TargetError::NotFound(format!("#{target_id}")));
+    };
+    if kind != "recorded" && value < 0.0 {
+        return Err(TargetError::Invalid(format!(
+            "这是按户数计的目标，填报值不能为负数（收到 {value}）。"
+        )));
     }
     tx.execute(
         "INSERT INTO target_reports(target_id, value, as_of, notes, updated_by, updated_at)
@@ -542,4 +545,54 @@ pub fn find(store: &Store, code: &str) -> Result<i64, TargetError> {
         }
     }
     Err(TargetError::NotFound(c))
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real year (1949–2100), month and day.
+fn valid_as_of(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str| {
+        p.chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    match parts.as_slice() {
+        [y] => y.len() == 4 && num(y).is_some_and(|y| (1949..=2100).contains(&y)),
+        [y, m] => {
+            y.len() == 4
+                && num(y).is_some_and(|y| (1949..=2100).contains(&y))
+                && num(m).is_some_and(|m| (1..=12).contains(&m))
+        }
+        [y, m, d] => match (num(y), num(m), num(d)) {
+            (Some(y), Some(m), Some(d)) => {
+                (1949..=2100).contains(&y)
+                    && chrono::NaiveDate::from_ymd_opt(y as i32, m, d).is_some()
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod as_of_tests {
+    use super::valid_as_of;
+
+    #[test]
+    fn report_dates_must_be_real() {
+        for ok in ["2026", "2026-06", "2026-6", "2026-02-28", "2024-02-29"] {
+            assert!(valid_as_of(ok), "{ok}");
+        }
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2025-02-29",
+            "26-06",
+            "2026/06",
+            "明年",
+            "2026-06-31",
+        ] {
+            assert!(!valid_as_of(bad), "{bad}");
+        }
+    }
 }
