@@ -268,7 +268,68 @@ pub fn table(all: &[TargetProgress]) -> String {
         })
         .collect();
     let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
-    aligned(&headers, &rows, &[10, 36, 14, 9, 4, 8, 16, 6, 16, 6, 8, 8])
+    let caps = [10, 36, 14, 9, 4, 8, 16, 6, 16, 6, 8, 8];
+    // On a narrow terminal (80 columns over SSH) drop the least needed columns whole rather
+    // than cutting every column down: the code (needed by `targets show/report`) and the
+    // status stay intact.
+    let drop_order = [5, 4, 10, 7];
+    let (headers, rows, caps) =
+        narrow_columns(&headers, rows, &caps, &drop_order, terminal_width());
+    aligned(&headers, &rows, &caps)
+}
+
+/// Remove columns in `drop_order` until the table fits `max` columns (if given).
+fn narrow_columns<'a>(
+    headers: &[&'a str],
+    mut rows: Vec<Vec<String>>,
+    caps: &[usize],
+    drop_order: &[usize],
+    max: Option<usize>,
+) -> (Vec<&'a str>, Vec<Vec<String>>, Vec<usize>) {
+    let mut keep: Vec<bool> = vec![true; headers.len()];
+    let width_of = |keep: &[bool], rows: &[Vec<String>]| -> usize {
+        (0..headers.len())
+            .filter(|&i| keep[i])
+            .map(|i| {
+                rows.iter()
+                    .map(|r| display_width(&r[i]))
+                    .chain([display_width(headers[i])])
+                    .max()
+                    .unwrap_or(0)
+                    .min(caps[i].max(display_width(headers[i])))
+                    + 2
+            })
+            .sum()
+    };
+    if let Some(max) = max {
+        for &i in drop_order {
+            if width_of(&keep, &rows) <= max {
+                break;
+            }
+            keep[i] = false;
+        }
+    }
+    let pick = |v: &[usize]| {
+        v.iter()
+            .enumerate()
+            .filter(|(i, _)| keep[*i])
+            .map(|(_, x)| *x)
+            .collect::<Vec<_>>()
+    };
+    let hs = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep[*i])
+        .map(|(_, h)| *h)
+        .collect();
+    for r in &mut rows {
+        let mut i = 0;
+        r.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
+    (hs, rows, pick(caps))
 }
 
 /// Width of the terminal stdout goes to, when it is one.
@@ -295,9 +356,11 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String
     if let Some(max) = terminal_width() {
         let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
         while total(&widths) > max {
+            // The first column (a code or key the user types back) never gives way.
             let Some((i, _)) = widths
                 .iter()
                 .enumerate()
+                .skip(1)
                 .filter(|(_, w)| **w > 6)
                 .max_by_key(|(_, w)| **w)
             else {
