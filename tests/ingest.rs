@@ -332,6 +332,17 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     let base = env.counts();
     let a = "企业名称,所属县（市、区）\n达州戊公司,通川区\n达州己公司,达川区\n";
     assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
+    // The change log holds each inserted row as written, with who and when.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes c JOIN enterprises e ON e.id = c.entity_id
+             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprises'
+               AND c.os_user = 'tester' AND json_extract(c.after, '$.name') = e.name
+               AND json_extract(c.after, '$.search_forms') = e.search_forms
+               AND json_extract(c.after, '$.id') = e.id"
+        ),
+        2
+    );
     let b = "企业名称,所属县（市、区）,备注\n达州戊公司,开江县,搬迁\n达州庚公司,渠县,\n";
     let r = env.import(&env.write("b.csv", b.as_bytes()), &[]);
     assert_eq!(r.code, 0, "{}", r.all());
