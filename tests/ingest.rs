@@ -332,6 +332,17 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     let base = env.counts();
     let a = "企业名称,所属县（市、区）\n达州戊公司,通川区\n达州己公司,达川区\n";
     assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
+    // The change log holds each inserted row as written, with who and when.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes c JOIN enterprises e ON e.id = c.entity_id
+             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprises'
+               AND c.os_user = 'tester' AND json_extract(c.after, '$.name') = e.name
+               AND json_extract(c.after, '$.search_forms') = e.search_forms
+               AND json_extract(c.after, '$.id') = e.id"
+        ),
+        2
+    );
     let b = "企业名称,所属县（市、区）,备注\n达州戊公司,开江县,搬迁\n达州庚公司,渠县,\n";
     let r = env.import(&env.write("b.csv", b.as_bytes()), &[]);
     assert_eq!(r.code, 0, "{}", r.all());
@@ -499,6 +510,52 @@ fn export_then_import_into_a_new_store_gives_the_same_data() {
         assert!(jl.get(key).is_some(), "missing {key}");
     }
     assert_eq!(jl["source"], "导入#3");
+}
+
+/// The seeded cluster "光电显示组装零件、原材料" holds "、", the separator between clusters in a
+/// cell: typed by hand or written by export, it must come back as that one cluster, not as two
+/// unknown ones ("库中没有这个产业" while suggesting the very same name).
+#[test]
+fn cluster_whose_name_holds_the_list_separator_survives_export_and_import() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）,产业集群\n\
+               达州光显有限公司,通川区,光电显示组装零件、原材料、新材料\n";
+    let r = env.import(&env.write("a.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let clusters = |e: &Env| -> Vec<String> {
+        let s = e.store();
+        let mut stmt = s
+            .conn()
+            .prepare(
+                "SELECT c.name FROM enterprise_clusters ec JOIN clusters c ON c.id = ec.cluster_id
+                 JOIN enterprises e ON e.id = ec.enterprise_id
+                 WHERE e.name = '达州光显有限公司' ORDER BY c.id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let mine = clusters(&env);
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(
+        mine.iter().any(|c| c == "光电显示组装零件、原材料"),
+        "{mine:?}"
+    );
+
+    let other = Env::new();
+    for fmt in ["csv", "xlsx"] {
+        let out = env.path(&format!("e.{fmt}"));
+        let x = env.run(&["export", "enterprises", "-o", out.to_str().unwrap()]);
+        assert_eq!(x.code, 0, "{}", x.all());
+        let dry = other.import(&out, &["--dry-run"]);
+        assert_eq!(dry.code, 0, "{fmt}: {}", dry.all());
+        assert!(!dry.all().contains("库中没有这个产业"), "{}", dry.all());
+    }
+    let i = other.import(&env.path("e.csv"), &[]);
+    assert_eq!(i.code, 0, "{}", i.all());
+    assert_eq!(clusters(&other), mine);
 }
 
 fn strip_sources(v: &mut serde_json::Value) {

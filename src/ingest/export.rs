@@ -160,8 +160,10 @@ pub fn resolve_filter(
     Ok(ExportFilter { filter: f })
 }
 
-/// Cluster labels that import resolves back to the same cluster: the name when it is unique,
-/// else the key.
+/// Cluster labels that import resolves back to the same cluster: the name when it is unique
+/// and survives the cell's list splitting, else the key. A seeded name such as
+/// "光电显示组装零件、原材料" holds the list separator "、" and would come back as two unknown
+/// clusters, so it is written as its key ("光电显示组装零件和原材料").
 fn cluster_labels(store: &Store) -> Result<HashMap<i64, String>, StoreError> {
     let mut stmt = store.conn().prepare("SELECT id, key, name FROM clusters")?;
     let rows: Vec<(i64, String, String)> = stmt
@@ -177,7 +179,8 @@ fn cluster_labels(store: &Store) -> Result<HashMap<i64, String>, StoreError> {
         .into_iter()
         .map(|(id, key, name)| {
             let unique = count[&crate::model::text::normalize_name(&name)] == 1;
-            (id, if unique { name } else { key })
+            let splits = crate::model::text::split_multi(&name) != [name.as_str()];
+            (id, if unique && !splits { name } else { key })
         })
         .collect())
 }

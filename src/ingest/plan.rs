@@ -536,6 +536,10 @@ pub struct Plan {
     region_parent: HashMap<i64, i64>,
     region_by_norm: HashMap<String, i64>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
+    /// Normalised cluster key, name and short name → indexes into `clusters`.
+    cluster_by_key: HashMap<String, usize>,
+    cluster_by_name: HashMap<String, Vec<usize>>,
+    cluster_by_short: HashMap<String, Vec<usize>>,
 }
 
 /// A short list of the known names closest to `wanted` (shared characters, then length).
@@ -663,6 +667,9 @@ impl Plan {
             region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
             clusters: Vec::new(),
+            cluster_by_key: HashMap::new(),
+            cluster_by_name: HashMap::new(),
+            cluster_by_short: HashMap::new(),
         };
         plan.load(store)?;
         plan.file_warnings();
@@ -722,6 +729,19 @@ impl Plan {
                 ))
             })?
             .collect::<Result<_, _>>()?;
+        for (i, (_, key, name, shorts)) in self.clusters.iter().enumerate() {
+            self.cluster_by_key.entry(normalize_name(key)).or_insert(i);
+            self.cluster_by_name
+                .entry(normalize_name(name))
+                .or_default()
+                .push(i);
+            for s in shorts {
+                let v = self.cluster_by_short.entry(normalize_name(s)).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
 
         let mut park_clusters: HashMap<i64, BTreeSet<i64>> = HashMap::new();
         for row in conn
@@ -959,29 +979,57 @@ impl Plan {
     /// A cluster by key, else a unique name, else a unique short name.
     fn cluster(&self, text: &str) -> Result<i64, Vec<String>> {
         let n = normalize_name(text);
-        if let Some(c) = self.clusters.iter().find(|c| normalize_name(&c.1) == n) {
-            return Ok(c.0);
+        if let Some(&i) = self.cluster_by_key.get(&n) {
+            return Ok(self.clusters[i].0);
         }
-        let by_name: Vec<&(i64, String, String, Vec<String>)> = self
-            .clusters
-            .iter()
-            .filter(|c| normalize_name(&c.2) == n)
-            .collect();
-        let by_short: Vec<&(i64, String, String, Vec<String>)> = self
-            .clusters
-            .iter()
-            .filter(|c| c.3.iter().any(|s| normalize_name(s) == n))
-            .collect();
-        let hits = if by_name.is_empty() {
-            by_short
-        } else {
-            by_name
+        let hits: &[usize] = match self.cluster_by_name.get(&n) {
+            Some(v) if !v.is_empty() => v,
+            _ => self.cluster_by_short.get(&n).map_or(&[], Vec::as_slice),
         };
-        match hits.as_slice() {
-            [one] => Ok(one.0),
+        match hits {
+            [one] => Ok(self.clusters[*one].0),
             [] => Err(Vec::new()),
-            many => Err(many.iter().map(|c| c.1.clone()).collect()),
+            many => Err(many.iter().map(|&i| self.clusters[i].1.clone()).collect()),
         }
+    }
+
+    /// The clusters named in one cell: split at the list separators, except where adjacent
+    /// pieces together name a cluster — seeded names such as "光电显示组装零件、原材料" hold
+    /// the separator themselves.
+    fn cluster_pieces(&self, text: &str) -> Vec<String> {
+        const SEPARATORS: [char; 4] = ['|', '、', '；', ';'];
+        /// Most adjacent pieces tried as one name.
+        const MAX_JOINED: usize = 4;
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for (i, ch) in text.char_indices() {
+            if SEPARATORS.contains(&ch) {
+                spans.push((start, i));
+                start = i + ch.len_utf8();
+            }
+        }
+        spans.push((start, text.len()));
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < spans.len() {
+            let mut next = i + 1;
+            for j in (i + 1..spans.len().min(i + MAX_JOINED)).rev() {
+                let joined = sanitize(&text[spans[i].0..spans[j].1]);
+                if self.cluster(&joined).is_ok() {
+                    out.push(joined);
+                    next = j + 1;
+                    break;
+                }
+            }
+            if next == i + 1 {
+                let piece = sanitize(&text[spans[i].0..spans[i].1]);
+                if !piece.is_empty() {
+                    out.push(piece);
+                }
+            }
+            i = next;
+        }
+        out
     }
 
     fn park_label(&self, i: Option<usize>) -> String {
@@ -1700,7 +1748,7 @@ impl Plan {
     fn row_clusters(&self, cx: &mut RowCtx<'_>) -> BTreeSet<i64> {
         let mut out = BTreeSet::new();
         if let Some(text) = cx.text(Field::Clusters) {
-            for c in split_multi(&text) {
+            for c in self.cluster_pieces(&text) {
                 match self.cluster(&c) {
                     Ok(id) => {
                         out.insert(id);
