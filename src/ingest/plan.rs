@@ -544,36 +544,7 @@ pub struct Plan {
 
 /// A short list of the known names closest to `wanted` (shared characters, then length).
 pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
-    let w: Vec<char> = normalize_name(wanted).chars().collect();
-    if w.is_empty() {
-        return Vec::new();
-    }
-    let mut scored: Vec<(i64, &str)> = names
-        .filter_map(|name| {
-            let c: Vec<char> = normalize_name(name).chars().collect();
-            let mut pool = c.clone();
-            let mut common = 0i64;
-            for ch in &w {
-                if let Some(p) = pool.iter().position(|x| x == ch) {
-                    pool.swap_remove(p);
-                    common += 1;
-                }
-            }
-            let score = common * 200 / (w.len() + c.len()).max(1) as i64;
-            (common > 0 && score >= 40).then_some((score, name))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let mut out: Vec<String> = Vec::new();
-    for (_, s) in scored {
-        if !out.iter().any(|o| o == s) {
-            out.push(s.to_string());
-        }
-        if out.len() >= n {
-            break;
-        }
-    }
-    out
+    crate::search::closest(wanted, names, n)
 }
 
 fn opt_text(s: &str) -> Option<String> {
