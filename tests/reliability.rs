@@ -287,3 +287,62 @@ fn two_imports_racing_both_land_without_database_is_locked() {
     }
     assert_eq!(enterprise_count(&db), base + 6_000);
 }
+
+#[test]
+fn ten_thousand_columns_and_a_ten_megabyte_cell_get_a_bounded_answer() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("huge.db");
+    yuanqi(&db).arg("init").assert().success();
+    let before = enterprise_count(&db);
+
+    // 10 000 columns: the first ones are read, the rest ignored with a warning.
+    let mut wide = String::from("企业名称,所属县（市、区）");
+    for i in 0..9_998 {
+        wide.push_str(&format!(",附加列{i}"));
+    }
+    wide.push('\n');
+    wide.push_str("达州宽表测试科技有限公司,宣汉县");
+    wide.push_str(&",x".repeat(9_998));
+    wide.push('\n');
+    let wide_path = dir.path().join("wide.csv");
+    std::fs::write(&wide_path, wide).unwrap();
+    let out = yuanqi(&db)
+        .arg("import")
+        .arg(&wide_path)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(enterprise_count(&db), before + 1);
+
+    // A 10 MB cell: reported as a problem, nothing written.
+    let big = format!(
+        "企业名称,所属县（市、区）\n{},宣汉县\n",
+        "达".repeat(3_500_000)
+    );
+    let big_path = dir.path().join("big-cell.csv");
+    std::fs::write(&big_path, big).unwrap();
+    let out = yuanqi(&db)
+        .arg("import")
+        .arg(&big_path)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("第2行"),
+        "the report names the row: {}",
+        &text[..text.len().min(2000)]
+    );
+    assert_eq!(enterprise_count(&db), before + 1, "nothing written");
+}
