@@ -356,8 +356,29 @@ pub fn os_user() -> String {
             }
         }
     }
-    // SAFETY: getuid has no preconditions and cannot fail.
-    format!("uid{}", unsafe { libc::getuid() })
+    // No login variables (cron, some SSH setups): ask the password database.
+    // SAFETY: getuid cannot fail; getpwuid returns NULL or a pointer to a static record whose
+    // pw_name is a NUL-terminated string, read at once before any other passwd call.
+    let uid = unsafe { libc::getuid() };
+    let name = unsafe {
+        let pw = libc::getpwuid(uid);
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            None
+        } else {
+            Some(
+                std::ffi::CStr::from_ptr((*pw).pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        }
+    };
+    match name
+        .map(|n| crate::model::text::sanitize(&n))
+        .filter(|n| !n.is_empty())
+    {
+        Some(n) => n,
+        None => format!("uid{uid}"),
+    }
 }
 
 /// Local time as `YYYY-MM-DD HH:MM:SS`.
