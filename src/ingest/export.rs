@@ -281,27 +281,51 @@ fn held(d: &DesignationOut) -> HeldDesignation {
     }
 }
 
+/// Each enterprise's (or park's) cluster labels, in cluster order.
+fn clusters_by_holder(
+    store: &Store,
+    kind: HolderKind,
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let labels = cluster_labels(store)?;
+    let sql = match kind {
+        HolderKind::Enterprise => {
+            "SELECT enterprise_id, cluster_id FROM enterprise_clusters ORDER BY cluster_id"
+        }
+        HolderKind::Park => "SELECT park_id, cluster_id FROM park_clusters ORDER BY cluster_id",
+    };
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in store
+        .conn()
+        .prepare(sql)?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+    {
+        let (holder, c) = row?;
+        if let Some(l) = labels.get(&c) {
+            out.entry(holder).or_default().push(l.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Each enterprise's (or park's) designations as exported.
+fn held_by_holder(
+    store: &Store,
+    kind: HolderKind,
+) -> Result<HashMap<i64, Vec<HeldDesignation>>, StoreError> {
+    let mut out: HashMap<i64, Vec<HeldDesignation>> = HashMap::new();
+    for (k, id, d) in designations(store, &Filter::default())? {
+        if k == kind {
+            out.entry(id).or_default().push(held(&d));
+        }
+    }
+    Ok(out)
+}
+
 /// Enterprises matching the filter, in list order.
 pub fn enterprises(store: &Store, f: &Filter) -> Result<Vec<EnterpriseOut>, StoreError> {
     let ids = store.enterprise_ids(f)?;
-    let labels = cluster_labels(store)?;
-    let mut clusters: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in store
-        .conn()
-        .prepare("SELECT enterprise_id, cluster_id FROM enterprise_clusters ORDER BY cluster_id")?
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
-    {
-        let (e, c) = row?;
-        if let Some(l) = labels.get(&c) {
-            clusters.entry(e).or_default().push(l.clone());
-        }
-    }
-    let mut held_by: HashMap<i64, Vec<HeldDesignation>> = HashMap::new();
-    for (k, id, d) in designations(store, &Filter::default())? {
-        if k == HolderKind::Enterprise {
-            held_by.entry(id).or_default().push(held(&d));
-        }
-    }
+    let mut clusters = clusters_by_holder(store, HolderKind::Enterprise)?;
+    let mut held_by = held_by_holder(store, HolderKind::Enterprise)?;
     let mut stmt = store.conn().prepare_cached(
         "SELECT e.name, e.short_names, e.uscc, r.name, p.name, e.scale, e.notes
          FROM enterprises e LEFT JOIN regions r ON r.id = e.region_id LEFT JOIN parks p ON p.id = e.park_id
@@ -392,24 +416,8 @@ fn park_ids(store: &Store, f: &Filter) -> Result<Vec<i64>, StoreError> {
 /// Parks matching the filter, parents before their children.
 pub fn parks(store: &Store, f: &Filter) -> Result<Vec<ParkOut>, StoreError> {
     let ids = park_ids(store, f)?;
-    let labels = cluster_labels(store)?;
-    let mut clusters: HashMap<i64, Vec<String>> = HashMap::new();
-    for row in store
-        .conn()
-        .prepare("SELECT park_id, cluster_id FROM park_clusters ORDER BY cluster_id")?
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
-    {
-        let (p, c) = row?;
-        if let Some(l) = labels.get(&c) {
-            clusters.entry(p).or_default().push(l.clone());
-        }
-    }
-    let mut held_by: HashMap<i64, Vec<HeldDesignation>> = HashMap::new();
-    for (k, id, d) in designations(store, &Filter::default())? {
-        if k == HolderKind::Park {
-            held_by.entry(id).or_default().push(held(&d));
-        }
-    }
+    let mut clusters = clusters_by_holder(store, HolderKind::Park)?;
+    let mut held_by = held_by_holder(store, HolderKind::Park)?;
     let mut stmt = store.conn().prepare_cached(
         "SELECT p.name, p.short_names, p.kind, p.level, r.name, pp.name, p.notes
          FROM parks p LEFT JOIN regions r ON r.id = p.region_id LEFT JOIN parks pp ON pp.id = p.parent_id
