@@ -16,6 +16,15 @@ fn yuanqi(db: &std::path::Path) -> Command {
     c
 }
 
+/// (enterprises, parks, designations) of the store at `db`, opened read-only.
+fn totals(db: &std::path::Path) -> (i64, i64, i64) {
+    let ro = OpenOptions {
+        read_only: true,
+        ..OpenOptions::default()
+    };
+    Store::open(db, &ro).unwrap().totals().unwrap()
+}
+
 #[test]
 fn several_first_runs_at_once_create_and_seed_the_store_exactly_once() {
     let dir = TempDir::new().unwrap();
@@ -43,16 +52,7 @@ fn several_first_runs_at_once_create_and_seed_the_store_exactly_once() {
         );
     }
     let fresh = Store::open_in_memory().unwrap().totals().unwrap();
-    let raced = Store::open(
-        &db,
-        &OpenOptions {
-            read_only: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
-    .totals()
-    .unwrap();
+    let raced = totals(&db);
     assert_eq!(raced, fresh, "seeded exactly once");
 }
 
@@ -89,16 +89,7 @@ fn sql_like_text_is_just_text_on_every_command_line_path() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("sql.db");
     yuanqi(&db).arg("init").assert().success();
-    let before = Store::open(
-        &db,
-        &OpenOptions {
-            read_only: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
-    .totals()
-    .unwrap();
+    let before = totals(&db);
     for evil in [
         "'; DROP TABLE enterprises; --",
         "\" OR 1=1 --",
@@ -114,16 +105,7 @@ fn sql_like_text_is_just_text_on_every_command_line_path() {
             "{evil}: not found is a data problem, not a crash"
         );
     }
-    let after = Store::open(
-        &db,
-        &OpenOptions {
-            read_only: true,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap()
-    .totals()
-    .unwrap();
+    let after = totals(&db);
     assert_eq!(before, after);
 }
 
