@@ -29,6 +29,10 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
+            if let Some(usage) = e.downcast_ref::<cli::UsageError>() {
+                eprintln!("错误：{usage}\n\n查看用法：{} --help", cli.command_path());
+                return ExitCode::from(2);
+            }
             eprintln!("错误：{e:#}");
             ExitCode::from(1)
         }

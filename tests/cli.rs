@@ -172,6 +172,115 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Mistakes in how a command is typed exit 2 with a Chinese message naming what to fix, touch
+/// no store, and differ from data problems (exit 1).
+#[test]
+fn usage_mistakes_found_after_parsing_exit_2_and_write_nothing() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("never.db");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--read-only", "init"], "只读"),
+        (&["init", "--read-only"], "只读"),
+        (&["--read-only", "imports", "undo", "1"], "只读"),
+        (&["--read-only", "targets", "rm", "U001"], "只读"),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "2026",
+                "--kind",
+                "foo",
+            ],
+            "recorded",
+        ),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "明年",
+            ],
+            "2021-2025",
+        ),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "2026",
+                "--min-level",
+                "超级",
+            ],
+            "省级",
+        ),
+        (&["search", ""], "不能为空"),
+        (&["search", "   "], "不能为空"),
+        (&["show", ""], "不能为空"),
+        (&["search", "达钢", "--limit", "0"], "至少为 1"),
+        (&["search", "达钢", "--limit=-3"], "正整数"),
+        (&["targets", "--year", "26"], "四位年份"),
+        (&["export", "enterprises", "--encoding", "big5"], "gbk"),
+        (&["export", "enterprises", "--format", "xlsx"], "-o"),
+        (&["import", "x.csv", "--level", "超级"], "省级"),
+        (&["import", "x.csv", "--year", "24"], "四位年份"),
+        (&["demo", "--enterprises", "5"], "--db"),
+    ];
+    for (args, says) in cases {
+        let mut c = Command::cargo_bin("yuanqi").unwrap();
+        c.env_remove("YUANQI_DB").env("XDG_DATA_HOME", dir.path());
+        if args[0] != "demo" {
+            c.arg("--db").arg(&db);
+        }
+        let out = c.args(*args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?} should say {says}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(!db.exists(), "{args:?} created the store");
+    }
+    // A store that exists and a well-typed command that needs a write still work.
+    yuanqi(&db).arg("init").assert().success();
+    let out = yuanqi(&db)
+        .args([
+            "targets",
+            "add",
+            "--name",
+            "x",
+            "--scope",
+            "达州市",
+            "--period",
+            "2026",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no --types: {}", stderr(&out));
+    assert!(stderr(&out).contains("--types"), "{}", stderr(&out));
+    // Data problems stay exit 1.
+    let out = yuanqi(&db)
+        .args(["import", "no-such-file.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = yuanqi(&db)
+        .args(["imports", "undo", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
 #[test]
 fn read_only_refuses_a_missing_store_and_browses_an_existing_one() {
     let dir = TempDir::new().unwrap();

@@ -18,12 +18,9 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
-    if cli.read_only {
-        bail!("demo 需要写入新的数据库文件，不能与 --read-only 同用");
-    }
     let Some(path) = cli.db.clone() else {
-        bail!(
-            "请用 --db 指定演示数据库的路径（一个尚不存在的文件），例如：yuanqi demo --enterprises 100000 --db /tmp/demo.db。演示数据不会写入正式数据库。"
+        return super::usage_error(
+            "请用 --db 指定演示数据库的路径（一个尚不存在的文件），例如：yuanqi demo --enterprises 100000 --db /tmp/demo.db。演示数据不会写入正式数据库。",
         );
     };
     if path.exists() {

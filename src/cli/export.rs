@@ -39,7 +39,7 @@ pub struct Args {
     pub designation: Option<String>,
 
     /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）或 gbk（旧软件）
-    #[arg(long, value_name = "ENC")]
+    #[arg(long, value_name = "ENC", value_parser = super::encoding_name)]
     pub encoding: Option<String>,
 }
 
@@ -62,7 +62,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         None => Encoding::Utf8,
     };
     if format == ExportFormat::Xlsx && args.output.is_none() {
-        anyhow::bail!("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+        return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
     }
     let store = cli.open_store()?;
     let f = export::resolve_filter(

@@ -1,6 +1,8 @@
 //! The command line: one module per subcommand, each an `Args` struct and a `run`.
 //!
-//! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
+//! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error: anything clap
+//! rejects, and the mistakes only visible after parsing ([`UsageError`]), such as a writing
+//! command under `--read-only`.
 
 pub mod backup;
 pub mod demo;
@@ -69,6 +71,60 @@ pub enum Command {
     Demo(demo::Args),
 }
 
+/// A mistake in how a command was typed (exit status 2), as opposed to a problem with the data
+/// or the store (exit status 1). `main` prints it with a pointer to the command's `--help`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Fail with a [`UsageError`].
+pub fn usage_error<T>(msg: impl Into<String>) -> anyhow::Result<T> {
+    Err(UsageError(msg.into()).into())
+}
+
+/// A value that must say something (a search query, a name): blank is a usage mistake.
+pub fn non_blank(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("不能为空，请写出要查找的名称、简称、拼音或信用代码".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// A count of at least 1 (`--limit`, `--enterprises`).
+pub fn positive_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("应至少为 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("应为正整数，如 20".into()),
+    }
+}
+
+/// A four-digit year as the documents use them (1949–2100).
+pub fn year(s: &str) -> Result<i32, String> {
+    match s.trim().trim_end_matches('年').parse::<i32>() {
+        Ok(y) if (1949..=2100).contains(&y) => Ok(y),
+        _ => Err("应为四位年份，如 2024".into()),
+    }
+}
+
+/// A CSV encoding name `--encoding` accepts (checked here, passed on as typed).
+pub fn encoding_name(s: &str) -> Result<String, String> {
+    crate::ingest::encoding::Encoding::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|_| "可用：utf-8、gbk、gb18030".into())
+}
+
+/// A designation or target level: 国家级、省级、市级、县级 (also 国、省 …).
+pub fn level(s: &str) -> Result<crate::model::Level, String> {
+    crate::model::Level::parse(s).ok_or_else(|| "应为 国家级、省级、市级 或 县级".into())
+}
+
+/// A level as typed, once [`level`] accepts it.
+pub fn level_name(s: &str) -> Result<String, String> {
+    level(s).map(|_| s.to_string())
+}
+
 /// Where the store lives when `--db` is not given.
 pub fn default_db_path() -> PathBuf {
     if let Some(p) = std::env::var_os("YUANQI_DB").filter(|p| !p.is_empty()) {
@@ -83,6 +139,34 @@ pub fn default_db_path() -> PathBuf {
 }
 
 impl Cli {
+    /// The words a user typed to reach the subcommand, for "see `yuanqi targets add --help`".
+    pub fn command_path(&self) -> String {
+        let sub = match &self.command {
+            None => return "yuanqi".into(),
+            Some(Command::Init(_)) => "init",
+            Some(Command::Search(_)) => "search",
+            Some(Command::Show(_)) => "show",
+            Some(Command::Backup(_)) => "backup",
+            Some(Command::Targets(a)) => match &a.action {
+                None => "targets",
+                Some(targets::Action::Add(_)) => "targets add",
+                Some(targets::Action::Report(_)) => "targets report",
+                Some(targets::Action::Rm(_)) => "targets rm",
+                Some(targets::Action::Show(_)) => "targets show",
+                Some(targets::Action::Figures(_)) => "targets figures",
+                Some(targets::Action::Import(_)) => "targets import",
+            },
+            Some(Command::Import(_)) => "import",
+            Some(Command::Imports(a)) => match a.action {
+                Some(imports::Action::Undo { .. }) => "imports undo",
+                _ => "imports",
+            },
+            Some(Command::Export(_)) => "export",
+            Some(Command::Demo(_)) => "demo",
+        };
+        format!("yuanqi {sub}")
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(default_db_path)
     }
@@ -106,8 +190,34 @@ pub enum TextOrJson {
     Json,
 }
 
+impl Command {
+    /// Whether the command writes to the store (and so cannot run under `--read-only`).
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Init(_) | Command::Demo(_) => true,
+            Command::Import(a) => !a.dry_run,
+            Command::Imports(a) => matches!(a.action, Some(imports::Action::Undo { .. })),
+            Command::Targets(a) => match &a.action {
+                Some(targets::Action::Add(_) | targets::Action::Report(_))
+                | Some(targets::Action::Rm(_)) => true,
+                Some(targets::Action::Import(i)) => !i.dry_run,
+                _ => false,
+            },
+            Command::Search(_) | Command::Show(_) | Command::Backup(_) | Command::Export(_) => {
+                false
+            }
+        }
+    }
+}
+
 /// Run a subcommand. The TUI (no subcommand) is started by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
+    if cli.read_only && command.writes() {
+        return usage_error(format!(
+            "{} 需要写入数据库，不能以只读方式（--read-only）运行；去掉 --read-only 再试",
+            cli.command_path()
+        ));
+    }
     match command {
         Command::Init(a) => init::run(cli, a),
         Command::Search(a) => search::run(cli, a),

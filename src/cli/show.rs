@@ -11,6 +11,7 @@ use crate::store::{EnterpriseProfile, ParkProfile, Store};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 企业或园区的全称、简称或统一社会信用代码
+    #[arg(value_parser = super::non_blank)]
     pub name: String,
 }
 
