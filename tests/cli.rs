@@ -165,11 +165,52 @@ fn usage_errors_exit_2() {
     let db = dir.path().join("x.db");
     let out = yuanqi(&db).args(["search"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("错误：缺少必需的参数：<查询>"), "{err}");
     let out = yuanqi(&db)
         .args(["search", "x", "--format", "yaml"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("“yaml”无效；可选：text、json"), "{err}");
+    assert!(err.contains("查看完整说明：yuanqi search --help"), "{err}");
+    for english in [
+        "error:",
+        "Usage:",
+        "For more information",
+        "possible values",
+    ] {
+        assert!(!err.contains(english), "{english}: {err}");
+    }
+    assert!(!db.exists(), "a usage error touches no store");
+}
+
+#[test]
+fn help_and_version_are_chinese_on_stdout_and_exit_0() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("h.db");
+    let out = yuanqi(&db).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("用法：yuanqi [选项] [命令]"), "{help}");
+    assert!(help.contains("-h, --help"), "{help}");
+    assert!(help.contains("显示帮助"), "{help}");
+    for english in ["Usage:", "Options:", "Print help", "Commands:"] {
+        assert!(!help.contains(english), "{english}: {help}");
+    }
+    let out = yuanqi(&db).args(["export", "-h"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(
+        help.contains("可选：enterprises、parks、designations"),
+        "{help}"
+    );
+    assert!(!help.contains("[possible values"), "{help}");
+    let out = yuanqi(&db).arg("-V").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("yuanqi "), "{}", stdout(&out));
+    assert!(!db.exists());
 }
 
 /// Mistakes in how a command is typed exit 2 with a Chinese message naming what to fix, touch

@@ -10,8 +10,8 @@ use crate::store::{OpenOptions, Store};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 合成多少家企业（名称、简称、信用代码、地区、园区、产业、认定均为虚构）
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
-    pub enterprises: u64,
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = super::positive_count)]
+    pub enterprises: usize,
     /// 覆盖 --db 处已有的演示数据库（只会覆盖由 demo 生成的库，绝不覆盖正式数据库）
     #[arg(long)]
     pub force: bool,
@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     let mut store =
         Store::open(&path, &opts).with_context(|| format!("无法创建数据库 {}", path.display()))?;
-    let summary = crate::demo::generate(&mut store, args.enterprises, |done| {
+    let summary = crate::demo::generate(&mut store, args.enterprises as u64, |done| {
         eprintln!("已写入 {done} / {} 家企业…", args.enterprises);
     })
     .with_context(|| format!("生成演示数据失败，{} 中未写入企业", path.display()))?;

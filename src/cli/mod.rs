@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod demo;
 pub mod export;
+pub mod help;
 pub mod import;
 pub mod imports;
 pub mod init;
@@ -23,7 +24,7 @@ use crate::store::{OpenOptions, Store};
 
 /// 园企 yuanqi — 园区、企业、认定与目标的终端工具。
 #[derive(Debug, Parser)]
-#[command(name = "yuanqi", version, about, long_about = None)]
+#[command(name = "yuanqi", version, long_about = None)]
 pub struct Cli {
     /// 数据库文件（默认 $YUANQI_DB，否则 $XDG_DATA_HOME/yuanqi/yuanqi.db）
     #[arg(long, global = true, value_name = "PATH", help_heading = "全局选项")]
