@@ -420,3 +420,68 @@ fn problems_in_a_crlf_csv_name_the_row_excel_shows() {
     assert!(text.contains("表头在第 3 行"), "{text}");
     assert!(text.contains("第5行"), "the bad code is on line 5: {text}");
 }
+
+/// Enterprise and park exports carry each holder's designations for reading, and importing the
+/// export back (kind detected as a user would leave it) neither warns about the column nor
+/// creates or changes any designation.
+#[test]
+fn exports_list_designations_and_reimport_without_touching_them() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("x.db");
+    let designations = |db: &std::path::Path| {
+        let out = yuanqi(db)
+            .args(["export", "designations", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let before = designations(&db);
+    for (what, holder, cell) in [
+        (
+            "enterprises",
+            "宣汉正原微玻纤有限公司",
+            "国家级制造业单项冠军（2024）",
+        ),
+        (
+            "parks",
+            "达州高新区",
+            "省级优秀高新区（2024）、省级试点示范（2025）",
+        ),
+    ] {
+        let file = dir.path().join(format!("{what}.csv"));
+        let out = yuanqi(&db)
+            .args(["export", what, "-o"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rows =
+            csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let col = header
+            .iter()
+            .position(|h| h == "认定（仅供查看）")
+            .unwrap_or_else(|| panic!("{what}: no designations column in {header:?}"));
+        let row = rows
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[0] == holder)
+            .unwrap_or_else(|| panic!("{what}: {holder} not exported"));
+        assert_eq!(&row[col], cell, "{what}: {row:?}");
+        let out = yuanqi(&db).arg("import").arg(&file).output().unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(out.status.success(), "{what}: {all}");
+        assert!(all.contains("新增 0，变更 0"), "{what}: {all}");
+        assert!(
+            !all.contains("不认识"),
+            "{what} warns about a column: {all}"
+        );
+    }
+    assert_eq!(
+        designations(&db),
+        before,
+        "re-importing changed designations"
+    );
+}
