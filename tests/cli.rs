@@ -159,6 +159,41 @@ fn show_unknown_name_exits_1_with_closest_names() {
     );
 }
 
+/// `show` takes what `search` finds: pinyin, initials and partial names open the one clear
+/// best hit; an ambiguous query lists the candidates and exits 1 with advice.
+#[test]
+fn show_resolves_a_query_as_search_ranks_it() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("r.db");
+    for query in ["zhengyuan", "zywbx", "正原", "dagang", "达钢"] {
+        let first = stdout(&yuanqi(&db).args(["search", query]).output().unwrap());
+        let best = first
+            .lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string();
+        let out = yuanqi(&db).args(["show", query]).output().unwrap();
+        assert!(out.status.success(), "{query}: {}", stderr(&out));
+        assert_eq!(
+            stdout(&out).lines().next(),
+            Some(best.as_str()),
+            "{query}: show opens search's best hit"
+        );
+    }
+    let out = yuanqi(&db).args(["show", "化工园区"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("“化工园区”对应多个企业或园区"), "{err}");
+    for park in ["斌郎化工园区", "普光化工园区", "麻柳化工园区"] {
+        assert!(err.contains(&format!("\n  {park}")), "lists {park}: {err}");
+    }
+    assert!(err.contains("yuanqi search 化工园区"), "{err}");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new().unwrap();
