@@ -633,3 +633,105 @@ fn enter_on_a_park_profile_lists_its_enterprises() {
     assert_eq!(s.enterprises.total as i64, park.enterprises);
     assert!(screen(&s).contains(&format!("园区={}", park.name)));
 }
+
+/// Move the Targets screen's cursor to the target with `code`.
+fn select_target(s: &mut State, code: &str) {
+    act(s, [Action::Show(Screen::Targets)]);
+    while s.focus() != Pane::List {
+        act(s, [Action::Back]);
+    }
+    act(s, [Action::Home]);
+    let i = s
+        .targets
+        .rows
+        .iter()
+        .position(|r| r.code == code)
+        .unwrap_or_else(|| panic!("seeded target {code}"));
+    for _ in 0..i {
+        act(s, [Action::Down]);
+    }
+}
+
+#[test]
+fn target_detail_names_code_and_scope_and_a_recorded_target_lists_its_reports() {
+    let mut s = seeded(80, 24);
+    // A counted target: code, scope and, on Enter, who counts.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("代码：D003-T25"), "{out}");
+    assert!(out.contains("范围：大足区"), "{out}");
+    assert!(out.contains("目标：400家以上（基数 256）"), "{out}");
+    assert!(out.contains("填报记录（"), "{out}");
+    // A recorded target (a rate no record computes): its reports, not empty county sections.
+    select_target(&mut s, "D002-T05");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("代码：D002-T05"), "{out}");
+    assert!(out.contains("填报类目标"), "{out}");
+    assert!(out.contains("填报记录（1）"), "{out}");
+    assert!(out.contains("7.3"), "the reported figure: {out}");
+    assert!(!out.contains("分县（市、区）"), "{out}");
+    assert!(!out.contains("计入的企业（0）"), "{out}");
+    // One that nobody reported yet says how to report it.
+    select_target(&mut s, "D000-T01");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("yuanqi targets report D000-T01"), "{out}");
+}
+
+#[test]
+fn facets_from_parks_or_targets_say_they_filter_enterprises() {
+    for from in [Screen::Parks, Screen::Targets] {
+        let mut s = seeded(80, 24);
+        act(&mut s, [Action::Show(from), Action::ToggleFacets]);
+        assert_eq!(s.screen, Screen::Enterprises);
+        assert_eq!(s.focus(), Pane::Facets);
+        let status = screen(&s).lines().nth(22).unwrap().to_string();
+        assert!(status.contains("筛选只适用于企业"), "{status}");
+        assert!(status.contains(from.label()), "{status}");
+    }
+    // On the enterprises screen itself there is nothing to explain.
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::ToggleFacets]);
+    assert!(!screen(&s).contains("筛选只适用于企业"));
+}
+
+#[test]
+fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        80,
+        24,
+        Theme::new(false, true),
+    );
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("来源：D002"))
+        .unwrap_or_else(|| panic!("the designation's source line:\n{out}"));
+    assert!(lines[at].starts_with("|       "), "{out}");
+    assert!(
+        lines[at + 1].starts_with("|       ") && !lines[at + 1].starts_with("|        "),
+        "the continuation sits under the text above it:\n{out}"
+    );
+    let src = lines
+        .iter()
+        .position(|l| l.starts_with("|资料来源："))
+        .unwrap_or_else(|| panic!("资料来源:\n{out}"));
+    assert!(
+        lines[src + 1].starts_with("|          ") && !lines[src + 1].starts_with("|           "),
+        "continues under the value, not the label:\n{out}"
+    );
+    let header = lines[0];
+    assert!(
+        header.contains(" | 园区 ") && header.contains(" | 认定 "),
+        "{header}"
+    );
+    assert!(!header.contains(" - "), "{header}");
+}

@@ -174,8 +174,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         }
         Action::ToggleFacets => {
             if state.screen != Screen::Enterprises {
+                // Facets filter enterprises only: go there, and say so, rather than leave
+                // the user wondering why the parks or targets list did not change.
+                let from = state.screen;
                 show(state, Screen::Enterprises)?;
                 state.show_facets = true;
+                state.info(format!(
+                    "筛选只适用于企业：已转到企业画面，按 {} 回{}",
+                    Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
+                    from.label(),
+                ));
             } else {
                 state.show_facets = !state.show_facets;
             }

@@ -189,7 +189,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let (e, p, d) = state.totals;
     let right = format!("企业 {e} · 园区 {p} · 认定 {d} ");
     let right = if t.ascii {
-        right.replace('·', "-")
+        right.replace('·', "|")
     } else {
         right
     };
