@@ -31,8 +31,8 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            if let Some(usage) = e.downcast_ref::<cli::UsageError>() {
-                eprintln!("错误：{usage}\n\n查看用法：{} --help", cli.command_path());
+            if cli::is_usage_mistake(&e) {
+                eprintln!("错误：{e:#}\n\n查看用法：{} --help", cli.command_path());
                 return ExitCode::from(2);
             }
             eprintln!("错误：{e:#}");

@@ -313,6 +313,13 @@ fn usage_mistakes_found_after_parsing_exit_2_and_write_nothing() {
         (&["import", "x.csv", "--level", "超级"], "省级"),
         (&["import", "x.csv", "--year", "24"], "四位年份"),
         (&["demo", "--enterprises", "5"], "--db"),
+        (
+            &["demo", "--enterprises", "0", "--db", "/nonexistent/d.db"],
+            "至少为 1",
+        ),
+        (&["imports", "undo", "0"], "导入编号"),
+        (&["targets", "report", "D000-T01", "abc"], "不是数字"),
+        (&["import", "x.csv", "--map", "负责人"], "表头=字段"),
     ];
     for (args, says) in cases {
         let mut c = Command::cargo_bin("yuanqi").unwrap();
@@ -344,6 +351,32 @@ fn usage_mistakes_found_after_parsing_exit_2_and_write_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "no --types: {}", stderr(&out));
     assert!(stderr(&out).contains("--types"), "{}", stderr(&out));
+    // The importer's own usage checks exit 2 too.
+    let csv = dir.path().join("e.csv");
+    std::fs::write(&csv, "企业名称,备注\n达州示例有限公司,x\n").unwrap();
+    for (args, says) in [
+        (vec!["--map", "备注=bogus", "--dry-run"], "表头=字段"),
+        (
+            vec!["--designation", "不存在的认定", "--dry-run"],
+            "不是已知的认定类型",
+        ),
+    ] {
+        let out = yuanqi(&db)
+            .arg("import")
+            .arg(&csv)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("yuanqi import --help"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = yuanqi(&db).arg("import").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a directory: {}", stderr(&out));
     // Data problems stay exit 1.
     let out = yuanqi(&db)
         .args(["import", "no-such-file.csv"])

@@ -25,7 +25,7 @@ pub struct Args {
     pub encoding: Option<String>,
 
     /// 指明某列的含义，如 --map '负责人=notes'；可重复
-    #[arg(long = "map", value_name = "表头=字段")]
+    #[arg(long = "map", value_name = "表头=字段", value_parser = super::map_spec)]
     pub maps: Vec<String>,
 
     /// 每一行都记为这项认定，如 --designation 省级专精特新中小企业

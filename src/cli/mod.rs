@@ -78,6 +78,24 @@ pub enum Command {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Whether a failed command failed for how it was typed (exit 2) rather than for the data (1):
+/// a [`UsageError`], or the importer's own usage errors (a malformed `--map`, an unknown
+/// `--designation`, a directory for a file) anywhere in the error chain.
+pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
+    use crate::ingest::IngestError;
+    e.chain().any(|c| {
+        c.is::<UsageError>()
+            || matches!(
+                c.downcast_ref::<IngestError>(),
+                Some(
+                    IngestError::Usage(_)
+                        | IngestError::BadMap(..)
+                        | IngestError::UnknownEncoding(_)
+                )
+            )
+    })
+}
+
 /// Fail with a [`UsageError`].
 pub fn usage_error<T>(msg: impl Into<String>) -> anyhow::Result<T> {
     Err(UsageError(msg.into()).into())
@@ -119,6 +137,18 @@ pub fn encoding_name(s: &str) -> Result<String, String> {
 /// A designation or target level: 国家级、省级、市级、县级 (also 国、省 …).
 pub fn level(s: &str) -> Result<crate::model::Level, String> {
     crate::model::Level::parse(s).ok_or_else(|| "应为 国家级、省级、市级 或 县级".into())
+}
+
+/// One `--map '表头=字段'`, checked as the importer reads it.
+pub fn map_spec(s: &str) -> Result<String, String> {
+    use crate::ingest::IngestError;
+    match crate::ingest::header::parse_maps(&[s.to_string()]) {
+        Ok(_) => Ok(s.to_string()),
+        Err(IngestError::BadMap(_, fields)) => {
+            Err(format!("应写成 '表头=字段'，字段可用：{fields}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A level as typed, once [`level`] accepts it.
