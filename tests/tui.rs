@@ -735,3 +735,98 @@ fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
     );
     assert!(!header.contains(" - "), "{header}");
 }
+
+#[test]
+fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut s = seeded(80, 24);
+    // Terminal events become actions.
+    let ev = |kind, column, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let click =
+        yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::Down(MouseButton::Left), 10, 6));
+    assert!(matches!(click, Some(Action::Click(10, 6))), "{click:?}");
+    let wheel = yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::ScrollDown, 10, 6));
+    assert!(
+        matches!(wheel, Some(Action::Wheel { down: true, .. })),
+        "{wheel:?}"
+    );
+    assert!(yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::Moved, 10, 6)).is_none());
+
+    // Row y = 3 is the first enterprise (border, header above): y = 6 is the fourth.
+    let fourth = s.enterprises.row(3).unwrap().name.clone();
+    act(&mut s, [Action::Click(10, 6)]);
+    assert_eq!(s.enterprises.cursor.selected, 3);
+    assert_eq!(s.focus(), Pane::List);
+    let buf = terminal(&s).backend().buffer().clone();
+    assert!(buf[(1, 6)].modifier.contains(Modifier::REVERSED) || buf[(1, 6)].bg != Color::Reset);
+    assert!(text(&buf)[6].contains(&fourth), "{}", text(&buf)[6]);
+    // A second click on the selected row opens it.
+    act(&mut s, [Action::Click(10, 6)]);
+    assert_eq!(s.focus(), Pane::Detail);
+    assert!(screen(&s).contains("企业档案"));
+    assert!(screen(&s).contains(&fourth));
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.focus(), Pane::List);
+
+    // The wheel moves the selection three rows per turn; below the last item nothing happens.
+    act(
+        &mut s,
+        [Action::Wheel {
+            x: 10,
+            y: 6,
+            down: true,
+        }],
+    );
+    assert_eq!(s.enterprises.cursor.selected, 6);
+    act(
+        &mut s,
+        [
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: false,
+            },
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: false,
+            },
+        ],
+    );
+    assert_eq!(s.enterprises.cursor.selected, 0);
+    act(&mut s, [Action::Click(10, 2)]);
+    assert_eq!(
+        s.enterprises.cursor.selected, 0,
+        "the header row selects nothing"
+    );
+
+    // A click on a tab switches screens; rows there select the same way.
+    let tabs = text(terminal(&s).backend().buffer())[0].clone();
+    let col = display_width(&tabs[..tabs.find("1 园区").unwrap()]) as u16;
+    act(&mut s, [Action::Click(col + 1, 0)]);
+    assert_eq!(s.screen, Screen::Parks);
+    act(&mut s, [Action::Click(10, 4)]);
+    assert_eq!(s.parks.cursor.selected, 1);
+
+    // With help open the wheel scrolls the help, and nothing behind it moves.
+    act(
+        &mut s,
+        [
+            Action::Help,
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: true,
+            },
+        ],
+    );
+    assert_eq!(s.help, Some(3));
+    assert_eq!(s.parks.cursor.selected, 1);
+}
