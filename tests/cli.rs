@@ -238,9 +238,10 @@ fn help_and_version_are_chinese_on_stdout_and_exit_0() {
     assert_eq!(out.status.code(), Some(0));
     let help = stdout(&out);
     assert!(
-        help.contains("可选：enterprises、parks、designations"),
+        help.contains("enterprises（企业）、parks（园区）、designations（认定）"),
         "{help}"
     );
+    assert!(help.contains("（可选：csv、json、xlsx）"), "{help}");
     assert!(!help.contains("[possible values"), "{help}");
     let out = yuanqi(&db).arg("-V").output().unwrap();
     assert_eq!(out.status.code(), Some(0));

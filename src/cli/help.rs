@@ -117,6 +117,7 @@ fn localize(cmd: clap::Command, root: bool) -> clap::Command {
 
 fn localize_arg(arg: Arg) -> Arg {
     let takes_value = arg.get_action().takes_values();
+    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
     let mut notes = Vec::new();
     if takes_value && !arg.is_hide_possible_values_set() {
         let choices: Vec<String> = arg
@@ -125,7 +126,8 @@ fn localize_arg(arg: Arg) -> Arg {
             .filter(|v| !v.is_hide_set())
             .map(|v| v.get_name().to_string())
             .collect();
-        if !choices.is_empty() {
+        // Unless the help already explains every choice ("enterprises（企业）、parks（园区）…").
+        if !choices.is_empty() && !choices.iter().all(|c| help.contains(c.as_str())) {
             notes.push(format!("可选：{}", choices.join("、")));
         }
     }
@@ -154,7 +156,6 @@ fn localize_arg(arg: Arg) -> Arg {
             .collect()
     });
     let id_name = value_name_zh(&arg.get_id().as_str().to_ascii_uppercase());
-    let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
     let mut arg = if takes_value {
         arg.hide_possible_values(true).hide_default_value(true)
     } else {

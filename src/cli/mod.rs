@@ -46,8 +46,7 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "全局选项")]
     pub no_color: bool,
 
-    /// 界面支持鼠标：单击选中一行（再次单击打开），滚轮滚动，单击标签切换画面。开启后终端里
-    /// 选取文字需按住 Shift 拖动
+    /// 界面支持鼠标：单击选中一行（再次单击打开）、滚轮滚动、单击标签切换画面；开启后在终端里选取文字需按住 Shift 拖动
     #[arg(long, global = true, help_heading = "全局选项")]
     pub mouse: bool,
 
