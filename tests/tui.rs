@@ -830,3 +830,26 @@ fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
     assert_eq!(s.help, Some(3));
     assert_eq!(s.parks.cursor.selected, 1);
 }
+
+#[test]
+fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
+    let mut s = seeded(120, 32);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let out = screen(&s);
+    let header = out.lines().nth(2).unwrap();
+    assert!(header.contains("范围"), "{header}");
+    let first = out.lines().nth(3).unwrap();
+    assert!(first.contains(&s.targets.rows[0].scope), "{first}");
+    let scopes: Vec<&str> = s
+        .targets
+        .rows
+        .iter()
+        .filter(|r| r.name == "工业投资增长" && r.period == "2025")
+        .map(|r| r.scope.as_str())
+        .collect();
+    assert!(scopes.len() > 1, "the seed data sets it for several scopes");
+    // At 80 columns the name needs the room; the detail names the scope.
+    let mut narrow = seeded(80, 24);
+    act(&mut narrow, [Action::Show(Screen::Targets)]);
+    assert!(!screen(&narrow).lines().nth(2).unwrap().contains("范围"));
+}

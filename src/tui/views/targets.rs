@@ -35,11 +35,18 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    // name, period, target, computed, reported, bar, status
-    let fixed = [9usize, 10, 5, 9, 13, 8];
+    // Several scopes set targets of the same name (工业投资增长 2025 for the city, 大足区 and two
+    // of its parks): with room, a scope column tells them apart; narrower, the detail does.
+    let scope = w >= SCOPE_COLUMN_FROM;
+    // [scope,] period, target, computed, reported, bar, status
+    let mut fixed = vec![9usize, 10, 5, 9, 13, 8];
+    let mut heads = vec!["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
+    if scope {
+        fixed.insert(0, 12);
+        heads.insert(1, "范围");
+    }
     let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
     widths.extend(fixed);
-    let heads = ["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
     let mut lines = vec![widgets::row(
         heads.iter().map(|h| (h.to_string(), t.heading())).collect(),
         &widths,
@@ -62,7 +69,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
             Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
             None => "-".to_string(),
         };
-        let cells = vec![
+        let mut cells = vec![
             (clean(&r.name, t), base),
             (clean(&r.period, t), base),
             (clean(&r.target, t), base),
@@ -74,10 +81,16 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
                 base.patch(status_style(r.status, t)),
             ),
         ];
+        if scope {
+            cells.insert(1, (clean(&r.scope, t), base));
+        }
         lines.push(widgets::row(cells, &widths, w, t));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+/// From this inner width on, the targets list has a 范围 column.
+const SCOPE_COLUMN_FROM: usize = 96;
 
 fn selected(state: &State) -> Option<&TargetLine> {
     state.targets.rows.get(state.targets.cursor.selected)
