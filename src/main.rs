@@ -31,11 +31,12 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
+            let text = cli::error_text(&e);
             if cli::is_usage_mistake(&e) {
-                eprintln!("错误：{e:#}\n\n查看用法：{} --help", cli.command_path());
+                eprintln!("错误：{text}\n\n查看用法：{} --help", cli.command_path());
                 return ExitCode::from(2);
             }
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{text}");
             ExitCode::from(1)
         }
     }

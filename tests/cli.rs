@@ -554,3 +554,55 @@ fn exports_list_designations_and_reimport_without_touching_them() {
         "re-importing changed designations"
     );
 }
+
+/// Failures of the file system and of SQLite read in Chinese, each cause once, exit 1.
+#[test]
+fn file_and_database_failures_read_in_chinese() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("f.db");
+    yuanqi(&db).arg("init").assert().success();
+    let missing = dir.path().join("no/such/dir");
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (vec!["backup".into(), missing.join("b.db").into()], "不存在"),
+        (
+            vec![
+                "export".into(),
+                "parks".into(),
+                "-o".into(),
+                missing.join("p.csv").into(),
+            ],
+            "无法写入",
+        ),
+        (
+            vec![
+                "export".into(),
+                "parks".into(),
+                "-o".into(),
+                missing.join("p.xlsx").into(),
+            ],
+            "无法写入",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = yuanqi(&db).args(&args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("不存在"),
+            "{args:?}: {err}"
+        );
+        for english in ["os error", "No such file", "：：", ": "] {
+            assert!(!err.contains(english), "{args:?} says {english:?}: {err}");
+        }
+        assert_eq!(err.matches("不存在").count(), 1, "said once: {err}");
+    }
+    // A directory where the store should be.
+    let out = yuanqi(dir.path())
+        .args(["search", "达钢"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("无法打开数据库文件"), "{err}");
+    assert!(!err.contains("unable to open"), "{err}");
+}

@@ -2,6 +2,8 @@
 //! in the shape `yuanqi import` reads back.
 
 use std::io::Write;
+
+use anyhow::Context;
 use std::path::PathBuf;
 
 use super::Cli;
@@ -102,7 +104,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         ExportFormat::Xlsx => {
             let path = args.output.as_ref().expect("checked above");
             export::write_xlsx(&sheet, path)
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+                .with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
             return Ok(());
         }
@@ -118,8 +120,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes)
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
         }
         None => {

@@ -293,7 +293,9 @@ pub fn render_error(e: &clap::Error, usage: &str) -> String {
         ErrorKind::ArgumentConflict => {
             let prior = get(ContextKind::PriorArg);
             let sub = get(ContextKind::InvalidSubcommand);
-            if arg.is_empty() && !sub.is_empty() {
+            if !arg.is_empty() && arg == prior {
+                format!("{arg} 只能给一次")
+            } else if arg.is_empty() && !sub.is_empty() {
                 format!("命令“{sub}”不能与 {prior} 同用")
             } else if prior.is_empty() {
                 format!("{arg} 不能与其他参数同用")
@@ -443,6 +445,8 @@ mod tests {
         assert!(t.contains("应为导入编号"), "{t}");
         let t = err(&["yuanqi", "targets", "--scope", "达州市", "show", "D000-T16"]);
         assert!(t.contains("命令“show”不能与 --scope"), "{t}");
+        let t = err(&["yuanqi", "export", "parks", "-o", "a.csv", "-o", "b.csv"]);
+        assert!(t.contains("--output <文件> 只能给一次"), "{t}");
         let t = err(&["yuanqi", "search", "x", "--limit", "-3"]);
         assert!(t.contains("--选项=-3"), "{t}");
     }
