@@ -132,7 +132,6 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
             Span::raw(v),
         ])
     };
-    let dot = if t.ascii { " - " } else { " · " };
     let reported = match (&r.reported, &r.reported_source) {
         (Some(v), Some(src)) => format!("{}（{}）", clean(v, t), clean(src, t)),
         (Some(v), None) => clean(v, t),
@@ -149,7 +148,7 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
         kv("范围", clean(&r.scope, t)),
         kv(
             "期间 / 口径",
-            format!("{}{dot}{}", clean(&r.period, t), clean(&r.kind, t)),
+            format!("{} / {}", clean(&r.period, t), clean(&r.kind, t)),
         ),
         kv(
             "目标",

@@ -177,6 +177,15 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
                 {
                     carry = row.split_off(sp + 1);
                 }
+                // Closing punctuation never starts a line (，。：、）…): the character before
+                // it moves down with it.
+                if carry.is_empty()
+                    && is_closing(chars[i].0)
+                    && row.len() > indent + 1
+                    && let Some(last) = row.pop()
+                {
+                    carry.push(last);
+                }
                 rows.push(vec![(' ', Style::default()); indent]);
                 used = indent
                     + carry
@@ -214,6 +223,11 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
         }
     }
     out
+}
+
+/// Punctuation that closes a phrase and so may not begin a line in Chinese typesetting.
+fn is_closing(c: char) -> bool {
+    "，。、；：！？）》」』”’…,.;:)!?".contains(c)
 }
 
 /// A number without a pointless ".0".
@@ -293,6 +307,12 @@ mod tests {
         );
         assert!(rows.iter().any(|r| r.contains("zhangsan")), "{rows:?}");
         assert_eq!(rows.last().unwrap(), "短行");
+        // "：" would start the second row; "源" comes down with it.
+        let rows: Vec<String> = hanging(vec![Line::raw("  一二三四五六七来源：八九")], 20)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["  一二三四五六七来", "  源：八九"], "{rows:?}");
     }
 
     #[test]
