@@ -10,7 +10,7 @@ use crate::store::{OpenOptions, Store};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 合成多少家企业（名称、简称、信用代码、地区、园区、产业、认定均为虚构）
-    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = super::positive_count)]
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = super::values::positive_count)]
     pub enterprises: usize,
     /// 覆盖 --db 处已有的演示数据库（只会覆盖由 demo 生成的库，绝不覆盖正式数据库）
     #[arg(long)]

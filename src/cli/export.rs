@@ -41,7 +41,7 @@ pub struct Args {
     pub designation: Option<String>,
 
     /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）或 gbk（旧软件）
-    #[arg(long, value_name = "ENC", value_parser = super::encoding_name)]
+    #[arg(long, value_name = "ENC", value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
 }
 

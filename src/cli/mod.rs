@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod demo;
+pub mod errors;
 pub mod export;
 pub mod help;
 pub mod import;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod search;
 pub mod show;
 pub mod targets;
+pub mod values;
 
 use std::path::PathBuf;
 
@@ -21,6 +23,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::store::{OpenOptions, Store};
+
+pub use errors::{UsageError, error_text, is_usage_mistake, usage_error};
 
 /// 园企 yuanqi — 园区、企业、认定与目标的终端工具。
 #[derive(Debug, Parser)]
@@ -74,150 +78,6 @@ pub enum Command {
     Export(export::Args),
     /// 生成虚构的演示数据库（供性能测试与演示；不会改动正式数据库）
     Demo(demo::Args),
-}
-
-/// A mistake in how a command was typed (exit status 2), as opposed to a problem with the data
-/// or the store (exit status 1). `main` prints it with a pointer to the command's `--help`.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-/// Whether a failed command failed for how it was typed (exit 2) rather than for the data (1):
-/// a [`UsageError`], or the importer's own usage errors (a malformed `--map`, an unknown
-/// `--designation`, a directory for a file) anywhere in the error chain.
-pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
-    use crate::ingest::IngestError;
-    e.chain().any(|c| {
-        c.is::<UsageError>()
-            || matches!(
-                c.downcast_ref::<IngestError>(),
-                Some(
-                    IngestError::Usage(_)
-                        | IngestError::BadMap(..)
-                        | IngestError::UnknownEncoding(_)
-                )
-            )
-    })
-}
-
-/// An error as the user reads it: the chain of causes joined with "：", each cause said once
-/// (a store error that already quotes its source is not followed by that source again), and the
-/// operating system's and SQLite's English for common failures put into Chinese.
-pub fn error_text(e: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut english: Vec<(String, String)> = Vec::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        let io = cause.downcast_ref::<std::io::Error>().or(
-            match cause.downcast_ref::<rust_xlsxwriter::XlsxError>() {
-                Some(rust_xlsxwriter::XlsxError::IoError(inner)) => Some(inner),
-                _ => None,
-            },
-        );
-        if let Some(io) = io
-            && let Some(zh) = io_reason(io.kind())
-        {
-            english.push((text.clone(), zh.to_string()));
-        }
-        let sqlite = cause.downcast_ref::<rusqlite::Error>().or(
-            match cause.downcast_ref::<crate::store::StoreError>() {
-                Some(crate::store::StoreError::Sqlite(inner)) => Some(inner),
-                _ => None,
-            },
-        );
-        if let Some(err @ rusqlite::Error::SqliteFailure(f, _)) = sqlite
-            && f.code == rusqlite::ErrorCode::CannotOpen
-        {
-            english.push((
-                err.to_string(),
-                "无法打开数据库文件（路径是目录、所在目录不存在或没有权限）".to_string(),
-            ));
-        }
-        if parts.last().is_some_and(|p| p.contains(&text)) {
-            continue;
-        }
-        parts.push(text);
-    }
-    let mut out = parts.join("：");
-    for (en, zh) in english {
-        out = out.replace(&en, &zh);
-    }
-    out
-}
-
-/// Chinese for the I/O failures users meet (a wrong path, permissions, a full disk).
-fn io_reason(kind: std::io::ErrorKind) -> Option<&'static str> {
-    use std::io::ErrorKind as K;
-    Some(match kind {
-        K::NotFound => "文件或目录不存在，请检查路径",
-        K::PermissionDenied => "没有权限",
-        K::AlreadyExists => "文件已存在",
-        K::IsADirectory => "这是一个目录，不是文件",
-        K::NotADirectory => "路径中有一段不是目录",
-        K::StorageFull => "磁盘空间不足",
-        K::ReadOnlyFilesystem => "文件系统是只读的",
-        _ => return None,
-    })
-}
-
-/// Fail with a [`UsageError`].
-pub fn usage_error<T>(msg: impl Into<String>) -> anyhow::Result<T> {
-    Err(UsageError(msg.into()).into())
-}
-
-/// A value that must say something (a search query, a name): blank is a usage mistake.
-pub fn non_blank(s: &str) -> Result<String, String> {
-    if s.trim().is_empty() {
-        Err("不能为空，请写出要查找的名称、简称、拼音或信用代码".into())
-    } else {
-        Ok(s.to_string())
-    }
-}
-
-/// A count of at least 1 (`--limit`, `--enterprises`).
-pub fn positive_count(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(0) => Err("应至少为 1".into()),
-        Ok(n) => Ok(n),
-        Err(_) => Err("应为正整数，如 20".into()),
-    }
-}
-
-/// A four-digit year as the documents use them (1949–2100).
-pub fn year(s: &str) -> Result<i32, String> {
-    match s.trim().trim_end_matches('年').parse::<i32>() {
-        Ok(y) if (1949..=2100).contains(&y) => Ok(y),
-        _ => Err("应为四位年份，如 2024".into()),
-    }
-}
-
-/// A CSV encoding name `--encoding` accepts (checked here, passed on as typed).
-pub fn encoding_name(s: &str) -> Result<String, String> {
-    crate::ingest::encoding::Encoding::parse(s)
-        .map(|_| s.to_string())
-        .map_err(|_| "可用：utf-8、gbk、gb18030".into())
-}
-
-/// A designation or target level: 国家级、省级、市级、县级 (also 国、省 …).
-pub fn level(s: &str) -> Result<crate::model::Level, String> {
-    crate::model::Level::parse(s).ok_or_else(|| "应为 国家级、省级、市级 或 县级".into())
-}
-
-/// One `--map '表头=字段'`, checked as the importer reads it.
-pub fn map_spec(s: &str) -> Result<String, String> {
-    use crate::ingest::IngestError;
-    match crate::ingest::header::parse_maps(&[s.to_string()]) {
-        Ok(_) => Ok(s.to_string()),
-        Err(IngestError::BadMap(_, fields)) => {
-            Err(format!("应写成 '表头=字段'，字段可用：{fields}"))
-        }
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// A level as typed, once [`level`] accepts it.
-pub fn level_name(s: &str) -> Result<String, String> {
-    level(s).map(|_| s.to_string())
 }
 
 /// Where the store lives when `--db` is not given.

@@ -10,10 +10,10 @@ use crate::search::SearchIndex;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 查询：中文、全拼、拼音首字母（如 zywbx）、简称或信用代码
-    #[arg(value_parser = super::non_blank)]
+    #[arg(value_parser = super::values::non_blank)]
     pub query: String,
     /// 最多显示多少条
-    #[arg(long, default_value_t = 20, value_parser = super::positive_count)]
+    #[arg(long, default_value_t = 20, value_parser = super::values::positive_count)]
     pub limit: usize,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]

@@ -12,7 +12,7 @@ use crate::store::{EnterpriseProfile, ParkProfile, Store};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 企业或园区的全称、简称、信用代码，或像 search 一样的拼音、首字母、部分名称（有几个相近的结果时列出候选）
-    #[arg(value_parser = super::non_blank)]
+    #[arg(value_parser = super::values::non_blank)]
     pub name: String,
 }
 

@@ -17,10 +17,10 @@ pub struct Args {
     #[arg(long, value_name = "地区或园区")]
     pub scope: Option<String>,
     /// 只列出期间包含该年份的目标
-    #[arg(long, value_name = "YEAR", value_parser = super::year)]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub year: Option<i32>,
     /// 按该年份评估进度（默认今年）
-    #[arg(long, value_name = "YEAR", value_parser = super::year)]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub now: Option<i32>,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -57,7 +57,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub sheet: Option<String>,
     /// CSV 的编码：utf-8 或 gbk（默认自动识别）
-    #[arg(long, value_parser = super::encoding_name)]
+    #[arg(long, value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
     /// 只检查、显示将要做的事，不写入
     #[arg(long)]
@@ -69,7 +69,7 @@ pub struct ShowArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
     pub code: String,
     /// 按该年份评估（默认今年）
-    #[arg(long, value_name = "YEAR", value_parser = super::year)]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub now: Option<i32>,
 }
 
@@ -101,7 +101,7 @@ pub struct AddArgs {
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
     /// 最低级别（省级 即“省级及以上”，国家级也计入）
-    #[arg(long, value_name = "国家级|省级|市级|县级", value_parser = super::level)]
+    #[arg(long, value_name = "国家级|省级|市级|县级", value_parser = super::values::level)]
     pub min_level: Option<Level>,
     /// 目标值（可带单位，如 25、25户、7.5%）
     #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
@@ -119,7 +119,7 @@ pub struct AddArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub baseline: Option<f64>,
     /// 基数所在年份
-    #[arg(long, value_parser = super::year)]
+    #[arg(long, value_parser = super::values::year)]
     pub baseline_year: Option<i32>,
     /// 过期未复核的认定也计入
     #[arg(long)]
