@@ -815,6 +815,24 @@ fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
     act(&mut s, [Action::Click(10, 4)]);
     assert_eq!(s.parks.cursor.selected, 1);
 
+    // In the search overlay a click picks a hit (rows from y = 4: border, input, rule).
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "dg");
+    let hits = s.search.as_ref().unwrap().hits.clone();
+    assert!(hits.len() > 1, "dg finds several");
+    let row = text(terminal(&s).backend().buffer())[5].clone();
+    assert!(row.contains(&hits[1].matched), "{row}");
+    act(&mut s, [Action::Click(10, 5)]);
+    assert_eq!(s.search.as_ref().unwrap().cursor.selected, 1);
+    act(&mut s, [Action::Click(10, 5)]);
+    assert!(s.search.is_none(), "a second click opens the hit");
+    assert!(screen(&s).contains(&hits[1].name));
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    while s.focus() != Pane::List {
+        act(&mut s, [Action::Back]);
+    }
+
     // With help open the wheel scrolls the help, and nothing behind it moves.
     act(
         &mut s,

@@ -489,11 +489,14 @@ fn mouse(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         return Ok(());
     }
     if state.search.is_some() {
-        if let Some(d) = wheel {
-            let step = if d > 0 { Action::Down } else { Action::Up };
-            for _ in 0..d.abs() {
-                search_action(state, step.clone(), fx)?;
+        match wheel {
+            Some(d) => {
+                let step = if d > 0 { Action::Down } else { Action::Up };
+                for _ in 0..d.abs() {
+                    search_action(state, step.clone(), fx)?;
+                }
             }
+            None => return click_search_hit(state, y, fx),
         }
         return Ok(());
     }
@@ -544,6 +547,30 @@ fn mouse(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         return open(state, fx);
     }
     move_by(state, index as isize - selected as isize)
+}
+
+/// A click in the search overlay (drawn over the body: border, input line, rule, then one hit
+/// per row): selects the hit under it, opens it when it was selected already.
+fn click_search_hit(state: &mut State, y: u16, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    let first = views::body_rect(state).y + 3;
+    let rows = views::search_rows(state);
+    let Some(search) = state.search.as_mut() else {
+        return Ok(());
+    };
+    if y < first {
+        return Ok(());
+    }
+    let index = search.cursor.top + (y - first) as usize;
+    let len = search.hits.len();
+    if index >= len || (y - first) as usize >= rows {
+        return Ok(());
+    }
+    if index == search.cursor.selected {
+        return search_action(state, Action::Open, fx);
+    }
+    let delta = index as isize - search.cursor.selected as isize;
+    search.cursor.move_by(delta, len, rows);
+    Ok(())
 }
 
 /// In the wide layout the detail pane shows whatever the list has selected.
