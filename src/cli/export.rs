@@ -21,7 +21,7 @@ pub struct Args {
     pub format: Option<ExportFormat>,
 
     /// 输出文件（默认写到标准输出；xlsx 必须指定）
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_parser = super::values::path)]
     pub output: Option<PathBuf>,
 
     /// 只导出该县（市、区）的

@@ -52,6 +52,7 @@ pub enum Action {
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// 表格文件
+    #[arg(value_parser = super::values::path)]
     pub file: std::path::PathBuf,
     /// 工作表名称（默认第一个）
     #[arg(long)]
@@ -67,6 +68,7 @@ pub struct ImportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 按该年份评估（默认今年）
     #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
@@ -141,6 +143,7 @@ pub struct AddArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 完成数（可带单位，如 12、12户、7.8%）
     #[arg(allow_negative_numbers = true, value_parser = parse_value)]
@@ -156,6 +159,7 @@ pub struct ReportArgs {
 #[derive(Debug, clap::Args)]
 pub struct RmArgs {
     /// 目标代码
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 也删除文件中设定的目标（默认只删用户自己添加的）
     #[arg(long)]

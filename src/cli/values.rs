@@ -1,12 +1,30 @@
 //! Value parsers for clap: each flag's value is checked where it is parsed, so a bad value is a
 //! usage error (exit 2) with a Chinese reason, reported before any store is opened.
 
-/// A value that must say something (a search query, a name): blank is a usage mistake.
+/// A search query or a name to look up: blank is a usage mistake.
 pub fn non_blank(s: &str) -> Result<String, String> {
     if s.trim().is_empty() {
         Err("不能为空，请写出要查找的名称、简称、拼音或信用代码".into())
     } else {
         Ok(s.to_string())
+    }
+}
+
+/// A target code (`yuanqi targets` lists them): blank is a usage mistake.
+pub fn code(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("不能为空，请写目标代码，如 D000-T16（见 yuanqi targets 第一列）".into())
+    } else {
+        Ok(s.trim().to_string())
+    }
+}
+
+/// A file path: blank is a usage mistake.
+pub fn path(s: &str) -> Result<std::path::PathBuf, String> {
+    if s.trim().is_empty() {
+        Err("不能为空，请写出文件路径".into())
+    } else {
+        Ok(std::path::PathBuf::from(s))
     }
 }
 
