@@ -167,15 +167,18 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
         while i < chars.len() {
             let w = chars[i].0.width().unwrap_or(0);
             if used + w > width {
-                // Do not split an ASCII word when a space earlier in the row allows.
+                // Do not split an ASCII word or number ("zhangsan", "2022"): its start moves
+                // down, unless it fills the whole row.
                 let row = rows.last_mut().expect("a row");
                 let mut carry = Vec::new();
-                if chars[i].0.is_ascii_alphanumeric()
-                    && let Some(sp) = row.iter().rposition(|(c, _)| *c == ' ')
-                    && sp >= indent
-                    && row[sp + 1..].iter().all(|(c, _)| c.is_ascii_alphanumeric())
-                {
-                    carry = row.split_off(sp + 1);
+                if chars[i].0.is_ascii_alphanumeric() {
+                    let start = row
+                        .iter()
+                        .rposition(|(c, _)| !c.is_ascii_alphanumeric())
+                        .map_or(0, |p| p + 1);
+                    if start > indent && start < row.len() {
+                        carry = row.split_off(start);
+                    }
                 }
                 // Closing punctuation never starts a line (，。：、）…): the character before
                 // it moves down with it.
@@ -313,6 +316,12 @@ mod tests {
             .map(text)
             .collect();
         assert_eq!(rows, ["  一二三四五六七来", "  源：八九"], "{rows:?}");
+        // A number right after CJK text stays whole.
+        let rows: Vec<String> = hanging(vec![Line::raw("来源：规划2022年")], 12)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["来源：规划", "2022年"], "{rows:?}");
     }
 
     #[test]
