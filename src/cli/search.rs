@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Cli, TextOrJson};
 use crate::model::HolderKind;
 use crate::model::text::sanitize;
-use crate::search::SearchIndex;
+use crate::search::search_stream;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,8 +30,8 @@ struct JsonHit<'a> {
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let store = cli.open_store()?;
-    let index = SearchIndex::new(store.search_candidates()?);
-    let hits = index.search(&args.query, args.limit);
+    // One query: match the rows as they are read instead of building the index a TUI keeps.
+    let hits = search_stream(&args.query, args.limit, |f| store.each_search_candidate(f))?;
     match args.format {
         TextOrJson::Json => {
             let out: Vec<JsonHit> = hits
