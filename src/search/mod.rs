@@ -13,7 +13,7 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::model::HolderKind;
-use crate::model::text::normalize_name;
+use crate::model::text::{normalize_name, normalize_name_cow};
 use skim::Scorer;
 
 /// The stored search form of an enterprise or park: one line per name (the name first, then
@@ -256,6 +256,32 @@ impl Query {
         })
     }
 
+    /// A cheap test on a row as stored: `false` only when no form of it can match (trusting the
+    /// stored forms, as the index does whenever their shape fits the name).
+    fn may_match(&self, c: &CandidateRef) -> bool {
+        if c.forms.is_empty() {
+            return true;
+        }
+        match self.mode {
+            // Pinyin, initials, and any letters and digits of the names are all in the
+            // forms; other ASCII (a '-' or '.') is not, so such queries are not filtered.
+            Mode::Ascii => {
+                self.code.is_some()
+                    || !self.q.bytes().all(|b| b.is_ascii_alphanumeric())
+                    || is_subsequence(c.forms, &self.q)
+            }
+            Mode::Mixed => is_subsequence(c.forms, &self.q_pinyin),
+            // Characters that normalising neither changes nor produces must appear, in
+            // order, in the name or a short name as written.
+            Mode::Chinese => {
+                let kept: String = self.q.chars().filter(|&ch| as_written(ch)).collect();
+                std::iter::once(c.name)
+                    .chain(c.short_names.iter())
+                    .any(|n| is_subsequence(n, &kept))
+            }
+        }
+    }
+
     /// Whether every entry matching `self` also matched `prev`, so the search can start from
     /// `prev`'s matches instead of the whole index.
     fn narrows(&self, prev: &Query) -> bool {
@@ -285,6 +311,11 @@ fn is_subsequence(hay: &str, pat: &str) -> bool {
         }
     }
     true
+}
+
+/// Whether `ch` in a normalised name can only come from the same character as written.
+fn as_written(ch: char) -> bool {
+    !ch.is_ascii() && crate::model::text::fold_width(ch) == ch && ch != '"'
 }
 
 /// A scored candidate: (score, entry, name index, via).
@@ -348,7 +379,7 @@ impl SearchIndex {
             .enumerate()
         {
             let line = stored.next();
-            let text = normalize_name(original);
+            let text = normalize_name_cow(original);
             let original = if i == 0 {
                 None
             } else {
@@ -357,11 +388,10 @@ impl SearchIndex {
             let text_ascii = text.bytes().any(|b| b.is_ascii());
             let n_chars = text.chars().count();
             let text_span = self.push(&text);
-            let (pinyin, initials, syl_lens) = match line {
-                Some(line) if line.split(' ').count() == n_chars => {
-                    self.push_syllables(line.split(' '))
-                }
-                _ => {
+            let stored = line.and_then(|line| self.push_stored_syllables(line, n_chars));
+            let (pinyin, initials, syl_lens) = match stored {
+                Some(spans) => spans,
+                None => {
                     let computed = pinyin::syllables(&text);
                     self.push_syllables(computed.iter().map(String::as_str))
                 }
@@ -397,6 +427,31 @@ impl SearchIndex {
             uscc,
             forms: first_form..self.forms.len() as u32,
         });
+    }
+
+    /// [`Self::push_syllables`] for a stored line of `n_chars` space-separated syllables, in
+    /// one pass over the line; `None` (and nothing pushed) when the line has another count.
+    fn push_stored_syllables(&mut self, line: &str, n_chars: usize) -> Option<(Span, Span, Span)> {
+        let (arena0, lens0) = (self.arena.len(), self.syl_lens.len());
+        for syl in line.split(' ') {
+            self.arena.push_str(syl);
+            self.syl_lens.push(syl.len().min(u8::MAX as usize) as u8);
+        }
+        if self.syl_lens.len() - lens0 != n_chars {
+            self.arena.truncate(arena0);
+            self.syl_lens.truncate(lens0);
+            return None;
+        }
+        let pinyin = Span(arena0 as u32, (self.arena.len() - arena0) as u32);
+        let off = self.arena.len();
+        for syl in line.split(' ') {
+            if let Some(ch) = syl.chars().next() {
+                self.arena.push(ch);
+            }
+        }
+        let initials = Span(off as u32, (self.arena.len() - off) as u32);
+        let syl_lens = Span(lens0 as u32, n_chars as u32);
+        Some((pinyin, initials, syl_lens))
     }
 
     /// Append a name's syllables run together, their initials and their lengths.
@@ -777,6 +832,9 @@ pub fn search_stream<E>(
     let mut seq = 0usize;
     each(&mut |c: &CandidateRef| {
         seq += 1;
+        if !q.may_match(c) {
+            return;
+        }
         one.clear();
         one.add_ref(c);
         let Some(ub) = one.upper_bound(&q, &one.entries[0]) else {
