@@ -318,6 +318,49 @@ fn as_written(ch: char) -> bool {
     !ch.is_ascii() && crate::model::text::fold_width(ch) == ch && ch != '"'
 }
 
+/// Whether `pat` can be typed as pinyin of the name whose syllables, run together, are
+/// `pinyin` (lengths `lens`): each pattern letter either continues the syllable the previous
+/// one was in, or starts a later syllable — "huiyuan" and "hyuan" find 慧源, but letters
+/// picked from anywhere ("huiyuan" out of "...hui...yu...an...") do not. `None` when the pinyin
+/// is too long for the bit set (over 128 bytes); callers then fall back to a plain
+/// subsequence.
+fn syllable_subsequence(pinyin: &[u8], lens: &[u8], pat: &[u8]) -> Option<bool> {
+    if pinyin.len() > 128 {
+        return None;
+    }
+    let mut starts: u128 = 0;
+    let mut at = 0usize;
+    for &len in lens {
+        if len > 0 && at < pinyin.len() {
+            starts |= 1 << at;
+        }
+        at += len as usize;
+    }
+    let eq = |c: u8| -> u128 {
+        pinyin
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.eq_ignore_ascii_case(&c))
+            .fold(0, |m, (i, _)| m | (1 << i))
+    };
+    let mut reach: u128 = 0;
+    for (k, &c) in pat.iter().enumerate() {
+        let here = eq(c);
+        reach = if k == 0 {
+            here & starts
+        } else {
+            // Continue within the syllable, or start any syllable after the first place
+            // reached so far.
+            let after_first = !((reach & reach.wrapping_neg()) << 1).wrapping_sub(1);
+            ((reach << 1) & !starts & here) | (after_first & starts & here)
+        };
+        if reach == 0 {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
 /// A scored candidate: (score, entry, name index, via).
 type Scored = (i64, u32, u16, MatchVia);
 
@@ -564,9 +607,22 @@ impl SearchIndex {
         })
     }
 
+    /// Whether `form` (of name `n`) matches at all: the pattern is a subsequence of the text,
+    /// and on full pinyin each run of the pattern starts a syllable (see
+    /// [`syllable_subsequence`]).
+    fn form_matches(&self, n: &NameForm, &(text, pat, _, via, _): &Form) -> bool {
+        if via == MatchVia::Pinyin {
+            syllable_subsequence(text.as_bytes(), self.syllable_lengths(n), pat.as_bytes())
+                .unwrap_or_else(|| is_subsequence(text, pat))
+        } else {
+            is_subsequence(text, pat)
+        }
+    }
+
     /// The best score one form could reach, or `None` when the pattern is not in it.
-    fn form_bound(&self, (text, pat, via_bonus, _, head): Form, is_short: bool) -> Option<i64> {
-        if !is_subsequence(text, pat) {
+    fn form_bound(&self, n: &NameForm, form: Form, is_short: bool) -> Option<i64> {
+        let (text, pat, via_bonus, _, head) = form;
+        if !self.form_matches(n, &form) {
             return None;
         }
         let bound = if head != 0 && !pat.as_bytes().contains(&head) {
@@ -597,7 +653,7 @@ impl SearchIndex {
             let is_short = ni > 0;
             if q.mode != Mode::Ascii {
                 for form in self.forms(q, n) {
-                    consider(self.form_bound(form, is_short));
+                    consider(self.form_bound(n, form, is_short));
                 }
                 continue;
             }
@@ -607,12 +663,12 @@ impl SearchIndex {
             let mut forms = self.forms(q, n);
             let (text, initials, pinyin) = (forms.next(), forms.next(), forms.next());
             if n.text_ascii {
-                consider(text.and_then(|f| self.form_bound(f, is_short)));
+                consider(text.and_then(|f| self.form_bound(n, f, is_short)));
             }
-            let on_pinyin = pinyin.and_then(|f| self.form_bound(f, is_short));
+            let on_pinyin = pinyin.and_then(|f| self.form_bound(n, f, is_short));
             if on_pinyin.is_some() {
                 consider(on_pinyin);
-                consider(initials.and_then(|f| self.form_bound(f, is_short)));
+                consider(initials.and_then(|f| self.form_bound(n, f, is_short)));
             }
         }
         best
@@ -631,8 +687,9 @@ impl SearchIndex {
             consider(bonus, 0, MatchVia::Code);
         }
         for (ni, n) in self.names(e).iter().enumerate() {
-            for (text, pat, via_bonus, via, _) in self.forms(q, n) {
-                if !is_subsequence(text, pat) {
+            for form in self.forms(q, n) {
+                let (text, pat, via_bonus, via, _) = form;
+                if !self.form_matches(n, &form) {
                     continue;
                 }
                 // fuzzy-matcher's score with a fresh matrix (see [`skim`]): it reuses its
@@ -1178,7 +1235,10 @@ mod tests {
                     for form in index.forms(&q, n) {
                         let (text, p, via_bonus, _, _) = form;
                         let fresh = SkimMatcherV2::default().ignore_case();
-                        match (fresh.fuzzy_match(text, p), index.form_bound(form, ni > 0)) {
+                        let score = fresh
+                            .fuzzy_match(text, p)
+                            .filter(|_| index.form_matches(n, &form));
+                        match (score, index.form_bound(n, form, ni > 0)) {
                             (Some(s), Some(ub)) => {
                                 let total = s + exact_bonus(text, p, ni > 0) + via_bonus;
                                 assert!(total <= ub, "{p:?} in {text:?}: {total} > {ub}");
@@ -1192,6 +1252,38 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    #[test]
+    fn pinyin_runs_start_at_syllables() {
+        let index = index();
+        // Whole syllables, syllables cut short, syllables skipped: all found.
+        for q in [
+            "zhengyuan",
+            "zhengyuanwei",
+            "zhengyuanw",
+            "zyuan",
+            "xuanhanzheng",
+            "boxian",
+        ] {
+            assert!(
+                index.search(q, 5).iter().any(|h| h.id == 1),
+                "{q} should find 宣汉正原微玻纤"
+            );
+        }
+        // Letters picked from inside syllables are not pinyin anyone types: "anan" is in
+        // xuANhAN... only across syllable middles, "uah" only inside xUAnHan.
+        assert!(syllable_subsequence(b"xuanhan", &[4, 3], b"xuanhan") == Some(true));
+        assert!(syllable_subsequence(b"xuanhan", &[4, 3], b"xhan") == Some(true));
+        assert!(syllable_subsequence(b"xuanhan", &[4, 3], b"anan") == Some(false));
+        assert!(syllable_subsequence(b"xuanhan", &[4, 3], b"uah") == Some(false));
+        assert!(syllable_subsequence(b"xuanhan", &[4, 3], b"xuh") == Some(true));
+        // A character without a reading (length 0) takes no place.
+        assert!(syllable_subsequence(b"dagang", &[2, 0, 4], b"dg") == Some(true));
+        // Too long for the bit set: the caller falls back to a plain subsequence.
+        assert_eq!(syllable_subsequence(&[b'a'; 129], &[129], b"a"), None);
+        // What the fuzzy scorer alone would have accepted is gone from the results.
+        assert!(index.search("anan", 5).is_empty());
     }
 
     #[test]
