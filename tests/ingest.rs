@@ -396,6 +396,49 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     );
 }
 
+/// Inserted rows are logged a table at a time (one statement each); every inserted row must
+/// still appear exactly once, as written, and undo must remove cluster links before the
+/// enterprises they hang on.
+#[test]
+fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
+    let env = Env::new();
+    let links = "SELECT count(*) FROM enterprise_clusters";
+    let (base, base_links) = (env.counts(), env.count(links));
+    let csv = "企业名称,产业集群\n腾盾,玻纤产业\n达州辛公司,玄纤产业、化工\n";
+    let r = env.import(&env.write("c.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 1，变更 1"), "{}", r.out);
+    assert_eq!(env.count(links), base_links + 3);
+    // One insert entry per new link, each the link as stored.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes c JOIN enterprise_clusters l ON l.rowid = c.entity_id
+             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprise_clusters'
+               AND json_extract(c.after, '$.enterprise_id') = l.enterprise_id
+               AND json_extract(c.after, '$.cluster_id') = l.cluster_id"
+        ),
+        3
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes WHERE import_id = 1 AND entity = 'enterprise_clusters'"
+        ),
+        3
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes WHERE import_id = 1 AND entity = 'enterprises'
+             GROUP BY import_id HAVING sum(action = 'insert') = 1 AND sum(action = 'update') = 1"
+        ),
+        2
+    );
+    let u = env.run(&["imports", "undo", "1"]);
+    assert_eq!(u.code, 0, "{}", u.all());
+    assert_eq!(env.count(links), base_links);
+    let now = env.counts();
+    assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
+}
+
 #[test]
 fn export_then_import_into_a_new_store_gives_the_same_data() {
     let env = Env::new();

@@ -19,7 +19,7 @@ use crate::model::text::normalize_name;
 pub fn forms_for(name: &str, shorts: &[String]) -> String {
     std::iter::once(name)
         .chain(shorts.iter().map(String::as_str))
-        .map(|n| pinyin::syllables(&normalize_name(n)).join(" "))
+        .map(|n| pinyin::syllable_refs(&normalize_name(n)).join(" "))
         .collect::<Vec<_>>()
         .join("\n")
 }
