@@ -1009,10 +1009,21 @@ impl Plan {
     }
 
     fn plan_row(&mut self, rec: &Record, pending_parents: &mut Vec<(u32, usize, String)>) {
-        let header = self.parsed.header.clone();
+        // Lent out for the row rather than cloned per row (nothing below reads it from `self`).
+        let header = std::mem::take(&mut self.parsed.header);
+        self.plan_row_with(&header, rec, pending_parents);
+        self.parsed.header = header;
+    }
+
+    fn plan_row_with(
+        &mut self,
+        header: &Header,
+        rec: &Record,
+        pending_parents: &mut Vec<(u32, usize, String)>,
+    ) {
         let mut cx = RowCtx {
             rec,
-            header: &header,
+            header,
             problems: Vec::new(),
             warnings: Vec::new(),
         };
@@ -1617,8 +1628,7 @@ impl Plan {
                 Some((HolderPlan::Enterprise(None, Some(wanted)), ch))
             }
             Some(i) => {
-                let old = self.enterprises.states[i].clone();
-                let mut m = old.clone();
+                let mut m = self.enterprises.states[i].clone();
                 let mut ch = Vec::new();
                 if by_code.is_some() && normalize_name(&m.name) != norm {
                     ch.push(FieldChange {
