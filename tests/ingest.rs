@@ -439,6 +439,50 @@ fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
     assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
 }
 
+/// The import reads rows on a second thread and plans them as they arrive; what it decides
+/// must be exactly what planning the whole file read beforehand decides — across many
+/// batches, with blank and footnote rows, duplicates, problems and file-level warnings.
+#[test]
+fn rows_planned_while_reading_match_rows_planned_after_reading() {
+    use yuanqi::ingest::{ImportOptions, plan};
+    let env = Env::new();
+    let mut csv = String::from("企业名称,所属县（市、区）,不认识的列,产业集群\n");
+    for i in 0..2600 {
+        match i % 500 {
+            7 => csv.push_str(",,,\n"),
+            8 => csv.push_str("达州测试企业000001,通川区,,\n"),
+            9 => csv.push_str(&format!("达州测试企业{i:06},不存在县,,\n")),
+            10 => csv.push_str(&format!("腾盾{i},通川区,x,不存在的产业\n")),
+            _ => csv.push_str(&format!("达州测试企业{i:06},达川区,,玻纤产业\n")),
+        }
+    }
+    csv.push_str("注：以上排名不分先后,,,\n");
+    let opts = ImportOptions {
+        path: env.write("p.csv", csv.as_bytes()),
+        ..ImportOptions::default()
+    };
+    let store = env.store();
+    let streamed = plan::Plan::read_and_build(&store, &opts).unwrap();
+    let parsed = plan::read_file(&opts).unwrap();
+    let whole = plan::Plan::build(&store, parsed, &opts).unwrap();
+    let outcomes = |p: &plan::Plan| -> Vec<String> {
+        p.results
+            .iter()
+            .map(|r| format!("{} {} {:?} {:?}", r.row, r.name, r.outcome, r.changes))
+            .collect()
+    };
+    assert_eq!(outcomes(&streamed), outcomes(&whole));
+    assert_eq!(streamed.results.len(), 2600 - 6);
+    assert!(streamed.problems.len() >= 15, "{:?}", streamed.problems);
+    assert_eq!(streamed.problems, whole.problems);
+    assert_eq!(streamed.warnings, whole.warnings);
+    assert_eq!(streamed.parsed.passed_over, whole.parsed.passed_over);
+    assert_eq!(streamed.parsed.passed_over, 6 + 1);
+    assert_eq!(streamed.parsed.sha256, whole.parsed.sha256);
+    assert_eq!(streamed.parsed.records.len(), whole.parsed.records.len());
+    assert_eq!(streamed.enterprises.states, whole.enterprises.states);
+}
+
 #[test]
 fn export_then_import_into_a_new_store_gives_the_same_data() {
     let env = Env::new();

@@ -164,8 +164,7 @@ pub fn display_name(path: &Path) -> String {
 /// Returns the report whether or not anything was written; the caller decides the exit status
 /// from [`report::Report::refused`].
 pub fn import(store: &mut Store, opts: &ImportOptions) -> Result<report::Report, IngestError> {
-    let parsed = plan::read_file(opts)?;
-    let mut plan = plan::Plan::build(store, parsed, opts)?;
+    let mut plan = plan::Plan::read_and_build(store, opts)?;
     let refused = plan.problem_count() > 0 && !opts.skip_invalid;
     if !opts.dry_run && !refused && plan.has_writes() {
         store.ensure_writable()?;
