@@ -1,9 +1,10 @@
 //! Matching rows to the store and deciding, row by row, what an import would change.
 //!
 //! [`read_file`] turns a file into [`Record`]s (only the recognised columns, cells still raw).
-//! [`Plan::build`] then matches each record: an enterprise by credit code (check character
-//! validated), else by normalised full name, else by a unique short name; a park by name or
-//! short name; a designation by holder, type, level, grade and year. Ambiguity and unknown
+//! [`Plan::build`] then matches each record ([`Plan::read_and_build`] does both at once, the
+//! rows read on a second thread while they are planned): an enterprise by credit code (check
+//! character validated), else by normalised full name, else by a unique short name; a park by
+//! name or short name; a designation by holder, type, level, grade and year. Ambiguity and unknown
 //! regions, parks or clusters are problems (with the closest known names), never guesses.
 //! Empty cells never erase what the store holds; short names and clusters are added to.
 //! Nothing here writes: [`super::apply`] carries the plan out.
