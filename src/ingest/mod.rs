@@ -171,7 +171,7 @@ pub fn import(store: &mut Store, opts: &ImportOptions) -> Result<report::Report,
         let id = apply::apply(store, &plan, opts)?;
         plan.import_id = Some(id);
     }
-    let report = report::Report::from_plan(&plan, opts, refused);
+    let report = report::Report::from_plan(&mut plan, opts, refused);
     // A plan of a large file is a million small allocations; freeing them takes a sizeable
     // part of a second that nobody needs to wait for, so a large plan is freed on a thread of
     // its own (a process that exits first simply returns the memory).
