@@ -128,6 +128,8 @@ struct Scene {
     theme: Theme,
     actions: Vec<Action>,
     typed: &'static str,
+    /// On the Targets screen: select this target (by code) and open it.
+    target: Option<&'static str>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -141,6 +143,7 @@ fn main() -> anyhow::Result<()> {
             theme: color,
             actions: vec![Action::StartSearch],
             typed: "zywbx\n",
+            target: None,
         },
         Scene {
             file: "search.svg",
@@ -148,6 +151,7 @@ fn main() -> anyhow::Result<()> {
             theme: color,
             actions: vec![Action::StartSearch],
             typed: "dg",
+            target: None,
         },
         Scene {
             file: "facets.svg",
@@ -160,6 +164,7 @@ fn main() -> anyhow::Result<()> {
                 Action::NextFacet,
             ],
             typed: "",
+            target: None,
         },
         Scene {
             file: "parks.svg",
@@ -170,13 +175,17 @@ fn main() -> anyhow::Result<()> {
                 .chain(std::iter::repeat_n(Action::Down, 13))
                 .collect(),
             typed: "",
+            target: None,
         },
         Scene {
             file: "targets.svg",
             size: (120, 32),
             theme: color,
-            actions: vec![Action::Show(Screen::Targets), Action::Open],
+            actions: vec![Action::Show(Screen::Targets)],
             typed: "",
+            // 大足区's count of 高新技术企业: computed from the records beside the reported
+            // figure, with a county breakdown and the enterprises that count.
+            target: Some("D003-T25"),
         },
         Scene {
             file: "help.svg",
@@ -184,6 +193,7 @@ fn main() -> anyhow::Result<()> {
             theme: color,
             actions: vec![Action::Help],
             typed: "",
+            target: None,
         },
         Scene {
             file: "ascii-mono-80x24.svg",
@@ -191,6 +201,7 @@ fn main() -> anyhow::Result<()> {
             theme: Theme::new(false, true),
             actions: vec![Action::Down, Action::Down, Action::Open],
             typed: "",
+            target: None,
         },
     ];
     for scene in scenes {
@@ -209,6 +220,18 @@ fn main() -> anyhow::Result<()> {
                     Action::Input(c)
                 },
             );
+        }
+        if let Some(code) = scene.target {
+            let i = state
+                .targets
+                .rows
+                .iter()
+                .position(|r| r.code == code)
+                .ok_or_else(|| anyhow::anyhow!("no target {code} in the seed data"))?;
+            for _ in 0..i {
+                update(&mut state, Action::Down);
+            }
+            update(&mut state, Action::Open);
         }
         let mut term = Terminal::new(TestBackend::new(scene.size.0, scene.size.1))?;
         let frame = term.draw(|f| views::draw(f, &state))?;

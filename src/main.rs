@@ -2,11 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use yuanqi::cli::{self, Cli};
+use yuanqi::cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli::help::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => return cli::help::exit(&e),
+    };
     if cli.command.is_some() {
         // Subcommands write to pipes (`yuanqi search x | head`): die quietly on a closed pipe
         // like other Unix tools instead of panicking inside println!.
@@ -29,7 +31,12 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("错误：{e:#}");
+            let text = cli::error_text(&e);
+            if cli::is_usage_mistake(&e) {
+                eprintln!("错误：{text}\n\n查看用法：{} --help", cli.command_path());
+                return ExitCode::from(2);
+            }
+            eprintln!("错误：{text}");
             ExitCode::from(1)
         }
     }

@@ -159,17 +159,239 @@ fn show_unknown_name_exits_1_with_closest_names() {
     );
 }
 
+/// `show` takes what `search` finds: pinyin, initials and partial names open the one clear
+/// best hit; an ambiguous query lists the candidates and exits 1 with advice.
+#[test]
+fn show_resolves_a_query_as_search_ranks_it() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("r.db");
+    for query in ["zhengyuan", "zywbx", "正原", "dagang", "达钢"] {
+        let first = stdout(&yuanqi(&db).args(["search", query]).output().unwrap());
+        let best = first
+            .lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string();
+        let out = yuanqi(&db).args(["show", query]).output().unwrap();
+        assert!(out.status.success(), "{query}: {}", stderr(&out));
+        assert_eq!(
+            stdout(&out).lines().next(),
+            Some(best.as_str()),
+            "{query}: show opens search's best hit"
+        );
+    }
+    let out = yuanqi(&db).args(["show", "化工园区"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("“化工园区”对应多个企业或园区"), "{err}");
+    for park in ["斌郎化工园区", "普光化工园区", "麻柳化工园区"] {
+        assert!(err.contains(&format!("\n  {park}")), "lists {park}: {err}");
+    }
+    assert!(err.contains("yuanqi search 化工园区"), "{err}");
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new().unwrap();
     let db = dir.path().join("x.db");
     let out = yuanqi(&db).args(["search"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("错误：缺少必需的参数：<查询>"), "{err}");
     let out = yuanqi(&db)
         .args(["search", "x", "--format", "yaml"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("“yaml”无效；可选：text、json"), "{err}");
+    assert!(err.contains("查看完整说明：yuanqi search --help"), "{err}");
+    for english in [
+        "error:",
+        "Usage:",
+        "For more information",
+        "possible values",
+    ] {
+        assert!(!err.contains(english), "{english}: {err}");
+    }
+    assert!(!db.exists(), "a usage error touches no store");
+}
+
+#[test]
+fn help_and_version_are_chinese_on_stdout_and_exit_0() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("h.db");
+    let out = yuanqi(&db).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("用法：yuanqi [选项] [命令]"), "{help}");
+    assert!(help.contains("-h, --help"), "{help}");
+    assert!(help.contains("显示帮助"), "{help}");
+    for english in ["Usage:", "Options:", "Print help", "Commands:"] {
+        assert!(!help.contains(english), "{english}: {help}");
+    }
+    let out = yuanqi(&db).args(["export", "-h"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(
+        help.contains("enterprises（企业）、parks（园区）、designations（认定）"),
+        "{help}"
+    );
+    assert!(help.contains("（可选：csv、json、xlsx）"), "{help}");
+    assert!(!help.contains("[possible values"), "{help}");
+    let out = yuanqi(&db).arg("-V").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("yuanqi "), "{}", stdout(&out));
+    assert!(!db.exists());
+}
+
+/// Mistakes in how a command is typed exit 2 with a Chinese message naming what to fix, touch
+/// no store, and differ from data problems (exit 1).
+#[test]
+fn usage_mistakes_found_after_parsing_exit_2_and_write_nothing() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("never.db");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--read-only", "init"], "只读"),
+        (&["init", "--read-only"], "只读"),
+        (&["--read-only", "imports", "undo", "1"], "只读"),
+        (&["--read-only", "targets", "rm", "U001"], "只读"),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "2026",
+                "--kind",
+                "foo",
+            ],
+            "recorded",
+        ),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "明年",
+            ],
+            "2021-2025",
+        ),
+        (
+            &[
+                "targets",
+                "add",
+                "--name",
+                "x",
+                "--scope",
+                "达州市",
+                "--period",
+                "2026",
+                "--min-level",
+                "超级",
+            ],
+            "省级",
+        ),
+        (&["search", ""], "不能为空"),
+        (&["search", "   "], "不能为空"),
+        (&["show", ""], "不能为空"),
+        (&["targets", "show", " "], "目标代码"),
+        (&["backup", ""], "文件路径"),
+        (&["export", "parks", "-o", ""], "文件路径"),
+        (&["search", "达钢", "--limit", "0"], "至少为 1"),
+        (&["search", "达钢", "--limit=-3"], "正整数"),
+        (&["targets", "--year", "26"], "四位年份"),
+        (&["export", "enterprises", "--encoding", "big5"], "gbk"),
+        (&["export", "enterprises", "--format", "xlsx"], "-o"),
+        (&["import", "x.csv", "--level", "超级"], "省级"),
+        (&["import", "x.csv", "--year", "24"], "四位年份"),
+        (&["demo", "--enterprises", "5"], "--db"),
+        (
+            &["demo", "--enterprises", "0", "--db", "/nonexistent/d.db"],
+            "至少为 1",
+        ),
+        (&["imports", "undo", "0"], "导入编号"),
+        (&["targets", "report", "D000-T01", "abc"], "不是数字"),
+        (&["import", "x.csv", "--map", "负责人"], "表头=字段"),
+    ];
+    for (args, says) in cases {
+        let mut c = Command::cargo_bin("yuanqi").unwrap();
+        c.env_remove("YUANQI_DB").env("XDG_DATA_HOME", dir.path());
+        if args[0] != "demo" {
+            c.arg("--db").arg(&db);
+        }
+        let out = c.args(*args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?} should say {says}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(!db.exists(), "{args:?} created the store");
+    }
+    // A store that exists and a well-typed command that needs a write still work.
+    yuanqi(&db).arg("init").assert().success();
+    let out = yuanqi(&db)
+        .args([
+            "targets",
+            "add",
+            "--name",
+            "x",
+            "--scope",
+            "达州市",
+            "--period",
+            "2026",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no --types: {}", stderr(&out));
+    assert!(stderr(&out).contains("--types"), "{}", stderr(&out));
+    // The importer's own usage checks exit 2 too.
+    let csv = dir.path().join("e.csv");
+    std::fs::write(&csv, "企业名称,备注\n达州示例有限公司,x\n").unwrap();
+    for (args, says) in [
+        (vec!["--map", "备注=bogus", "--dry-run"], "表头=字段"),
+        (
+            vec!["--designation", "不存在的认定", "--dry-run"],
+            "不是已知的认定类型",
+        ),
+    ] {
+        let out = yuanqi(&db)
+            .arg("import")
+            .arg(&csv)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("yuanqi import --help"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = yuanqi(&db).arg("import").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a directory: {}", stderr(&out));
+    // Data problems stay exit 1.
+    let out = yuanqi(&db)
+        .args(["import", "no-such-file.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = yuanqi(&db)
+        .args(["imports", "undo", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
 
 #[test]
@@ -269,4 +491,121 @@ fn problems_in_a_crlf_csv_name_the_row_excel_shows() {
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert!(text.contains("表头在第 3 行"), "{text}");
     assert!(text.contains("第5行"), "the bad code is on line 5: {text}");
+}
+
+/// Enterprise and park exports carry each holder's designations for reading, and importing the
+/// export back (kind detected as a user would leave it) neither warns about the column nor
+/// creates or changes any designation.
+#[test]
+fn exports_list_designations_and_reimport_without_touching_them() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("x.db");
+    let designations = |db: &std::path::Path| {
+        let out = yuanqi(db)
+            .args(["export", "designations", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let before = designations(&db);
+    for (what, holder, cell) in [
+        (
+            "enterprises",
+            "宣汉正原微玻纤有限公司",
+            "国家级制造业单项冠军（2024）",
+        ),
+        (
+            "parks",
+            "达州高新区",
+            "省级优秀高新区（2024）、省级试点示范（2025）",
+        ),
+    ] {
+        let file = dir.path().join(format!("{what}.csv"));
+        let out = yuanqi(&db)
+            .args(["export", what, "-o"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rows =
+            csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let col = header
+            .iter()
+            .position(|h| h == "认定（仅供查看）")
+            .unwrap_or_else(|| panic!("{what}: no designations column in {header:?}"));
+        let row = rows
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[0] == holder)
+            .unwrap_or_else(|| panic!("{what}: {holder} not exported"));
+        assert_eq!(&row[col], cell, "{what}: {row:?}");
+        let out = yuanqi(&db).arg("import").arg(&file).output().unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(out.status.success(), "{what}: {all}");
+        assert!(all.contains("新增 0，变更 0"), "{what}: {all}");
+        assert!(
+            !all.contains("不认识"),
+            "{what} warns about a column: {all}"
+        );
+    }
+    assert_eq!(
+        designations(&db),
+        before,
+        "re-importing changed designations"
+    );
+}
+
+/// Failures of the file system and of SQLite read in Chinese, each cause once, exit 1.
+#[test]
+fn file_and_database_failures_read_in_chinese() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("f.db");
+    yuanqi(&db).arg("init").assert().success();
+    let missing = dir.path().join("no/such/dir");
+    let cases: Vec<(Vec<std::ffi::OsString>, &str)> = vec![
+        (vec!["backup".into(), missing.join("b.db").into()], "不存在"),
+        (
+            vec![
+                "export".into(),
+                "parks".into(),
+                "-o".into(),
+                missing.join("p.csv").into(),
+            ],
+            "无法写入",
+        ),
+        (
+            vec![
+                "export".into(),
+                "parks".into(),
+                "-o".into(),
+                missing.join("p.xlsx").into(),
+            ],
+            "无法写入",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = yuanqi(&db).args(&args).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("不存在"),
+            "{args:?}: {err}"
+        );
+        for english in ["os error", "No such file", "：：", ": "] {
+            assert!(!err.contains(english), "{args:?} says {english:?}: {err}");
+        }
+        assert_eq!(err.matches("不存在").count(), 1, "said once: {err}");
+    }
+    // A directory where the store should be.
+    let out = yuanqi(dir.path())
+        .args(["search", "达钢"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("无法打开数据库文件"), "{err}");
+    assert!(!err.contains("unable to open"), "{err}");
 }

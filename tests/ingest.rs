@@ -754,7 +754,7 @@ fn designation_from_options_applies_to_every_row() {
         r.out
     );
     let bad = env.import(&f, &["--designation", "优秀企业"]);
-    assert_eq!(bad.code, 1);
+    assert_eq!(bad.code, 2, "an unknown --designation is a usage mistake");
     assert!(bad.err.contains("不是已知的认定类型"), "{}", bad.err);
 }
 
@@ -917,7 +917,7 @@ fn broken_files_get_a_plain_message_and_leave_the_store_alone() {
     );
 
     let r = env.import(&empty, &["--encoding", "latin9"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "an unknown --encoding is a usage mistake");
 
     assert_eq!(env.counts(), before);
 }

@@ -633,3 +633,241 @@ fn enter_on_a_park_profile_lists_its_enterprises() {
     assert_eq!(s.enterprises.total as i64, park.enterprises);
     assert!(screen(&s).contains(&format!("园区={}", park.name)));
 }
+
+/// Move the Targets screen's cursor to the target with `code`.
+fn select_target(s: &mut State, code: &str) {
+    act(s, [Action::Show(Screen::Targets)]);
+    while s.focus() != Pane::List {
+        act(s, [Action::Back]);
+    }
+    act(s, [Action::Home]);
+    let i = s
+        .targets
+        .rows
+        .iter()
+        .position(|r| r.code == code)
+        .unwrap_or_else(|| panic!("seeded target {code}"));
+    for _ in 0..i {
+        act(s, [Action::Down]);
+    }
+}
+
+#[test]
+fn target_detail_names_code_and_scope_and_a_recorded_target_lists_its_reports() {
+    let mut s = seeded(80, 24);
+    // A counted target: code, scope and, on Enter, who counts.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("代码：D003-T25"), "{out}");
+    assert!(out.contains("范围：大足区"), "{out}");
+    assert!(out.contains("目标：400家以上（基数 256）"), "{out}");
+    assert!(out.contains("填报记录（"), "{out}");
+    // A recorded target (a rate no record computes): its reports, not empty county sections.
+    select_target(&mut s, "D002-T05");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("代码：D002-T05"), "{out}");
+    assert!(out.contains("填报类目标"), "{out}");
+    assert!(out.contains("填报记录（1）"), "{out}");
+    assert!(out.contains("7.3"), "the reported figure: {out}");
+    assert!(!out.contains("分县（市、区）"), "{out}");
+    assert!(!out.contains("计入的企业（0）"), "{out}");
+    // One that nobody reported yet says how to report it.
+    select_target(&mut s, "D000-T01");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("yuanqi targets report D000-T01"), "{out}");
+}
+
+#[test]
+fn facets_from_parks_or_targets_say_they_filter_enterprises() {
+    for from in [Screen::Parks, Screen::Targets] {
+        let mut s = seeded(80, 24);
+        act(&mut s, [Action::Show(from), Action::ToggleFacets]);
+        assert_eq!(s.screen, Screen::Enterprises);
+        assert_eq!(s.focus(), Pane::Facets);
+        let status = screen(&s).lines().nth(22).unwrap().to_string();
+        assert!(status.contains("筛选只适用于企业"), "{status}");
+        assert!(status.contains(from.label()), "{status}");
+    }
+    // On the enterprises screen itself there is nothing to explain.
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::ToggleFacets]);
+    assert!(!screen(&s).contains("筛选只适用于企业"));
+}
+
+#[test]
+fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        80,
+        24,
+        Theme::new(false, true),
+    );
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("来源：D002"))
+        .unwrap_or_else(|| panic!("the designation's source line:\n{out}"));
+    assert!(lines[at].starts_with("|       "), "{out}");
+    assert!(
+        lines[at + 1].starts_with("|       ") && !lines[at + 1].starts_with("|        "),
+        "the continuation sits under the text above it:\n{out}"
+    );
+    let src = lines
+        .iter()
+        .position(|l| l.starts_with("|资料来源："))
+        .unwrap_or_else(|| panic!("资料来源:\n{out}"));
+    assert!(
+        lines[src + 1].starts_with("|          ") && !lines[src + 1].starts_with("|           "),
+        "continues under the value, not the label:\n{out}"
+    );
+    let header = lines[0];
+    assert!(
+        header.contains(" | 园区 ") && header.contains(" | 认定 "),
+        "{header}"
+    );
+    assert!(!header.contains(" - "), "{header}");
+}
+
+#[test]
+fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
+    use crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut s = seeded(80, 24);
+    // Terminal events become actions.
+    let ev = |kind, column, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let click =
+        yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::Down(MouseButton::Left), 10, 6));
+    assert!(matches!(click, Some(Action::Click(10, 6))), "{click:?}");
+    let wheel = yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::ScrollDown, 10, 6));
+    assert!(
+        matches!(wheel, Some(Action::Wheel { down: true, .. })),
+        "{wheel:?}"
+    );
+    assert!(yuanqi::tui::action_for_event(&s, &ev(MouseEventKind::Moved, 10, 6)).is_none());
+
+    // Row y = 3 is the first enterprise (border, header above): y = 6 is the fourth.
+    let fourth = s.enterprises.row(3).unwrap().name.clone();
+    act(&mut s, [Action::Click(10, 6)]);
+    assert_eq!(s.enterprises.cursor.selected, 3);
+    assert_eq!(s.focus(), Pane::List);
+    let buf = terminal(&s).backend().buffer().clone();
+    assert!(buf[(1, 6)].modifier.contains(Modifier::REVERSED) || buf[(1, 6)].bg != Color::Reset);
+    assert!(text(&buf)[6].contains(&fourth), "{}", text(&buf)[6]);
+    // A second click on the selected row opens it.
+    act(&mut s, [Action::Click(10, 6)]);
+    assert_eq!(s.focus(), Pane::Detail);
+    assert!(screen(&s).contains("企业档案"));
+    assert!(screen(&s).contains(&fourth));
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.focus(), Pane::List);
+
+    // The wheel moves the selection three rows per turn; below the last item nothing happens.
+    act(
+        &mut s,
+        [Action::Wheel {
+            x: 10,
+            y: 6,
+            down: true,
+        }],
+    );
+    assert_eq!(s.enterprises.cursor.selected, 6);
+    act(
+        &mut s,
+        [
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: false,
+            },
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: false,
+            },
+        ],
+    );
+    assert_eq!(s.enterprises.cursor.selected, 0);
+    act(&mut s, [Action::Click(10, 2)]);
+    assert_eq!(
+        s.enterprises.cursor.selected, 0,
+        "the header row selects nothing"
+    );
+
+    // A click on a tab switches screens; rows there select the same way.
+    let tabs = text(terminal(&s).backend().buffer())[0].clone();
+    let col = display_width(&tabs[..tabs.find("1 园区").unwrap()]) as u16;
+    act(&mut s, [Action::Click(col + 1, 0)]);
+    assert_eq!(s.screen, Screen::Parks);
+    act(&mut s, [Action::Click(10, 4)]);
+    assert_eq!(s.parks.cursor.selected, 1);
+
+    // In the search overlay a click picks a hit (rows from y = 4: border, input, rule).
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "dg");
+    let hits = s.search.as_ref().unwrap().hits.clone();
+    assert!(hits.len() > 1, "dg finds several");
+    let row = text(terminal(&s).backend().buffer())[5].clone();
+    assert!(row.contains(&hits[1].matched), "{row}");
+    act(&mut s, [Action::Click(10, 5)]);
+    assert_eq!(s.search.as_ref().unwrap().cursor.selected, 1);
+    act(&mut s, [Action::Click(10, 5)]);
+    assert!(s.search.is_none(), "a second click opens the hit");
+    assert!(screen(&s).contains(&hits[1].name));
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    while s.focus() != Pane::List {
+        act(&mut s, [Action::Back]);
+    }
+
+    // With help open the wheel scrolls the help, and nothing behind it moves.
+    act(
+        &mut s,
+        [
+            Action::Help,
+            Action::Wheel {
+                x: 10,
+                y: 6,
+                down: true,
+            },
+        ],
+    );
+    assert_eq!(s.help, Some(3));
+    assert_eq!(s.parks.cursor.selected, 1);
+}
+
+#[test]
+fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
+    let mut s = seeded(120, 32);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let out = screen(&s);
+    let header = out.lines().nth(2).unwrap();
+    assert!(header.contains("范围"), "{header}");
+    let first = out.lines().nth(3).unwrap();
+    assert!(first.contains(&s.targets.rows[0].scope), "{first}");
+    let scopes: Vec<&str> = s
+        .targets
+        .rows
+        .iter()
+        .filter(|r| r.name == "工业投资增长" && r.period == "2025")
+        .map(|r| r.scope.as_str())
+        .collect();
+    assert!(scopes.len() > 1, "the seed data sets it for several scopes");
+    // At 80 columns the name needs the room; the detail names the scope.
+    let mut narrow = seeded(80, 24);
+    act(&mut narrow, [Action::Show(Screen::Targets)]);
+    assert!(!screen(&narrow).lines().nth(2).unwrap().contains("范围"));
+}

@@ -194,3 +194,49 @@ fn sighup_ends_the_process_within_a_second() {
     assert!(!alive(pid), "still running after SIGHUP");
     assert!(took < Duration::from_secs(1), "took {took:?}");
 }
+
+#[test]
+fn with_mouse_a_click_selects_and_a_second_opens_in_the_real_terminal() {
+    if !have_tmux() {
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    let s = Session::start(80, 24, "--mouse");
+    s.wait_for(&["企业名称", "2 企业"]);
+    // Clicks and the wheel, in SGR encoding; never every mouse motion (upstream bytes over SSH).
+    let flags = s
+        .run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &s.name,
+            "#{mouse_standard_flag}#{mouse_button_flag}#{mouse_all_flag}#{mouse_sgr_flag}",
+        ])
+        .unwrap_or_default();
+    assert_eq!(
+        flags.trim(),
+        "1001",
+        "clicks on, drag and motion tracking off, SGR on"
+    );
+    // What the terminal sends for a left click at column 10, row 6 (1-based 11;7): the fourth
+    // enterprise row.
+    let click = "\u{1b}[<0;11;7M\u{1b}[<0;11;7m";
+    s.keys(&["-l", click]);
+    s.wait_for(&["企业 4/"]);
+    s.keys(&["-l", click]);
+    s.wait_for(&["企业档案"]);
+    drop(s);
+    // Without --mouse the terminal keeps its own mouse (selecting text to copy).
+    let plain = Session::start(80, 24, "");
+    plain.wait_for(&["企业名称"]);
+    let flags = plain
+        .run(&[
+            "display-message",
+            "-p",
+            "-t",
+            &plain.name,
+            "#{mouse_any_flag}",
+        ])
+        .unwrap_or_default();
+    assert_eq!(flags.trim(), "0");
+}

@@ -9,6 +9,7 @@ use super::Cli;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 备份文件路径（不能已存在）
+    #[arg(value_parser = super::values::path)]
     pub file: PathBuf,
 }
 

@@ -10,20 +10,17 @@ use crate::store::{OpenOptions, Store};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 合成多少家企业（名称、简称、信用代码、地区、园区、产业、认定均为虚构）
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
-    pub enterprises: u64,
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = super::values::positive_count)]
+    pub enterprises: usize,
     /// 覆盖 --db 处已有的演示数据库（只会覆盖由 demo 生成的库，绝不覆盖正式数据库）
     #[arg(long)]
     pub force: bool,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
-    if cli.read_only {
-        bail!("demo 需要写入新的数据库文件，不能与 --read-only 同用");
-    }
     let Some(path) = cli.db.clone() else {
-        bail!(
-            "请用 --db 指定演示数据库的路径（一个尚不存在的文件），例如：yuanqi demo --enterprises 100000 --db /tmp/demo.db。演示数据不会写入正式数据库。"
+        return super::usage_error(
+            "请用 --db 指定演示数据库的路径（一个尚不存在的文件），例如：yuanqi demo --enterprises 100000 --db /tmp/demo.db。演示数据不会写入正式数据库。",
         );
     };
     if path.exists() {
@@ -55,7 +52,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     let mut store =
         Store::open(&path, &opts).with_context(|| format!("无法创建数据库 {}", path.display()))?;
-    let summary = crate::demo::generate(&mut store, args.enterprises, |done| {
+    let summary = crate::demo::generate(&mut store, args.enterprises as u64, |done| {
         eprintln!("已写入 {done} / {} 家企业…", args.enterprises);
     })
     .with_context(|| format!("生成演示数据失败，{} 中未写入企业", path.display()))?;

@@ -2,6 +2,8 @@
 //! in the shape `yuanqi import` reads back.
 
 use std::io::Write;
+
+use anyhow::Context;
 use std::path::PathBuf;
 
 use super::Cli;
@@ -19,7 +21,7 @@ pub struct Args {
     pub format: Option<ExportFormat>,
 
     /// 输出文件（默认写到标准输出；xlsx 必须指定）
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", value_parser = super::values::path)]
     pub output: Option<PathBuf>,
 
     /// 只导出该县（市、区）的
@@ -39,7 +41,7 @@ pub struct Args {
     pub designation: Option<String>,
 
     /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）或 gbk（旧软件）
-    #[arg(long, value_name = "ENC")]
+    #[arg(long, value_name = "ENC", value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
 }
 
@@ -62,7 +64,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         None => Encoding::Utf8,
     };
     if format == ExportFormat::Xlsx && args.output.is_none() {
-        anyhow::bail!("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+        return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
     }
     let store = cli.open_store()?;
     let f = export::resolve_filter(
@@ -102,7 +104,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         ExportFormat::Xlsx => {
             let path = args.output.as_ref().expect("checked above");
             export::write_xlsx(&sheet, path)
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+                .with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
             return Ok(());
         }
@@ -118,8 +120,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes)
-                .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
         }
         None => {

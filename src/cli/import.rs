@@ -21,11 +21,11 @@ pub struct Args {
     pub sheet: Option<String>,
 
     /// CSV 的编码：utf-8、gbk 或 gb18030（默认自动识别）
-    #[arg(long, value_name = "ENC")]
+    #[arg(long, value_name = "ENC", value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
 
     /// 指明某列的含义，如 --map '负责人=notes'；可重复
-    #[arg(long = "map", value_name = "表头=字段")]
+    #[arg(long = "map", value_name = "表头=字段", value_parser = super::values::map_spec)]
     pub maps: Vec<String>,
 
     /// 每一行都记为这项认定，如 --designation 省级专精特新中小企业
@@ -33,11 +33,11 @@ pub struct Args {
     pub designation: Option<String>,
 
     /// 认定年份（与 --designation 或标题中的认定一起用）
-    #[arg(long)]
+    #[arg(long, value_parser = super::values::year)]
     pub year: Option<i32>,
 
     /// 认定级别：国家级、省级、市级、县级
-    #[arg(long)]
+    #[arg(long, value_parser = super::values::level_name)]
     pub level: Option<String>,
 
     /// 认定批次，如 第一批
@@ -62,9 +62,6 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
-    if args.year.is_some_and(|y| !(1949..=2100).contains(&y)) {
-        anyhow::bail!("--year 应为四位年份，如 2024");
-    }
     let opts = ImportOptions {
         path: args.file.clone(),
         kind: args.kind,

@@ -22,8 +22,19 @@ pub enum Action {
     /// 撤销一次导入：按变更记录倒序恢复，整体一次完成
     Undo {
         /// 导入编号（见 yuanqi imports）
+        #[arg(value_parser = import_id)]
         id: i64,
     },
+}
+
+/// An import number as `yuanqi imports` lists it (`3` or `#3`).
+fn import_id(s: &str) -> Result<i64, String> {
+    s.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "应为导入编号，如 3（见 yuanqi imports）".into())
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {

@@ -13,9 +13,6 @@ pub struct Args {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
-    if cli.read_only {
-        anyhow::bail!("init 需要写入数据库，不能与 --read-only 同用");
-    }
     let path = cli.db_path();
     let existed = path.exists();
     if existed && args.force {

@@ -1,16 +1,21 @@
 //! The command line: one module per subcommand, each an `Args` struct and a `run`.
 //!
-//! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error (clap's own).
+//! Exit status: 0 done, 1 a data problem (nothing written), 2 a usage error: anything clap
+//! rejects, and the mistakes only visible after parsing ([`UsageError`]), such as a writing
+//! command under `--read-only`.
 
 pub mod backup;
 pub mod demo;
+pub mod errors;
 pub mod export;
+pub mod help;
 pub mod import;
 pub mod imports;
 pub mod init;
 pub mod search;
 pub mod show;
 pub mod targets;
+pub mod values;
 
 use std::path::PathBuf;
 
@@ -19,9 +24,11 @@ use clap::{Parser, Subcommand};
 
 use crate::store::{OpenOptions, Store};
 
+pub use errors::{UsageError, error_text, is_usage_mistake, usage_error};
+
 /// 园企 yuanqi — 园区、企业、认定与目标的终端工具。
 #[derive(Debug, Parser)]
-#[command(name = "yuanqi", version, about, long_about = None)]
+#[command(name = "yuanqi", version, long_about = None)]
 pub struct Cli {
     /// 数据库文件（默认 $YUANQI_DB，否则 $XDG_DATA_HOME/yuanqi/yuanqi.db）
     #[arg(long, global = true, value_name = "PATH", help_heading = "全局选项")]
@@ -42,6 +49,10 @@ pub struct Cli {
     /// 单色界面（也可设置环境变量 NO_COLOR）
     #[arg(long, global = true, help_heading = "全局选项")]
     pub no_color: bool,
+
+    /// 界面支持鼠标：单击选中一行（再次单击打开）、滚轮滚动、单击标签切换画面；开启后在终端里选取文字需按住 Shift 拖动
+    #[arg(long, global = true, help_heading = "全局选项")]
+    pub mouse: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -83,6 +94,34 @@ pub fn default_db_path() -> PathBuf {
 }
 
 impl Cli {
+    /// The words a user typed to reach the subcommand, for "see `yuanqi targets add --help`".
+    pub fn command_path(&self) -> String {
+        let sub = match &self.command {
+            None => return "yuanqi".into(),
+            Some(Command::Init(_)) => "init",
+            Some(Command::Search(_)) => "search",
+            Some(Command::Show(_)) => "show",
+            Some(Command::Backup(_)) => "backup",
+            Some(Command::Targets(a)) => match &a.action {
+                None => "targets",
+                Some(targets::Action::Add(_)) => "targets add",
+                Some(targets::Action::Report(_)) => "targets report",
+                Some(targets::Action::Rm(_)) => "targets rm",
+                Some(targets::Action::Show(_)) => "targets show",
+                Some(targets::Action::Figures(_)) => "targets figures",
+                Some(targets::Action::Import(_)) => "targets import",
+            },
+            Some(Command::Import(_)) => "import",
+            Some(Command::Imports(a)) => match a.action {
+                Some(imports::Action::Undo { .. }) => "imports undo",
+                _ => "imports",
+            },
+            Some(Command::Export(_)) => "export",
+            Some(Command::Demo(_)) => "demo",
+        };
+        format!("yuanqi {sub}")
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(default_db_path)
     }
@@ -106,8 +145,34 @@ pub enum TextOrJson {
     Json,
 }
 
+impl Command {
+    /// Whether the command writes to the store (and so cannot run under `--read-only`).
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Init(_) | Command::Demo(_) => true,
+            Command::Import(a) => !a.dry_run,
+            Command::Imports(a) => matches!(a.action, Some(imports::Action::Undo { .. })),
+            Command::Targets(a) => match &a.action {
+                Some(targets::Action::Add(_) | targets::Action::Report(_))
+                | Some(targets::Action::Rm(_)) => true,
+                Some(targets::Action::Import(i)) => !i.dry_run,
+                _ => false,
+            },
+            Command::Search(_) | Command::Show(_) | Command::Backup(_) | Command::Export(_) => {
+                false
+            }
+        }
+    }
+}
+
 /// Run a subcommand. The TUI (no subcommand) is started by `main`.
 pub fn run(cli: &Cli, command: &Command) -> anyhow::Result<()> {
+    if cli.read_only && command.writes() {
+        return usage_error(format!(
+            "{} 需要写入数据库，不能以只读方式（--read-only）运行；去掉 --read-only 再试",
+            cli.command_path()
+        ));
+    }
     match command {
         Command::Init(a) => init::run(cli, a),
         Command::Search(a) => search::run(cli, a),

@@ -5,14 +5,15 @@ use serde::Serialize;
 use super::{Cli, TextOrJson};
 use crate::model::HolderKind;
 use crate::model::text::sanitize;
-use crate::search::SearchIndex;
+use crate::search::search_stream;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 查询：中文、全拼、拼音首字母（如 zywbx）、简称或信用代码
+    #[arg(value_parser = super::values::non_blank)]
     pub query: String,
     /// 最多显示多少条
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, value_parser = super::values::positive_count)]
     pub limit: usize,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
@@ -29,8 +30,8 @@ struct JsonHit<'a> {
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let store = cli.open_store()?;
-    let index = SearchIndex::new(store.search_candidates()?);
-    let hits = index.search(&args.query, args.limit);
+    // One query: match the rows as they are read instead of building the index a TUI keeps.
+    let hits = search_stream(&args.query, args.limit, |f| store.each_search_candidate(f))?;
     match args.format {
         TextOrJson::Json => {
             let out: Vec<JsonHit> = hits

@@ -1,34 +1,79 @@
-//! `yuanqi show NAME`: a profile card on stdout; exit 1 with the closest names when nothing
-//! matches.
+//! `yuanqi show NAME`: a profile card on stdout. The query resolves as `search` ranks it; exit 1
+//! with the closest names when nothing matches, or with the candidates when several fit.
 
 use std::fmt::Write;
 
 use super::Cli;
 use crate::model::HolderKind;
 use crate::model::text::sanitize;
+use crate::search::SearchIndex;
 use crate::store::{EnterpriseProfile, ParkProfile, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 企业或园区的全称、简称或统一社会信用代码
+    /// 企业或园区的全称、简称、信用代码，或像 search 一样的拼音、首字母、部分名称（有几个相近的结果时列出候选）
+    #[arg(value_parser = super::values::non_blank)]
     pub name: String,
+}
+
+/// What a `show` query names.
+#[derive(Debug, PartialEq)]
+pub enum Resolved {
+    One(HolderKind, i64),
+    /// Several records fit about equally well: their full names, best first.
+    Many(Vec<String>),
+    None,
+}
+
+/// How many candidates an ambiguous query lists.
+const CANDIDATES: usize = 8;
+
+/// Resolve a query the way `search` ranks it: an exact full name, credit code or short name
+/// first; otherwise the search hits — the only one, or a clearly best one (scoring at least
+/// twice the runner-up); otherwise the hits that come close to the best, for the user to pick.
+pub fn resolve(store: &Store, query: &str) -> anyhow::Result<Resolved> {
+    let exact = store.find_exact(query)?;
+    match exact.as_slice() {
+        [(kind, id)] => return Ok(Resolved::One(*kind, *id)),
+        [] => {}
+        many => {
+            let names = many
+                .iter()
+                .filter_map(|(k, id)| holder_name(store, *k, *id))
+                .collect();
+            return Ok(Resolved::Many(names));
+        }
+    }
+    let hits = SearchIndex::new(store.search_candidates()?).search(query, CANDIDATES + 1);
+    Ok(match hits.as_slice() {
+        [] => Resolved::None,
+        [only] => Resolved::One(only.kind, only.id),
+        [best, next, ..] if best.score >= 2 * next.score.max(1) => {
+            Resolved::One(best.kind, best.id)
+        }
+        [best, ..] => Resolved::Many(
+            hits.iter()
+                .filter(|h| 2 * h.score > best.score)
+                .map(|h| h.name.clone())
+                .collect(),
+        ),
+    })
+}
+
+fn holder_name(store: &Store, kind: HolderKind, id: i64) -> Option<String> {
+    match kind {
+        HolderKind::Enterprise => store.enterprise_profile(id).ok().map(|p| p.name),
+        HolderKind::Park => store.park_profile(id).ok().map(|p| p.name),
+    }
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let store = cli.open_store()?;
-    let mut found = store.find_exact(&args.name)?;
-    if found.is_empty() {
-        // One unambiguous search hit is as good as an exact name.
-        let hits =
-            crate::search::SearchIndex::new(store.search_candidates()?).search(&args.name, 2);
-        if hits.len() == 1 || (hits.len() == 2 && hits[0].score >= hits[1].score + 500) {
-            found.push((hits[0].kind, hits[0].id));
-        }
-    }
-    match found.as_slice() {
-        [] => {
+    let query = sanitize(&args.name);
+    match resolve(&store, &args.name)? {
+        Resolved::None => {
             let near = super::suggestions(&store, &args.name, 5);
-            let mut msg = format!("没有名为“{}”的企业或园区。", sanitize(&args.name));
+            let mut msg = format!("没有名为“{query}”的企业或园区。");
             if !near.is_empty() {
                 msg.push_str(&format!("最接近的有：{}", near.join("、")));
             } else {
@@ -36,26 +81,29 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
             }
             anyhow::bail!(msg)
         }
-        [(kind, id)] => {
+        Resolved::One(kind, id) => {
             let card = match kind {
-                HolderKind::Enterprise => enterprise_card(&store, &store.enterprise_profile(*id)?),
-                HolderKind::Park => park_card(&store, &store.park_profile(*id)?),
+                HolderKind::Enterprise => enterprise_card(&store, &store.enterprise_profile(id)?),
+                HolderKind::Park => park_card(&store, &store.park_profile(id)?),
             };
             print!("{card}");
             Ok(())
         }
-        many => {
-            let names: Vec<String> = many
+        Resolved::Many(names) => {
+            let more = if names.len() > CANDIDATES {
+                format!("（最接近的 {CANDIDATES} 个）")
+            } else {
+                String::new()
+            };
+            let list: Vec<String> = names
                 .iter()
-                .filter_map(|(k, id)| match k {
-                    HolderKind::Enterprise => store.enterprise_profile(*id).ok().map(|p| p.name),
-                    HolderKind::Park => store.park_profile(*id).ok().map(|p| p.name),
-                })
+                .take(CANDIDATES)
+                .map(|n| format!("  {}", sanitize(n)))
                 .collect();
             anyhow::bail!(
-                "“{}”对应多个记录：{}。请用全称或信用代码。",
-                sanitize(&args.name),
-                names.join("、")
+                "“{query}”对应多个企业或园区，无法确定是哪一个{more}：\n{}\n请写出全称、简称或信用代码，如 yuanqi show {}；或用 yuanqi search {query} 查看全部结果。",
+                list.join("\n"),
+                sanitize(&names[0]),
             )
         }
     }

@@ -17,10 +17,10 @@ pub struct Args {
     #[arg(long, value_name = "地区或园区")]
     pub scope: Option<String>,
     /// 只列出期间包含该年份的目标
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub year: Option<i32>,
     /// 按该年份评估进度（默认今年）
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub now: Option<i32>,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -52,12 +52,13 @@ pub enum Action {
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// 表格文件
+    #[arg(value_parser = super::values::path)]
     pub file: std::path::PathBuf,
     /// 工作表名称（默认第一个）
     #[arg(long)]
     pub sheet: Option<String>,
     /// CSV 的编码：utf-8 或 gbk（默认自动识别）
-    #[arg(long)]
+    #[arg(long, value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
     /// 只检查、显示将要做的事，不写入
     #[arg(long)]
@@ -67,9 +68,10 @@ pub struct ImportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 按该年份评估（默认今年）
-    #[arg(long, value_name = "YEAR")]
+    #[arg(long, value_name = "YEAR", value_parser = super::values::year)]
     pub now: Option<i32>,
 }
 
@@ -92,25 +94,25 @@ pub struct AddArgs {
     #[arg(long)]
     pub scope: String,
     /// 期间：一年（2026）或起止（2021-2025）
-    #[arg(long)]
-    pub period: String,
+    #[arg(long, value_parser = parse_period)]
+    pub period: (i32, i32),
     /// 口径：new（期内新增）、stock（期末存量）、recorded（只录填报值）
-    #[arg(long, default_value = "new")]
-    pub kind: String,
+    #[arg(long, default_value = "new", value_parser = parse_kind)]
+    pub kind: TargetKind,
     /// 计入的认定类型，可用简称，多个用逗号或 | 分隔，如 专精特新中小企业
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
     /// 最低级别（省级 即“省级及以上”，国家级也计入）
-    #[arg(long, value_name = "国家级|省级|市级|县级")]
-    pub min_level: Option<String>,
+    #[arg(long, value_name = "国家级|省级|市级|县级", value_parser = super::values::level)]
+    pub min_level: Option<Level>,
     /// 目标值（可带单位，如 25、25户、7.5%）
     #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub target: Option<f64>,
     /// 以文字表述的目标（无数值时必填）
     #[arg(long)]
     pub target_text: Option<String>,
-    /// 限定词：以上、以下、以内、左右、约（默认恰为）
-    #[arg(long, default_value = "")]
+    /// 限定词：以上、以下、以内、不超过、左右、约（默认恰为）
+    #[arg(long, default_value = "", value_parser = parse_qualifier)]
     pub qualifier: String,
     /// 单位，如 户、家、个、%
     #[arg(long, default_value = "")]
@@ -119,14 +121,14 @@ pub struct AddArgs {
     #[arg(long, allow_negative_numbers = true, value_parser = parse_value)]
     pub baseline: Option<f64>,
     /// 基数所在年份
-    #[arg(long)]
+    #[arg(long, value_parser = super::values::year)]
     pub baseline_year: Option<i32>,
     /// 过期未复核的认定也计入
     #[arg(long)]
     pub count_lapsed: bool,
     /// 目标形式：plain、cumulative（累计）、avg_growth（年均增长）
-    #[arg(long, default_value = "plain")]
-    pub form: String,
+    #[arg(long, default_value = "plain", value_parser = parse_form)]
+    pub form: TargetForm,
     /// 填报类目标衡量的指标，如 规上工业增加值增速
     #[arg(long)]
     pub metric: Option<String>,
@@ -141,6 +143,7 @@ pub struct AddArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// 目标代码（见 `yuanqi targets` 第一列）
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 完成数（可带单位，如 12、12户、7.8%）
     #[arg(allow_negative_numbers = true, value_parser = parse_value)]
@@ -156,6 +159,7 @@ pub struct ReportArgs {
 #[derive(Debug, clap::Args)]
 pub struct RmArgs {
     /// 目标代码
+    #[arg(value_parser = super::values::code)]
     pub code: String,
     /// 也删除文件中设定的目标（默认只删用户自己添加的）
     #[arg(long)]
@@ -165,6 +169,29 @@ pub struct RmArgs {
 /// A figure as people type it (see [`rules::parse_value`]), for clap.
 pub fn parse_value(s: &str) -> Result<f64, String> {
     rules::parse_value(s)
+}
+
+/// A period as people type it: one year (2026) or a span (2021-2025).
+fn parse_period(s: &str) -> Result<(i32, i32), String> {
+    rules::parse_period(s).ok_or_else(|| "请写一年（2026）或起止年（2021-2025）".into())
+}
+
+fn parse_kind(s: &str) -> Result<TargetKind, String> {
+    TargetKind::parse(s).ok_or_else(|| "应为 new（新增）、stock（存量）或 recorded（填报）".into())
+}
+
+fn parse_form(s: &str) -> Result<TargetForm, String> {
+    TargetForm::parse(s)
+        .ok_or_else(|| "应为 plain、cumulative（累计）或 avg_growth（年均增长）".into())
+}
+
+fn parse_qualifier(s: &str) -> Result<String, String> {
+    let q = sanitize(s);
+    if rules::QUALIFIERS.contains(&q.as_str()) {
+        Ok(q)
+    } else {
+        Err("可用：以上、以下、以内、不超过、左右、约（或不写，表示恰为）".into())
+    }
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
@@ -393,33 +420,7 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String
 
 fn add(cli: &Cli, a: &AddArgs) -> anyhow::Result<()> {
     let mut store = cli.open_store()?;
-    let (start, end) = rules::parse_period(&a.period).with_context(|| {
-        format!(
-            "期间“{}”无法识别：请写一年（2026）或起止年（2021-2025）",
-            sanitize(&a.period)
-        )
-    })?;
-    let kind = TargetKind::parse(&a.kind).with_context(|| {
-        format!(
-            "口径“{}”无法识别：应为 new（新增）、stock（存量）或 recorded（填报）",
-            sanitize(&a.kind)
-        )
-    })?;
-    let min_level = match &a.min_level {
-        Some(l) => Some(Level::parse(l).with_context(|| {
-            format!(
-                "级别“{}”无法识别：应为 国家级、省级、市级 或 县级",
-                sanitize(l)
-            )
-        })?),
-        None => None,
-    };
-    let target_form = TargetForm::parse(&a.form).with_context(|| {
-        format!(
-            "目标形式“{}”无法识别：应为 plain、cumulative 或 avg_growth",
-            sanitize(&a.form)
-        )
-    })?;
+    let (start, end) = a.period;
     let types = a
         .types
         .iter()
@@ -431,21 +432,26 @@ fn add(cli: &Cli, a: &AddArgs) -> anyhow::Result<()> {
         scope: a.scope.clone(),
         period_start: start,
         period_end: end,
-        kind,
+        kind: a.kind,
         types,
-        min_level,
+        min_level: a.min_level,
         count_lapsed: a.count_lapsed,
         metric: a.metric.clone(),
         baseline: a.baseline,
         baseline_year: a.baseline_year,
         target: a.target,
-        target_form,
+        target_form: a.form,
         qualifier: a.qualifier.clone(),
         target_text: a.target_text.clone(),
         unit: a.unit.clone(),
         notes: a.notes.clone(),
     };
-    let id = targets::create(&mut store, t)?;
+    let id = match targets::create(&mut store, t) {
+        // What the flags say does not make a target (no types, no target value): a usage
+        // mistake, unlike an unknown scope or a taken code, which depend on the data.
+        Err(targets::TargetError::Invalid(msg)) => return super::usage_error(msg),
+        r => r?,
+    };
     let p = targets::evaluate(&store, id, crate::model::current_year())?;
     println!(
         "已添加目标 {}：{}（{} {}，{}）",

@@ -470,6 +470,36 @@ fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
 
+/// The header of the designations column in enterprise and park sheets. The import knows it
+/// and skips it (designations import from the designations sheet, one per row), so an export
+/// re-imports without a warning and without touching anyone's designations.
+pub const HELD_COLUMN: &str = "认定（仅供查看）";
+
+/// A holder's designations in one cell, for reading: "国家级制造业单项冠军（2024）、
+/// 省级专精特新中小企业（2021，已过期）" — the year, and the status unless it is simply valid.
+pub fn held_cell(list: &[HeldDesignation]) -> String {
+    list.iter()
+        .map(|d| {
+            let mut s = format!("{}{}", d.level.as_deref().unwrap_or(""), d.ty);
+            if let Some(g) = &d.grade {
+                s.push_str(&format!("（{g}）"));
+            }
+            let mut notes = Vec::new();
+            if let Some(y) = d.year {
+                notes.push(y.to_string());
+            }
+            if !matches!(d.status.as_str(), "有效" | "有效期不详") {
+                notes.push(d.status.clone());
+            }
+            if !notes.is_empty() {
+                s.push_str(&format!("（{}）", notes.join("，")));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 pub fn enterprise_sheet(list: &[EnterpriseOut]) -> Sheet {
     Sheet {
         name: "企业",
@@ -482,6 +512,7 @@ pub fn enterprise_sheet(list: &[EnterpriseOut]) -> Sheet {
             "产业集群",
             "规模",
             "备注",
+            HELD_COLUMN,
         ],
         rows: list
             .iter()
@@ -495,6 +526,7 @@ pub fn enterprise_sheet(list: &[EnterpriseOut]) -> Sheet {
                     e.clusters.join("、"),
                     opt(&e.scale),
                     e.notes.clone(),
+                    held_cell(&e.designations),
                 ]
             })
             .collect(),
@@ -513,6 +545,7 @@ pub fn park_sheet(list: &[ParkOut]) -> Sheet {
             "上级园区",
             "主导产业",
             "备注",
+            HELD_COLUMN,
         ],
         rows: list
             .iter()
@@ -526,6 +559,7 @@ pub fn park_sheet(list: &[ParkOut]) -> Sheet {
                     opt(&p.parent),
                     p.clusters.join("、"),
                     p.notes.clone(),
+                    held_cell(&p.designations),
                 ]
             })
             .collect(),

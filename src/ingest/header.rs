@@ -56,6 +56,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "来源",
             "source",
             "数据来源",
+            // The read-only designations column of `yuanqi export enterprises|parks`.
+            super::export::HELD_COLUMN,
         ],
     ),
     (

@@ -115,6 +115,23 @@ pub fn normalize_name(s: &str) -> String {
         .collect()
 }
 
+/// [`normalize_name`] without allocating when the name is already its own key (the common
+/// case: plain Chinese text).
+pub fn normalize_name_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let plain = s.chars().all(|c| {
+        !(c.is_whitespace()
+            || is_hostile(c)
+            || fold_width(c) != c
+            || c.is_ascii_uppercase()
+            || matches!(c, '“' | '”' | '「' | '」' | '‘' | '’' | '\''))
+    });
+    if plain {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalize_name(s))
+    }
+}
+
 /// Display width in terminal columns (CJK counts two).
 pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()

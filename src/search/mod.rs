@@ -7,12 +7,14 @@
 //! initials ("zywbx") and prefixes first.
 
 pub mod pinyin;
+mod skim;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::model::HolderKind;
-use crate::model::text::normalize_name;
+use crate::model::text::{normalize_name, normalize_name_cow};
+use skim::Scorer;
 
 /// The stored search form of an enterprise or park: one line per name (the name first, then
 /// each short name), each line the name's per-character syllables separated by spaces.
@@ -34,6 +36,38 @@ pub struct Candidate {
     pub uscc: Option<String>,
     /// The stored [`forms_for`] text; recomputed when empty.
     pub forms: String,
+}
+
+/// A [`Candidate`] borrowed from a row as the store reads it, for [`search_stream`].
+#[derive(Debug, Clone, Copy)]
+pub struct CandidateRef<'a> {
+    pub kind: HolderKind,
+    pub id: i64,
+    pub name: &'a str,
+    pub short_names: ShortNames<'a>,
+    pub uscc: Option<&'a str>,
+    pub forms: &'a str,
+}
+
+/// Short names, as a list or as one string with a separator (how the store keeps them).
+#[derive(Debug, Clone, Copy)]
+pub enum ShortNames<'a> {
+    List(&'a [String]),
+    Joined(&'a str, char),
+}
+
+impl<'a> ShortNames<'a> {
+    /// The non-empty short names in order.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> + Clone {
+        let (list, joined) = match self {
+            ShortNames::List(l) => (Some(l.iter().map(String::as_str)), None),
+            ShortNames::Joined(s, sep) => (None, Some(s.split(sep))),
+        };
+        list.into_iter()
+            .flatten()
+            .chain(joined.into_iter().flatten())
+            .filter(|n| !n.is_empty())
+    }
 }
 
 /// How a hit matched.
@@ -74,6 +108,8 @@ struct NameForm {
     text: Span,
     /// The syllables of `text` run together.
     pinyin: Span,
+    /// Whether `text` holds any ASCII (otherwise an ASCII query cannot match it).
+    text_ascii: bool,
     /// First letter of each non-empty syllable.
     initials: Span,
     /// The name as written, when this is a short name; `None` for the full name (the entry's
@@ -88,10 +124,10 @@ struct NameForm {
     initials_head: u8,
 }
 
+/// Entries are kept in result order for equal scores (fewer characters first, then the name),
+/// so an entry's index is its tie-break.
 struct Entry {
     kind: HolderKind,
-    /// Characters in `name`: the first tie-break between equal scores.
-    name_chars: u32,
     id: i64,
     name: Span,
     uscc: Option<Span>,
@@ -220,6 +256,32 @@ impl Query {
         })
     }
 
+    /// A cheap test on a row as stored: `false` only when no form of it can match (trusting the
+    /// stored forms, as the index does whenever their shape fits the name).
+    fn may_match(&self, c: &CandidateRef) -> bool {
+        if c.forms.is_empty() {
+            return true;
+        }
+        match self.mode {
+            // Pinyin, initials, and any letters and digits of the names are all in the
+            // forms; other ASCII (a '-' or '.') is not, so such queries are not filtered.
+            Mode::Ascii => {
+                self.code.is_some()
+                    || !self.q.bytes().all(|b| b.is_ascii_alphanumeric())
+                    || is_subsequence(c.forms, &self.q)
+            }
+            Mode::Mixed => is_subsequence(c.forms, &self.q_pinyin),
+            // Characters that normalising neither changes nor produces must appear, in
+            // order, in the name or a short name as written.
+            Mode::Chinese => {
+                let kept: String = self.q.chars().filter(|&ch| as_written(ch)).collect();
+                std::iter::once(c.name)
+                    .chain(c.short_names.iter())
+                    .any(|n| is_subsequence(n, &kept))
+            }
+        }
+    }
+
     /// Whether every entry matching `self` also matched `prev`, so the search can start from
     /// `prev`'s matches instead of the whole index.
     fn narrows(&self, prev: &Query) -> bool {
@@ -251,6 +313,11 @@ fn is_subsequence(hay: &str, pat: &str) -> bool {
     true
 }
 
+/// Whether `ch` in a normalised name can only come from the same character as written.
+fn as_written(ch: char) -> bool {
+    !ch.is_ascii() && crate::model::text::fold_width(ch) == ch && ch != '"'
+}
+
 /// A scored candidate: (score, entry, name index, via).
 type Scored = (i64, u32, u16, MatchVia);
 
@@ -259,7 +326,7 @@ type Scored = (i64, u32, u16, MatchVia);
 type Form<'a> = (&'a str, &'a str, i64, MatchVia, u8);
 
 impl SearchIndex {
-    pub fn new(candidates: Vec<Candidate>) -> Self {
+    pub fn new(mut candidates: Vec<Candidate>) -> Self {
         static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut index = SearchIndex {
             entries: Vec::with_capacity(candidates.len()),
@@ -269,6 +336,10 @@ impl SearchIndex {
             matcher: SkimMatcherV2::default().ignore_case(),
             generation: GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
+        // Result order for equal scores: fewer characters, then the name (stable, so an
+        // enterprise comes before a park of the same name).
+        candidates.sort_by(|a, b| a.name.cmp(&b.name));
+        candidates.sort_by_cached_key(|c| c.name.chars().count());
         for c in candidates {
             index.add(c);
         }
@@ -289,46 +360,42 @@ impl SearchIndex {
     }
 
     fn add(&mut self, c: Candidate) {
+        self.add_ref(&CandidateRef {
+            kind: c.kind,
+            id: c.id,
+            name: &c.name,
+            short_names: ShortNames::List(&c.short_names),
+            uscc: c.uscc.as_deref(),
+            forms: &c.forms,
+        });
+    }
+
+    fn add_ref(&mut self, c: &CandidateRef) {
         let mut stored = c.forms.lines();
         let first_form = self.forms.len() as u32;
-        let name = self.push(&c.name);
-        for (i, original) in std::iter::once(&c.name)
+        let name = self.push(c.name);
+        for (i, original) in std::iter::once(c.name)
             .chain(c.short_names.iter())
             .enumerate()
         {
             let line = stored.next();
-            let text = normalize_name(original);
-            let n_chars = text.chars().count();
-            let computed;
-            let sylls: Vec<&str> = match line {
-                Some(line) if line.split(' ').count() == n_chars => line.split(' ').collect(),
-                _ => {
-                    computed = pinyin::syllables(&text);
-                    computed.iter().map(String::as_str).collect()
-                }
-            };
+            let text = normalize_name_cow(original);
             let original = if i == 0 {
                 None
             } else {
                 Some(self.push(original))
             };
-            let text = self.push(&text);
-            let off = self.arena.len() as u32;
-            for syl in &sylls {
-                self.arena.push_str(syl);
-            }
-            let pinyin = Span(off, self.arena.len() as u32 - off);
-            let off = self.arena.len() as u32;
-            for syl in &sylls {
-                if let Some(ch) = syl.chars().next() {
-                    self.arena.push(ch);
+            let text_ascii = text.bytes().any(|b| b.is_ascii());
+            let n_chars = text.chars().count();
+            let text_span = self.push(&text);
+            let stored = line.and_then(|line| self.push_stored_syllables(line, n_chars));
+            let (pinyin, initials, syl_lens) = match stored {
+                Some(spans) => spans,
+                None => {
+                    let computed = pinyin::syllables(&text);
+                    self.push_syllables(computed.iter().map(String::as_str))
                 }
-            }
-            let initials = Span(off, self.arena.len() as u32 - off);
-            let off = self.syl_lens.len() as u32;
-            self.syl_lens
-                .extend(sylls.iter().map(|s| s.len().min(u8::MAX as usize) as u8));
-            let syl_lens = Span(off, sylls.len() as u32);
+            };
             let head = |t: &str| {
                 if !t.is_empty()
                     && t.bytes()
@@ -342,8 +409,9 @@ impl SearchIndex {
             let pinyin_head = head(self.s(pinyin));
             let initials_head = head(self.s(initials));
             self.forms.push(NameForm {
-                text,
+                text: text_span,
                 pinyin,
+                text_ascii,
                 initials,
                 original,
                 syl_lens,
@@ -351,15 +419,71 @@ impl SearchIndex {
                 initials_head,
             });
         }
-        let uscc = c.uscc.as_deref().map(|u| self.push(u));
+        let uscc = c.uscc.map(|u| self.push(u));
         self.entries.push(Entry {
             kind: c.kind,
-            name_chars: c.name.chars().count() as u32,
             id: c.id,
             name,
             uscc,
             forms: first_form..self.forms.len() as u32,
         });
+    }
+
+    /// [`Self::push_syllables`] for a stored line of `n_chars` space-separated syllables, in
+    /// one pass over the line; `None` (and nothing pushed) when the line has another count.
+    fn push_stored_syllables(&mut self, line: &str, n_chars: usize) -> Option<(Span, Span, Span)> {
+        let (arena0, lens0) = (self.arena.len(), self.syl_lens.len());
+        for syl in line.split(' ') {
+            self.arena.push_str(syl);
+            self.syl_lens.push(syl.len().min(u8::MAX as usize) as u8);
+        }
+        if self.syl_lens.len() - lens0 != n_chars {
+            self.arena.truncate(arena0);
+            self.syl_lens.truncate(lens0);
+            return None;
+        }
+        let pinyin = Span(arena0 as u32, (self.arena.len() - arena0) as u32);
+        let off = self.arena.len();
+        for syl in line.split(' ') {
+            if let Some(ch) = syl.chars().next() {
+                self.arena.push(ch);
+            }
+        }
+        let initials = Span(off as u32, (self.arena.len() - off) as u32);
+        let syl_lens = Span(lens0 as u32, n_chars as u32);
+        Some((pinyin, initials, syl_lens))
+    }
+
+    /// Append a name's syllables run together, their initials and their lengths.
+    fn push_syllables<'s>(
+        &mut self,
+        sylls: impl Iterator<Item = &'s str> + Clone,
+    ) -> (Span, Span, Span) {
+        let off = self.arena.len() as u32;
+        for syl in sylls.clone() {
+            self.arena.push_str(syl);
+        }
+        let pinyin = Span(off, self.arena.len() as u32 - off);
+        let off = self.arena.len() as u32;
+        for syl in sylls.clone() {
+            if let Some(ch) = syl.chars().next() {
+                self.arena.push(ch);
+            }
+        }
+        let initials = Span(off, self.arena.len() as u32 - off);
+        let off = self.syl_lens.len() as u32;
+        self.syl_lens
+            .extend(sylls.map(|s| s.len().min(u8::MAX as usize) as u8));
+        let syl_lens = Span(off, self.syl_lens.len() as u32 - off);
+        (pinyin, initials, syl_lens)
+    }
+
+    /// Empty the index for reuse, keeping its buffers.
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.forms.clear();
+        self.arena.clear();
+        self.syl_lens.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -450,30 +574,52 @@ impl SearchIndex {
         } else {
             SKIM_ANY
         };
-        let skim = if text.contains(pat) {
+        let (skim, exact) = match text.find(pat) {
             // Contiguous somewhere: no pair can be missing.
-            bound.first + bound.consecutive * (pat.chars().count() as i64 - 1)
-        } else {
-            bound.of(text, pat)
+            Some(at) => (
+                bound.first + bound.consecutive * (pat.chars().count() as i64 - 1),
+                found_bonus(at, text.len() == pat.len(), is_short),
+            ),
+            None => (bound.of(text, pat), 0),
         };
-        Some(skim + exact_bonus(text, pat, is_short) + via_bonus)
+        Some(skim + exact + via_bonus)
     }
 
     /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
     fn upper_bound(&self, q: &Query, e: &Entry) -> Option<i64> {
         let mut best = self.code_bonus(q, e);
+        let mut consider = |ub: Option<i64>| {
+            if let Some(ub) = ub {
+                best = Some(best.map_or(ub, |b: i64| b.max(ub)));
+            }
+        };
         for (ni, n) in self.names(e).iter().enumerate() {
-            for form in self.forms(q, n) {
-                if let Some(ub) = self.form_bound(form, ni > 0) {
-                    best = Some(best.map_or(ub, |b: i64| b.max(ub)));
+            let is_short = ni > 0;
+            if q.mode != Mode::Ascii {
+                for form in self.forms(q, n) {
+                    consider(self.form_bound(form, is_short));
                 }
+                continue;
+            }
+            // The same forms as `forms`, skipping those that cannot match: a name without
+            // ASCII, and the initials when the full pinyin (of which they are a subsequence)
+            // does not match.
+            let mut forms = self.forms(q, n);
+            let (text, initials, pinyin) = (forms.next(), forms.next(), forms.next());
+            if n.text_ascii {
+                consider(text.and_then(|f| self.form_bound(f, is_short)));
+            }
+            let on_pinyin = pinyin.and_then(|f| self.form_bound(f, is_short));
+            if on_pinyin.is_some() {
+                consider(on_pinyin);
+                consider(initials.and_then(|f| self.form_bound(f, is_short)));
             }
         }
         best
     }
 
     /// The exact score of `e` as fuzzy-matcher ranks it, with the name and form that won.
-    fn score(&self, q: &Query, ei: u32) -> Option<Scored> {
+    fn score(&self, q: &Query, ei: u32, scorer: &mut Scorer) -> Option<Scored> {
         let e = &self.entries[ei as usize];
         let mut best: Option<(i64, u16, MatchVia)> = None;
         let mut consider = |s: i64, ni: u16, via: MatchVia| {
@@ -489,15 +635,11 @@ impl SearchIndex {
                 if !is_subsequence(text, pat) {
                     continue;
                 }
-                // A fresh matcher per score: fuzzy-matcher reuses its score matrix between
-                // calls without clearing it, so bonuses left by an earlier call leak into the
-                // next score and a ranking would depend on what was scored before it (and
-                // its `use_cache(false)` panics). A fresh one costs a few small allocations,
-                // paid only for the candidates that can reach the top.
-                if let Some(s) = SkimMatcherV2::default()
-                    .ignore_case()
-                    .fuzzy_match(text, pat)
-                {
+                // fuzzy-matcher's score with a fresh matrix (see [`skim`]): it reuses its
+                // matrix between calls without clearing it, so bonuses left by an earlier call
+                // would leak into the next score and a ranking would depend on what was scored
+                // before it.
+                if let Some(s) = scorer.score(text, pat) {
                     consider(
                         s + exact_bonus(text, pat, ni > 0) + via_bonus,
                         ni as u16,
@@ -509,16 +651,9 @@ impl SearchIndex {
         best.map(|(s, ni, via)| (s, ei, ni, via))
     }
 
-    /// Tie-break key after the score: the shorter name, then the name, then the entry.
-    fn tie_key(&self, ei: u32) -> (u32, &str, u32) {
-        let e = &self.entries[ei as usize];
-        (e.name_chars, self.s(e.name), ei)
-    }
-
-    /// Result order: score, then the shorter name, then the name.
-    fn order(&self, a: &Scored, b: &Scored) -> std::cmp::Ordering {
-        b.0.cmp(&a.0)
-            .then_with(|| self.tie_key(a.1).cmp(&self.tie_key(b.1)))
+    /// Result order: score, then the shorter name, then the name (the entries' order).
+    fn order(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
     }
 
     /// Rank the matches of `q` among `pool` (every entry when `None`), collecting every entry
@@ -557,31 +692,30 @@ impl SearchIndex {
         }
         buckets.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
 
+        let mut scorer = Scorer::new();
         let mut kept: Vec<Scored> = Vec::new();
         // The worst of the best `limit` seen so far, once there are `limit` of them.
         let mut worst: Option<Scored> = None;
         'buckets: for (ub, list) in &buckets {
             for &ei in list {
                 if let Some(w) = worst {
-                    if *ub < w.0 {
+                    // Only a tie-break win could get it in, and the entries of a bucket come in
+                    // tie-break order: none of this bucket's rest, nor any lower bucket, can.
+                    if *ub < w.0 || (*ub == w.0 && ei >= w.1) {
                         break 'buckets;
                     }
-                    // Only a tie-break win could get it in: check that before scoring.
-                    if *ub == w.0 && self.tie_key(ei) >= self.tie_key(w.1) {
-                        continue;
-                    }
                 }
-                if let Some(s) = self.score(q, ei) {
+                if let Some(s) = self.score(q, ei, &mut scorer) {
                     kept.push(s);
                     if kept.len() == limit || kept.len() >= 2 * limit {
-                        kept.select_nth_unstable_by(limit - 1, |a, b| self.order(a, b));
+                        kept.select_nth_unstable_by(limit - 1, Self::order);
                         kept.truncate(limit);
                         worst = Some(kept[limit - 1]);
                     }
                 }
             }
         }
-        kept.sort_by(|a, b| self.order(a, b));
+        kept.sort_by(Self::order);
         kept.truncate(limit);
         kept.into_iter().map(|s| self.hit(q, s)).collect()
     }
@@ -664,6 +798,85 @@ impl SearchIndex {
     }
 }
 
+/// Rank the matches of `query` among candidates read one at a time, without building an index
+/// of all of them: what a one-shot `yuanqi search` needs. `each` calls its argument once per
+/// candidate, in the order [`SearchIndex::new`] would get them.
+///
+/// Each candidate is bounded and, when it can still reach the best `limit`, scored on a
+/// one-entry index; only those kept are copied. The results (scores, order, highlights) are
+/// exactly those of [`SearchIndex::search`] over the same candidates.
+pub fn search_stream<E>(
+    query: &str,
+    limit: usize,
+    each: impl FnOnce(&mut dyn FnMut(&CandidateRef)) -> Result<(), E>,
+) -> Result<Vec<Hit>, E> {
+    let Some(q) = Query::parse(query) else {
+        return Ok(Vec::new());
+    };
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    /// A kept candidate: score, characters in the name, arrival, the candidate.
+    type Kept = (i64, usize, usize, Candidate);
+    fn order(a: &Kept, b: &Kept) -> std::cmp::Ordering {
+        b.0.cmp(&a.0)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.3.name.cmp(&b.3.name))
+            .then_with(|| a.2.cmp(&b.2))
+    }
+    let mut one = SearchIndex::default();
+    let mut scorer = Scorer::new();
+    let mut kept: Vec<Kept> = Vec::new();
+    // The worst of the best `limit` so far: (score, characters, name), once known.
+    let mut worst: Option<(i64, usize, String)> = None;
+    let mut seq = 0usize;
+    each(&mut |c: &CandidateRef| {
+        seq += 1;
+        if !q.may_match(c) {
+            return;
+        }
+        one.clear();
+        one.add_ref(c);
+        let Some(ub) = one.upper_bound(&q, &one.entries[0]) else {
+            return;
+        };
+        let chars = c.name.chars().count();
+        if let Some((ws, wc, wn)) = &worst {
+            // Equal to the worst score, it gets in only on the tie-break (arrival order
+            // cannot win it: everything kept arrived earlier).
+            if ub < *ws || (ub == *ws && (chars, c.name) >= (*wc, wn.as_str())) {
+                return;
+            }
+        }
+        let Some((score, ..)) = one.score(&q, 0, &mut scorer) else {
+            return;
+        };
+        kept.push((
+            score,
+            chars,
+            seq,
+            Candidate {
+                kind: c.kind,
+                id: c.id,
+                name: c.name.to_string(),
+                short_names: c.short_names.iter().map(str::to_string).collect(),
+                uscc: c.uscc.map(str::to_string),
+                forms: c.forms.to_string(),
+            },
+        ));
+        if kept.len() >= 2 * limit {
+            kept.select_nth_unstable_by(limit - 1, order);
+            kept.truncate(limit);
+            let w = &kept[limit - 1];
+            worst = Some((w.0, w.1, w.3.name.clone()));
+        }
+    })?;
+    // The survivors in arrival order, so an index over them breaks ties as the full one does.
+    kept.sort_by_key(|k| k.2);
+    let index = SearchIndex::new(kept.into_iter().map(|k| k.3).collect());
+    Ok(index.rank(&q, limit, None, None))
+}
+
 /// Incremental search for a query typed one character at a time: when the new query extends
 /// the previous one, only the previous query's matches are examined again.
 ///
@@ -705,14 +918,17 @@ impl Searcher {
 
 /// Bonus for an exact or prefix match; short names weigh most, since people type them whole.
 fn exact_bonus(text: &str, q: &str, is_short: bool) -> i64 {
-    if text == q {
-        if is_short { 1200 } else { 1000 }
-    } else if text.starts_with(q) {
-        300
-    } else if text.contains(q) {
-        100
-    } else {
-        0
+    text.find(q)
+        .map_or(0, |at| found_bonus(at, text.len() == q.len(), is_short))
+}
+
+/// [`exact_bonus`] once the query was found at byte `at`.
+fn found_bonus(at: usize, whole: bool, is_short: bool) -> i64 {
+    match (at, whole) {
+        (0, true) if is_short => 1200,
+        (0, true) => 1000,
+        (0, false) => 300,
+        _ => 100,
     }
 }
 
@@ -856,9 +1072,9 @@ mod tests {
             return Vec::new();
         };
         let mut all: Vec<Scored> = (0..index.entries.len() as u32)
-            .filter_map(|ei| index.score(&q, ei))
+            .filter_map(|ei| index.score(&q, ei, &mut Scorer::new()))
             .collect();
-        all.sort_by(|a, b| index.order(a, b));
+        all.sort_by(SearchIndex::order);
         all.truncate(limit);
         all.iter()
             .map(|s| (s.0, index.entries[s.1 as usize].id))
@@ -909,6 +1125,9 @@ mod tests {
                         expected,
                         "searcher {q:?} limit {limit}"
                     );
+                    let streamed =
+                        search_stream(&q, limit, |f| store.each_search_candidate(f)).unwrap();
+                    assert_eq!(ids(&streamed), expected, "stream {q:?} limit {limit}");
                 }
                 // Deleting a character starts over rather than narrowing.
                 let q: String = chars[..1].iter().collect();
@@ -973,6 +1192,26 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    #[test]
+    fn equal_scores_list_shorter_names_first_then_by_name() {
+        let index = SearchIndex::new(vec![
+            cand(1, "达州甲公司", &[]),
+            cand(2, "达州乙", &[]),
+            cand(3, "达乙", &[]),
+            cand(4, "达州丙", &[]),
+        ]);
+        let hits = index.search("达", 10);
+        assert!(hits.iter().all(|h| h.score == hits[0].score), "{hits:?}");
+        let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+        // 达乙 (2 characters), then the 3-character names in name order, then the longest.
+        let mut three = [("达州乙", 2), ("达州丙", 4)];
+        three.sort();
+        assert_eq!(ids, vec![3, three[0].1, three[1].1, 1]);
+        // The same with room for only two: the cut keeps the order.
+        let ids: Vec<i64> = index.search("达", 2).iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![3, three[0].1]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Store, StoreError};
 use crate::model::designation::{DesignationType, Status, derive_status};
 use crate::model::{HolderKind, Level};
-use crate::search::Candidate;
+use crate::search::{Candidate, CandidateRef, ShortNames};
 
 /// The active filters of a list. Every field narrows; `None` means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -251,8 +251,11 @@ pub struct ParkProfile {
     pub provenance: Provenance,
 }
 
+/// How the store joins several short names in one column.
+const NAME_SEPARATOR: char = '|';
+
 fn split_names(s: &str) -> Vec<String> {
-    s.split('|')
+    s.split(NAME_SEPARATOR)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect()
@@ -818,37 +821,56 @@ impl Store {
     /// Every enterprise and park as a search candidate.
     pub fn search_candidates(&self) -> Result<Vec<Candidate>, StoreError> {
         let mut out = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, short_names, uscc, search_forms FROM enterprises")?;
-        for row in stmt.query_map([], |r| {
-            Ok(Candidate {
-                kind: HolderKind::Enterprise,
-                id: r.get(0)?,
-                name: r.get(1)?,
-                short_names: split_names(&r.get::<_, String>(2)?),
-                uscc: r.get(3)?,
-                forms: r.get(4)?,
+        self.each_search_candidate(|c| {
+            out.push(Candidate {
+                kind: c.kind,
+                id: c.id,
+                name: c.name.to_string(),
+                short_names: c.short_names.iter().map(str::to_string).collect(),
+                uscc: c.uscc.map(str::to_string),
+                forms: c.forms.to_string(),
             })
-        })? {
-            out.push(row?);
-        }
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, short_names, search_forms FROM parks")?;
-        for row in stmt.query_map([], |r| {
-            Ok(Candidate {
-                kind: HolderKind::Park,
-                id: r.get(0)?,
-                name: r.get(1)?,
-                short_names: split_names(&r.get::<_, String>(2)?),
-                uscc: None,
-                forms: r.get(3)?,
-            })
-        })? {
-            out.push(row?);
-        }
+        })?;
         Ok(out)
+    }
+
+    /// Every enterprise, then every park, as search needs them, borrowed from the row being
+    /// read (nothing is copied): what [`crate::search::search_stream`] reads.
+    pub fn each_search_candidate(
+        &self,
+        mut f: impl FnMut(&CandidateRef),
+    ) -> Result<(), StoreError> {
+        for (kind, sql) in [
+            (
+                HolderKind::Enterprise,
+                "SELECT id, name, short_names, uscc, search_forms FROM enterprises",
+            ),
+            (
+                HolderKind::Park,
+                "SELECT id, name, short_names, NULL, search_forms FROM parks",
+            ),
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let text = |i: usize| -> Result<&str, StoreError> {
+                    Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+                };
+                let uscc = match r.get_ref(3)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    v => Some(v.as_str().map_err(rusqlite::Error::from)?),
+                };
+                f(&CandidateRef {
+                    kind,
+                    id: r.get(0)?,
+                    name: text(1)?,
+                    short_names: ShortNames::Joined(text(2)?, NAME_SEPARATOR),
+                    uscc,
+                    forms: text(4)?,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Exact lookup by full name, short name or credit code (normalised). Several results

@@ -71,6 +71,15 @@ pub enum Action {
     Refresh,
     /// The terminal has this many columns and rows now.
     Resize(u16, u16),
+    /// A left click at (column, row) of the terminal (`--mouse`): selects the row under it,
+    /// opens it when it was already selected, switches screens on the tab line.
+    Click(u16, u16),
+    /// The wheel turned over (column, row): `down` scrolls toward the end.
+    Wheel {
+        x: u16,
+        y: u16,
+        down: bool,
+    },
     /// Idle poll: see whether another user changed the store.
     CheckData,
     /// The search index built off the UI thread is ready.

@@ -27,7 +27,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use crossterm::event::{self, Event};
+use crossterm::event::{self, Event, MouseButton, MouseEventKind};
 
 use crate::cli::Cli;
 use crate::search::SearchIndex;
@@ -51,7 +51,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     let theme = theme::Theme::from_flags(cli.no_color, cli.ascii);
     let signals = terminal::signal_flag().context("无法设置信号处理")?;
     terminal::spawn_watchdog(Arc::clone(&signals));
-    let mut guard = terminal::Guard::enter().context("无法初始化终端")?;
+    let mut guard = terminal::Guard::enter(cli.mouse).context("无法初始化终端")?;
     let size = guard.terminal.size()?;
     let mut state = State::new(store, theme, (size.width, size.height))?;
     let result = event_loop(&mut guard, &mut state, &signals);
@@ -77,6 +77,15 @@ pub fn action_for_event(state: &State, ev: &Event) -> Option<Action> {
     match ev {
         Event::Key(k) => action::action_for(context(state), k),
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        Event::Mouse(m) => {
+            let (x, y) = (m.column, m.row);
+            match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(x, y)),
+                MouseEventKind::ScrollDown => Some(Action::Wheel { x, y, down: true }),
+                MouseEventKind::ScrollUp => Some(Action::Wheel { x, y, down: false }),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -114,10 +114,16 @@ impl FacetPane {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetLine {
     pub id: i64,
+    /// The code users type back (`yuanqi targets show D000-T16`).
+    pub code: String,
     pub name: String,
     pub scope: String,
     pub period: String,
     pub kind: String,
+    /// A recorded target: a figure no enterprise record can compute, only reported.
+    pub recorded: bool,
+    /// The figure progress starts from (存量 targets: "116 → 150").
+    pub baseline: Option<f64>,
     /// The target as written ("50户以上", "【10】个").
     pub target: String,
     /// What counts, in words ("省级及以上 专精特新中小企业").
@@ -138,6 +144,8 @@ pub struct TargetDetail {
     pub by_region: Vec<(String, f64)>,
     pub counting: Vec<(String, String)>,
     pub close: Vec<(String, String)>,
+    /// Every figure reported against the target, newest first: (figure with its date, source).
+    pub reports: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,21 +6,27 @@ use crate::targets::{self, Counted, TargetProgress};
 
 use super::state::{State, TargetDetail, TargetLine};
 
+/// A reported figure with its date: "12（2025）".
+fn figure(r: &targets::Reported) -> String {
+    let v = targets::fmt_num(r.value);
+    match &r.as_of {
+        Some(a) if !a.is_empty() => format!("{v}（{a}）"),
+        _ => v,
+    }
+}
+
 fn line(t: &TargetProgress) -> TargetLine {
-    let reported = t.reported.as_ref().map(|r| {
-        let v = targets::fmt_num(r.value);
-        match &r.as_of {
-            Some(a) if !a.is_empty() => format!("{v}（{a}）"),
-            _ => v,
-        }
-    });
+    let reported = t.reported.as_ref().map(figure);
     let reported_source = t.reported.as_ref().map(|r| r.source.clone());
     TargetLine {
         id: t.id,
+        code: t.code.clone(),
         name: t.name.clone(),
         scope: t.scope.clone(),
         period: t.period(),
         kind: t.kind.label().to_string(),
+        recorded: t.kind == crate::model::TargetKind::Recorded,
+        baseline: t.baseline,
         target: t.target_label(),
         counts: t.counts_label(),
         computed: t.computed,
@@ -63,6 +69,13 @@ pub fn detail(state: &State, id: i64) -> Option<TargetDetail> {
         counting: targets::counting(s, id, y).map(pairs).unwrap_or_default(),
         close: targets::close_candidates(s, id, y)
             .map(pairs)
+            .unwrap_or_default(),
+        reports: targets::reports(s, id)
+            .map(|list| {
+                list.into_iter()
+                    .map(|(_, r, _)| (figure(&r), r.source))
+                    .collect()
+            })
             .unwrap_or_default(),
     })
 }

@@ -14,11 +14,18 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
 
-/// Restore the terminal: leave raw mode and the alternate screen, show the cursor. Errors are
-/// ignored: on a dead terminal there is nothing left to restore.
+/// Mouse reporting for `--mouse`: button presses and the wheel only (xterm mode 1000) in SGR
+/// encoding (1006). Not crossterm's `EnableMouseCapture`, which also asks for every motion
+/// (1003): over SSH that would send bytes upstream, and wake the loop, on each mouse move.
+pub const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+pub const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
+
+/// Restore the terminal: mouse reporting off, leave raw mode and the alternate screen, show
+/// the cursor. Errors are ignored: on a dead terminal there is nothing left to restore.
 pub fn restore() {
     let _ = terminal::disable_raw_mode();
     let mut out = io::stdout();
+    let _ = out.write_all(MOUSE_OFF.as_bytes());
     let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
     let _ = out.flush();
 }
@@ -29,11 +36,20 @@ pub struct Guard {
 }
 
 impl Guard {
-    pub fn enter() -> io::Result<Guard> {
+    /// Take over the terminal; with `mouse`, also ask it to report clicks and the wheel.
+    pub fn enter(mouse: bool) -> io::Result<Guard> {
         install_panic_hook();
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
         if let Err(e) = execute!(out, terminal::EnterAlternateScreen, cursor::Hide) {
+            restore();
+            return Err(e);
+        }
+        if mouse
+            && let Err(e) = out
+                .write_all(MOUSE_ON.as_bytes())
+                .and_then(|()| out.flush())
+        {
             restore();
             return Err(e);
         }

@@ -126,6 +126,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             fx.push(Effect::Quit);
             return Ok(());
         }
+        Action::Click(..) | Action::Wheel { .. } => return mouse(state, action, fx),
         _ => {}
     }
 
@@ -174,8 +175,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         }
         Action::ToggleFacets => {
             if state.screen != Screen::Enterprises {
+                // Facets filter enterprises only: go there, and say so, rather than leave
+                // the user wondering why the parks or targets list did not change.
+                let from = state.screen;
                 show(state, Screen::Enterprises)?;
                 state.show_facets = true;
+                state.info(format!(
+                    "筛选只适用于企业：已转到企业画面，按 {} 回{}",
+                    Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
+                    from.label(),
+                ));
             } else {
                 state.show_facets = !state.show_facets;
             }
@@ -454,6 +463,113 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
             }
         }
     }
+    Ok(())
+}
+
+/// Rows one turn of the wheel moves.
+const WHEEL_STEP: isize = 3;
+
+/// A click or a turn of the wheel, applied to whatever is under the pointer: the help overlay
+/// and the search results scroll; on the tab line a click switches screens; in a list a click
+/// selects the row (a second click opens it); over a pane the wheel moves as the arrow keys do
+/// there, giving that pane the keyboard.
+fn mouse(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    let (x, y, wheel) = match action {
+        Action::Click(x, y) => (x, y, None),
+        Action::Wheel { x, y, down } => (x, y, Some(if down { WHEEL_STEP } else { -WHEEL_STEP })),
+        _ => return Ok(()),
+    };
+    if state.help.is_some() {
+        if let Some(d) = wheel {
+            let step = if d > 0 { Action::Down } else { Action::Up };
+            for _ in 0..d.abs() {
+                apply(state, step.clone(), fx)?;
+            }
+        }
+        return Ok(());
+    }
+    if state.search.is_some() {
+        match wheel {
+            Some(d) => {
+                let step = if d > 0 { Action::Down } else { Action::Up };
+                for _ in 0..d.abs() {
+                    search_action(state, step.clone(), fx)?;
+                }
+            }
+            None => return click_search_hit(state, y, fx),
+        }
+        return Ok(());
+    }
+    state.message = None;
+    if y == 0 {
+        if let (None, Some(screen)) = (wheel, views::tab_at(x)) {
+            show(state, screen)?;
+        }
+        return Ok(());
+    }
+    let body = views::body_layout(views::body_rect(state), state);
+    let inside = |r: &ratatui::layout::Rect| {
+        (r.x..r.x + r.width).contains(&x) && (r.y..r.y + r.height).contains(&y)
+    };
+    let (pane, rect) = match (body.facets, body.list, body.detail) {
+        (Some(r), _, _) if inside(&r) => (Pane::Facets, r),
+        (_, Some(r), _) if inside(&r) => (Pane::List, r),
+        (_, _, Some(r)) if inside(&r) => (Pane::Detail, r),
+        _ => return Ok(()),
+    };
+    if pane == Pane::Detail && state.screen == Screen::Targets && state.targets.detail.is_none() {
+        open_target(state);
+    }
+    state.set_focus(pane);
+    if let Some(d) = wheel {
+        return move_by(state, d);
+    }
+    // Lists and the facet pane: a border line, a header line, then one row per item.
+    let first = rect.y + 2;
+    if pane == Pane::Detail || y < first || y + 1 >= rect.y + rect.height {
+        return Ok(());
+    }
+    let cursor = match (pane, state.screen) {
+        (Pane::Facets, _) => (&state.facets.cursor, state.facets.values.len()),
+        (_, Screen::Enterprises) => (&state.enterprises.cursor, state.enterprises.total),
+        (_, Screen::Parks) => (&state.parks.cursor, state.parks.rows.len()),
+        (_, Screen::Targets) => (&state.targets.cursor, state.targets.rows.len()),
+    };
+    let (selected, index, len) = (
+        cursor.0.selected,
+        cursor.0.top + (y - first) as usize,
+        cursor.1,
+    );
+    if index >= len {
+        return Ok(());
+    }
+    if index == selected {
+        return open(state, fx);
+    }
+    move_by(state, index as isize - selected as isize)
+}
+
+/// A click in the search overlay (drawn over the body: border, input line, rule, then one hit
+/// per row): selects the hit under it, opens it when it was selected already.
+fn click_search_hit(state: &mut State, y: u16, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
+    let first = views::body_rect(state).y + 3;
+    let rows = views::search_rows(state);
+    let Some(search) = state.search.as_mut() else {
+        return Ok(());
+    };
+    if y < first {
+        return Ok(());
+    }
+    let index = search.cursor.top + (y - first) as usize;
+    let len = search.hits.len();
+    if index >= len || (y - first) as usize >= rows {
+        return Ok(());
+    }
+    if index == search.cursor.selected {
+        return search_action(state, Action::Open, fx);
+    }
+    let delta = index as isize - search.cursor.selected as isize;
+    search.cursor.move_by(delta, len, rows);
     Ok(())
 }
 

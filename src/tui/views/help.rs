@@ -34,6 +34,11 @@ pub fn lines<'a>(t: &Theme) -> Vec<Line<'a>> {
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
+        "以 yuanqi --mouse 启动可用鼠标：单击选中（再次单击打开）、滚轮滚动、单击标签切换画面"
+            .to_string(),
+        t.dim(),
+    ));
+    out.push(Line::styled(
         "经 tmux 复制需在 ~/.tmux.conf 中设置 set -g set-clipboard on".to_string(),
         t.dim(),
     ));

@@ -87,6 +87,32 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
     body
 }
 
+/// Where the body (between the tab line and the status lines) is on the terminal.
+pub fn body_rect(state: &State) -> Rect {
+    let (w, h) = state.size;
+    Rect::new(0, 1, w, h.saturating_sub(CHROME))
+}
+
+const BRAND: &str = " 园企 ";
+
+fn tab_label(i: usize, s: Screen) -> String {
+    format!(" {} {} ", i + 1, s.label())
+}
+
+/// The screen whose tab is at column `x` of the tab line.
+pub fn tab_at(x: u16) -> Option<Screen> {
+    let mut at = crate::model::text::display_width(BRAND);
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        at += 1;
+        let w = crate::model::text::display_width(&tab_label(i, *s));
+        if (at..at + w).contains(&(x as usize)) {
+            return Some(*s);
+        }
+        at += w;
+    }
+    None
+}
+
 fn body_height(state: &State) -> usize {
     state.size.1.saturating_sub(CHROME) as usize
 }
@@ -176,10 +202,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 fn draw_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let mut spans = vec![Span::styled(" 园企 ", t.title())];
+    let mut spans = vec![Span::styled(BRAND, t.title())];
     for (i, s) in Screen::ALL.iter().enumerate() {
         spans.push(Span::raw(" "));
-        let label = format!(" {} {} ", i + 1, s.label());
+        let label = tab_label(i, *s);
         if *s == state.screen {
             spans.push(Span::styled(label, t.tab_active()));
         } else {
@@ -189,7 +215,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let (e, p, d) = state.totals;
     let right = format!("企业 {e} · 园区 {p} · 认定 {d} ");
     let right = if t.ascii {
-        right.replace('·', "-")
+        right.replace('·', "|")
     } else {
         right
     };

@@ -31,6 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ),
     };
     let block = t.block(title, focused);
+    let lines = crate::tui::widgets::hanging(lines, area.width.saturating_sub(2) as usize);
     let p = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

@@ -3,10 +3,10 @@
 //! enterprises that count and those close to counting.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{LineGauge, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::targets::TargetStatus;
 use crate::tui::state::{Pane, State, TargetLine};
@@ -35,11 +35,18 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    // name, period, target, computed, reported, bar, status
-    let fixed = [9usize, 10, 5, 9, 13, 8];
+    // Several scopes set targets of the same name (工业投资增长 2025 for the city, 大足区 and two
+    // of its parks): with room, a scope column tells them apart; narrower, the detail does.
+    let scope = w >= SCOPE_COLUMN_FROM;
+    // [scope,] period, target, computed, reported, bar, status
+    let mut fixed = vec![9usize, 10, 5, 9, 13, 8];
+    let mut heads = vec!["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
+    if scope {
+        fixed.insert(0, 12);
+        heads.insert(1, "范围");
+    }
     let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
     widths.extend(fixed);
-    let heads = ["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
     let mut lines = vec![widgets::row(
         heads.iter().map(|h| (h.to_string(), t.heading())).collect(),
         &widths,
@@ -62,7 +69,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
             Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
             None => "-".to_string(),
         };
-        let cells = vec![
+        let mut cells = vec![
             (clean(&r.name, t), base),
             (clean(&r.period, t), base),
             (clean(&r.target, t), base),
@@ -74,15 +81,24 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
                 base.patch(status_style(r.status, t)),
             ),
         ];
+        if scope {
+            cells.insert(1, (clean(&r.scope, t), base));
+        }
         lines.push(widgets::row(cells, &widths, w, t));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// From this inner width on, the targets list has a 范围 column.
+const SCOPE_COLUMN_FROM: usize = 96;
+
 fn selected(state: &State) -> Option<&TargetLine> {
     state.targets.rows.get(state.targets.cursor.selected)
 }
 
+/// The detail pane: what the target is (code, scope, period, kind, target, what counts,
+/// source), where it stands, and after Enter who counts — or, for a recorded target that no
+/// record can compute, every figure reported against it.
 pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let focused = state.focus() == Pane::Detail && state.search.is_none();
@@ -96,73 +112,91 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     };
-    let [head, gauge, body] = Layout::vertical([
-        Constraint::Length(6),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
+    let lines = widgets::hanging(
+        detail_lines(state, r, inner.width as usize),
+        inner.width as usize,
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((state.detail_scroll, 0)),
+        inner,
+    );
+}
+
+fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Line<'a>> {
+    let t = &state.theme;
     let kv = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{k}："), t.label()),
             Span::raw(v),
         ])
     };
-    let dot = if t.ascii { " - " } else { " · " };
     let reported = match (&r.reported, &r.reported_source) {
         (Some(v), Some(src)) => format!("{}（{}）", clean(v, t), clean(src, t)),
         (Some(v), None) => clean(v, t),
         _ => "无".to_string(),
     };
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::styled(clean(&r.name, t), t.title()),
-            kv(
-                "范围",
-                format!(
-                    "{}{dot}{}{dot}{}",
-                    clean(&r.scope, t),
-                    clean(&r.period, t),
-                    clean(&r.kind, t)
-                ),
-            ),
-            kv(
-                "目标 / 计算",
-                format!(
-                    "{} / {}",
-                    clean(&r.target, t),
-                    r.computed.map(num).unwrap_or_else(|| "-".into()),
-                ),
-            ),
-            kv("填报", reported),
-            kv("口径", clean(&r.counts, t)),
-            kv("来源", clean(&r.source, t)),
-        ])
-        .wrap(Wrap { trim: false }),
-        head,
-    );
-    let ratio = r.progress.unwrap_or(0.0);
-    let ratio = if ratio.is_finite() {
-        ratio.clamp(0.0, 1.0)
-    } else {
-        0.0
+    let computed = match (r.computed, r.recorded) {
+        (Some(c), _) => num(c),
+        (None, true) => "无（填报类，企业记录算不出）".into(),
+        (None, false) => "-".into(),
     };
-    let mut g = LineGauge::default()
-        .ratio(ratio)
-        .label(format!(
-            "{} {:.0}%",
-            r.status.label(),
-            r.progress.unwrap_or(0.0) * 100.0
-        ))
-        .filled_style(status_style(r.status, t))
-        .unfilled_style(t.dim());
-    if t.ascii {
-        g = g.filled_symbol("#").unfilled_symbol("-");
+    let mut lines = vec![
+        Line::styled(clean(&r.name, t), t.title()),
+        kv("代码", clean(&r.code, t)),
+        kv("范围", clean(&r.scope, t)),
+        kv(
+            "期间 / 口径",
+            format!("{} / {}", clean(&r.period, t), clean(&r.kind, t)),
+        ),
+        kv(
+            "目标",
+            match r.baseline {
+                Some(b) => format!("{}（基数 {}）", clean(&r.target, t), num(b)),
+                None => clean(&r.target, t),
+            },
+        ),
+        kv("计算", computed),
+        kv("填报", reported),
+    ];
+    if !r.counts.trim().is_empty() {
+        lines.push(kv("计入", clean(&r.counts, t)));
     }
-    frame.render_widget(g, gauge);
+    lines.push(kv("来源", clean(&r.source, t)));
+    let pct = r
+        .progress
+        .filter(|p| p.is_finite())
+        .map(|p| format!(" {:.0}%", p * 100.0))
+        .unwrap_or_default();
+    let bar_w = width.saturating_sub(16).clamp(4, 40);
+    lines.push(Line::from(vec![
+        Span::styled(
+            widgets::bar(r.progress.unwrap_or(0.0), bar_w, t),
+            status_style(r.status, t),
+        ),
+        Span::styled(
+            format!(" {}{pct}", r.status.label()),
+            status_style(r.status, t),
+        ),
+    ]));
+    lines.push(Line::raw(""));
 
-    let mut lines = Vec::new();
-    if let Some(d) = &state.targets.detail {
+    let Some(d) = state.targets.detail.as_ref().filter(|d| d.id == r.id) else {
+        let what = if r.recorded {
+            "按 Enter 查看填报记录。"
+        } else {
+            "按 Enter 查看分县情况、计入企业与接近达标的企业。"
+        };
+        lines.push(Line::styled(what, t.dim()));
+        return lines;
+    };
+    if r.recorded {
+        lines.push(Line::styled(
+            "填报类目标：按库中的企业记录算不出，只列文件或用户填报的数。",
+            t.dim(),
+        ));
+    } else {
         lines.push(Line::styled("分县（市、区）", t.heading()));
         let max = d.by_region.iter().map(|(_, v)| *v).fold(0.0, f64::max);
         for (region, v) in &d.by_region {
@@ -196,16 +230,25 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
                 Span::styled(format!("  {}", clean(why, t)), t.dim()),
             ]));
         }
-    } else {
+    }
+    lines.push(Line::styled(
+        format!("填报记录（{}）", d.reports.len()),
+        t.heading(),
+    ));
+    for (figure, source) in &d.reports {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {}", clean(figure, t))),
+            Span::styled(format!("  {}", clean(source, t)), t.dim()),
+        ]));
+    }
+    if d.reports.is_empty() {
         lines.push(Line::styled(
-            "按 Enter 查看分县情况、计入企业与接近达标的企业。",
+            format!(
+                "  尚无。可用 yuanqi targets report {} 数值 --as-of 时间 填报。",
+                clean(&r.code, t)
+            ),
             t.dim(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((state.detail_scroll, 0)),
-        body,
-    );
+    lines
 }

@@ -130,6 +130,109 @@ pub fn bar(ratio: f64, width: usize, theme: &Theme) -> String {
     s
 }
 
+/// Lines laid out to `width` columns with a hanging indent: a line that is too long continues
+/// under its own indentation (its leading spaces), or under the value of a "标签：value" line,
+/// instead of at the left edge where a wrapping Paragraph would put it. CJK counts two columns;
+/// the break falls between characters, after a space when an ASCII word would be split.
+pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width || width < 8 {
+            out.push(line);
+            continue;
+        }
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let lead = text.len() - text.trim_start_matches(' ').len();
+        let label = line
+            .spans
+            .iter()
+            .position(|s| !s.content.trim().is_empty())
+            .filter(|&i| line.spans[i].content.ends_with('：'))
+            .map(|i| {
+                line.spans[..=i]
+                    .iter()
+                    .map(|s| display_width(&s.content))
+                    .sum::<usize>()
+            });
+        let indent = label.unwrap_or(lead).min(width / 2);
+        // Characters with their style, then cut into rows.
+        let chars: Vec<(char, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+            .collect();
+        let mut rows: Vec<Vec<(char, Style)>> = vec![Vec::new()];
+        let mut used = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            let w = chars[i].0.width().unwrap_or(0);
+            if used + w > width {
+                // Do not split an ASCII word or number ("zhangsan", "2022"): its start moves
+                // down, unless it fills the whole row.
+                let row = rows.last_mut().expect("a row");
+                let mut carry = Vec::new();
+                if chars[i].0.is_ascii_alphanumeric() {
+                    let start = row
+                        .iter()
+                        .rposition(|(c, _)| !c.is_ascii_alphanumeric())
+                        .map_or(0, |p| p + 1);
+                    if start > indent && start < row.len() {
+                        carry = row.split_off(start);
+                    }
+                }
+                // Closing punctuation never starts a line (，。：、）…): the character before
+                // it moves down with it.
+                if carry.is_empty()
+                    && is_closing(chars[i].0)
+                    && row.len() > indent + 1
+                    && let Some(last) = row.pop()
+                {
+                    carry.push(last);
+                }
+                rows.push(vec![(' ', Style::default()); indent]);
+                used = indent
+                    + carry
+                        .iter()
+                        .map(|(c, _)| c.width().unwrap_or(0))
+                        .sum::<usize>();
+                rows.last_mut().expect("a row").extend(carry);
+                if chars[i].0 == ' ' {
+                    i += 1;
+                    continue;
+                }
+            }
+            rows.last_mut().expect("a row").push(chars[i]);
+            used += w;
+            i += 1;
+        }
+        for row in rows {
+            let mut spans: Vec<Span<'a>> = Vec::new();
+            let mut cur = String::new();
+            let mut style = None;
+            for (c, st) in row {
+                if style.is_some_and(|s| s != st) {
+                    spans.push(Span::styled(
+                        std::mem::take(&mut cur),
+                        style.unwrap_or_default(),
+                    ));
+                }
+                style = Some(st);
+                cur.push(c);
+            }
+            if !cur.is_empty() {
+                spans.push(Span::styled(cur, style.unwrap_or_default()));
+            }
+            out.push(Line::from(spans).style(line.style));
+        }
+    }
+    out
+}
+
+/// Punctuation that closes a phrase and so may not begin a line in Chinese typesetting.
+fn is_closing(c: char) -> bool {
+    "，。、；：！？）》」』”’…,.;:)!?".contains(c)
+}
+
 /// A number without a pointless ".0".
 pub fn num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -167,6 +270,58 @@ mod tests {
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "宣汉正原…");
         assert_eq!(display_width(&text), 9);
+    }
+
+    #[test]
+    fn hanging_indent_keeps_continuations_under_their_text() {
+        let text = |l: &Line| {
+            l.spans
+                .iter()
+                .map(|s| s.content.to_string())
+                .collect::<String>()
+        };
+        let lines = hanging(
+            vec![
+                Line::raw("       第一批；来源：导入#1 · 名单 第4行 · zhangsan 于 2026-11-25 修改"),
+                Line::from(vec![
+                    Span::raw("资料来源："),
+                    Span::raw("D004 · 达州市数字经济产业发展规划"),
+                ]),
+                Line::raw("短行"),
+            ],
+            30,
+        );
+        let rows: Vec<String> = lines.iter().map(text).collect();
+        for r in &rows {
+            assert!(display_width(r) <= 30, "{r:?} is wider than 30");
+        }
+        let first = rows.iter().position(|r| r.contains("资料来源")).unwrap();
+        assert!(first >= 2, "{rows:?}");
+        for r in &rows[1..first] {
+            assert!(
+                r.starts_with("       ") && !r[7..].starts_with(' '),
+                "{rows:?}"
+            );
+        }
+        // Under the value, not the label; "zhangsan" stays whole.
+        assert!(
+            rows[first + 1].starts_with("          ") && !rows[first + 1][10..].starts_with(' '),
+            "{rows:?}"
+        );
+        assert!(rows.iter().any(|r| r.contains("zhangsan")), "{rows:?}");
+        assert_eq!(rows.last().unwrap(), "短行");
+        // "：" would start the second row; "源" comes down with it.
+        let rows: Vec<String> = hanging(vec![Line::raw("  一二三四五六七来源：八九")], 20)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["  一二三四五六七来", "  源：八九"], "{rows:?}");
+        // A number right after CJK text stays whole.
+        let rows: Vec<String> = hanging(vec![Line::raw("来源：规划2022年")], 12)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["来源：规划", "2022年"], "{rows:?}");
     }
 
     #[test]
