@@ -396,6 +396,93 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     );
 }
 
+/// Inserted rows are logged a table at a time (one statement each); every inserted row must
+/// still appear exactly once, as written, and undo must remove cluster links before the
+/// enterprises they hang on.
+#[test]
+fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
+    let env = Env::new();
+    let links = "SELECT count(*) FROM enterprise_clusters";
+    let (base, base_links) = (env.counts(), env.count(links));
+    let csv = "企业名称,产业集群\n腾盾,玻纤产业\n达州辛公司,玄纤产业、化工\n";
+    let r = env.import(&env.write("c.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 1，变更 1"), "{}", r.out);
+    assert_eq!(env.count(links), base_links + 3);
+    // One insert entry per new link, each the link as stored.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes c JOIN enterprise_clusters l ON l.rowid = c.entity_id
+             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprise_clusters'
+               AND json_extract(c.after, '$.enterprise_id') = l.enterprise_id
+               AND json_extract(c.after, '$.cluster_id') = l.cluster_id"
+        ),
+        3
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes WHERE import_id = 1 AND entity = 'enterprise_clusters'"
+        ),
+        3
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes WHERE import_id = 1 AND entity = 'enterprises'
+             GROUP BY import_id HAVING sum(action = 'insert') = 1 AND sum(action = 'update') = 1"
+        ),
+        2
+    );
+    let u = env.run(&["imports", "undo", "1"]);
+    assert_eq!(u.code, 0, "{}", u.all());
+    assert_eq!(env.count(links), base_links);
+    let now = env.counts();
+    assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
+}
+
+/// The import reads rows on a second thread and plans them as they arrive; what it decides
+/// must be exactly what planning the whole file read beforehand decides — across many
+/// batches, with blank and footnote rows, duplicates, problems and file-level warnings.
+#[test]
+fn rows_planned_while_reading_match_rows_planned_after_reading() {
+    use yuanqi::ingest::{ImportOptions, plan};
+    let env = Env::new();
+    let mut csv = String::from("企业名称,所属县（市、区）,不认识的列,产业集群\n");
+    for i in 0..2600 {
+        match i % 500 {
+            7 => csv.push_str(",,,\n"),
+            8 => csv.push_str("达州测试企业000001,通川区,,\n"),
+            9 => csv.push_str(&format!("达州测试企业{i:06},不存在县,,\n")),
+            10 => csv.push_str(&format!("腾盾{i},通川区,x,不存在的产业\n")),
+            _ => csv.push_str(&format!("达州测试企业{i:06},达川区,,玻纤产业\n")),
+        }
+    }
+    csv.push_str("注：以上排名不分先后,,,\n");
+    let opts = ImportOptions {
+        path: env.write("p.csv", csv.as_bytes()),
+        ..ImportOptions::default()
+    };
+    let store = env.store();
+    let streamed = plan::Plan::read_and_build(&store, &opts).unwrap();
+    let parsed = plan::read_file(&opts).unwrap();
+    let whole = plan::Plan::build(&store, parsed, &opts).unwrap();
+    let outcomes = |p: &plan::Plan| -> Vec<String> {
+        p.results
+            .iter()
+            .map(|r| format!("{} {} {:?} {:?}", r.row, r.name, r.outcome, r.changes))
+            .collect()
+    };
+    assert_eq!(outcomes(&streamed), outcomes(&whole));
+    assert_eq!(streamed.results.len(), 2600 - 6);
+    assert!(streamed.problems.len() >= 15, "{:?}", streamed.problems);
+    assert_eq!(streamed.problems, whole.problems);
+    assert_eq!(streamed.warnings, whole.warnings);
+    assert_eq!(streamed.parsed.passed_over, whole.parsed.passed_over);
+    assert_eq!(streamed.parsed.passed_over, 6 + 1);
+    assert_eq!(streamed.parsed.sha256, whole.parsed.sha256);
+    assert_eq!(streamed.parsed.records.len(), whole.parsed.records.len());
+    assert_eq!(streamed.enterprises.states, whole.enterprises.states);
+}
+
 #[test]
 fn export_then_import_into_a_new_store_gives_the_same_data() {
     let env = Env::new();

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::plan::{Holder, Plan};
+use super::plan::{EntState, Holder, Plan};
 use super::{ImportOptions, IngestError};
 use crate::model::text::normalize_name;
 use crate::store::audit::{self, Action};
@@ -71,6 +71,16 @@ fn apply_in_transaction(
         params![format!("import:{import_id}"), source_id],
     )?;
     let mut changes = ChangeLog::new(&tx, import_id, &user, &at);
+    // Rows this import inserts are logged table by table once written (see `ChangeLog`).
+    for table in [
+        "parks",
+        "park_clusters",
+        "enterprises",
+        "enterprise_clusters",
+        "designations",
+    ] {
+        changes.mark(table)?;
+    }
 
     let locator = |row: Option<u32>| -> String {
         match row {
@@ -115,9 +125,7 @@ fn apply_in_transaction(
                     now.region_id, parent, now.notes, forms, source_id, locator(plan.park_row(i)),
                     import_id, user, at
                 ])?;
-                let id = tx.last_insert_rowid();
-                changes.record(Action::Insert, "parks", id, None)?;
-                id
+                tx.last_insert_rowid()
             }
             Some(_) => {
                 let id = plan.parks.ids[i].ok_or_else(|| StoreError::NotFound("park".into()))?;
@@ -131,25 +139,22 @@ fn apply_in_transaction(
                     now.name, normalize_name(&now.name), now.short_names.join("|"), now.kind, now.level,
                     now.region_id, parent, now.notes, forms, import_id, user, at, id
                 ])?;
-                changes.record(Action::Update, "parks", id, before_json.as_ref())?;
+                changes.update("parks", id, before_json.as_ref())?;
                 id
             }
         };
         park_ids.insert(i, id);
         let old = before.map(|b| b.clusters.clone()).unwrap_or_default();
         for c in now.clusters.difference(&old) {
-            let n = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO park_clusters(park_id, cluster_id) VALUES (?1, ?2)",
-                )?
-                .execute(params![id, c])?;
-            if n > 0 {
-                let rowid = tx.last_insert_rowid();
-                changes.record(Action::Insert, "park_clusters", rowid, None)?;
-            }
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO park_clusters(park_id, cluster_id) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, c])?;
         }
         tick(&mut done);
     }
+    changes.log_inserts("parks")?;
+    changes.log_inserts("park_clusters")?;
     for i in parent_fixes {
         let (Some(id), Some(parent)) = (
             park_ids.get(&i).copied(),
@@ -164,70 +169,117 @@ fn apply_in_transaction(
             "UPDATE parks SET parent_id = ?1 WHERE id = ?2",
             params![parent, id],
         )?;
-        changes.record(Action::Update, "parks", id, before_json.as_ref())?;
+        changes.update("parks", id, before_json.as_ref())?;
     }
 
-    let mut ent_ids: HashMap<usize, i64> = HashMap::new();
-    for (i, id) in plan.enterprises.ids.iter().enumerate() {
-        if let Some(id) = id {
-            ent_ids.insert(i, *id);
+    // Store id of each enterprise of the plan, filled in as new ones are inserted.
+    let mut ent_ids: Vec<Option<i64>> = plan.enterprises.ids.clone();
+    let writes: Vec<(usize, Option<&EntState>, &EntState)> = plan.enterprise_writes().collect();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO enterprises(name, name_norm, name_is_full, short_names, uscc, region_id, park_id,
+            scale, notes, search_forms, source_id, locator, import_id, updated_by, updated_at)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let mut update = tx.prepare_cached(
+        "UPDATE enterprises SET name = ?1, name_norm = ?2, short_names = ?3, uscc = ?4, region_id = ?5,
+            park_id = ?6, scale = ?7, notes = ?8, search_forms = ?9, import_id = ?10,
+            updated_by = ?11, updated_at = ?12 WHERE id = ?13",
+    )?;
+    let mut add_cluster = tx.prepare_cached(
+        "INSERT OR IGNORE INTO enterprise_clusters(enterprise_id, cluster_id) VALUES (?1, ?2)",
+    )?;
+    // The text each row needs besides its state (pinyin forms above all) is computed on a
+    // second thread, a batch ahead of the writes; SQLite keeps this thread busy meanwhile.
+    std::thread::scope(|scope| -> Result<(), IngestError> {
+        let (send, batches) = std::sync::mpsc::sync_channel::<Vec<DerivedText>>(2);
+        let writes = &writes;
+        scope.spawn(move || {
+            for chunk in writes.chunks(DERIVED_BATCH) {
+                let batch = chunk
+                    .iter()
+                    .map(|(i, _, now)| DerivedText::of(now, locator(plan.enterprise_row(*i))))
+                    .collect();
+                if send.send(batch).is_err() {
+                    // The writer stopped (an error); nothing more is needed.
+                    return;
+                }
+            }
+        });
+        for chunk in writes.chunks(DERIVED_BATCH) {
+            let derived = batches
+                .recv()
+                .map_err(|_| StoreError::NotFound("pinyin forms".into()))?;
+            for (&(i, before, now), text) in chunk.iter().zip(derived) {
+                let park = now.park.and_then(|p| park_ids.get(&p).copied());
+                let id = match before {
+                    None => {
+                        insert.execute(params![
+                            now.name,
+                            text.name_norm,
+                            text.short_names,
+                            now.uscc,
+                            now.region_id,
+                            park,
+                            now.scale,
+                            now.notes,
+                            text.forms,
+                            source_id,
+                            text.locator,
+                            import_id,
+                            user,
+                            at
+                        ])?;
+                        tx.last_insert_rowid()
+                    }
+                    Some(_) => {
+                        let id = plan.enterprises.ids[i]
+                            .ok_or_else(|| StoreError::NotFound("enterprise".into()))?;
+                        let before_json = audit::row_json(&tx, "enterprises", id)?;
+                        update.execute(params![
+                            now.name,
+                            text.name_norm,
+                            text.short_names,
+                            now.uscc,
+                            now.region_id,
+                            park,
+                            now.scale,
+                            now.notes,
+                            text.forms,
+                            import_id,
+                            user,
+                            at,
+                            id
+                        ])?;
+                        changes.update("enterprises", id, before_json.as_ref())?;
+                        id
+                    }
+                };
+                ent_ids[i] = Some(id);
+                match before {
+                    None => {
+                        for c in &now.clusters {
+                            add_cluster.execute(params![id, c])?;
+                        }
+                    }
+                    Some(old) => {
+                        for c in now.clusters.difference(&old.clusters) {
+                            add_cluster.execute(params![id, c])?;
+                        }
+                    }
+                }
+                tick(&mut done);
+            }
         }
-    }
-    for (i, before, now) in plan.enterprise_writes() {
-        let forms = crate::search::forms_for(&now.name, &now.short_names);
-        let park = now.park.and_then(|p| park_ids.get(&p).copied());
-        let id = match before {
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO enterprises(name, name_norm, name_is_full, short_names, uscc, region_id, park_id,
-                        scale, notes, search_forms, source_id, locator, import_id, updated_by, updated_at)
-                     VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                )?
-                .execute(params![
-                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.uscc, now.region_id,
-                    park, now.scale, now.notes, forms, source_id, locator(plan.enterprise_row(i)),
-                    import_id, user, at
-                ])?;
-                let id = tx.last_insert_rowid();
-                changes.record(Action::Insert, "enterprises", id, None)?;
-                id
-            }
-            Some(_) => {
-                let id = plan.enterprises.ids[i]
-                    .ok_or_else(|| StoreError::NotFound("enterprise".into()))?;
-                let before_json = audit::row_json(&tx, "enterprises", id)?;
-                tx.prepare_cached(
-                    "UPDATE enterprises SET name = ?1, name_norm = ?2, short_names = ?3, uscc = ?4, region_id = ?5,
-                        park_id = ?6, scale = ?7, notes = ?8, search_forms = ?9, import_id = ?10,
-                        updated_by = ?11, updated_at = ?12 WHERE id = ?13",
-                )?
-                .execute(params![
-                    now.name, normalize_name(&now.name), now.short_names.join("|"), now.uscc, now.region_id,
-                    park, now.scale, now.notes, forms, import_id, user, at, id
-                ])?;
-                changes.record(Action::Update, "enterprises", id, before_json.as_ref())?;
-                id
-            }
-        };
-        ent_ids.insert(i, id);
-        let old = before.map(|b| b.clusters.clone()).unwrap_or_default();
-        for c in now.clusters.difference(&old) {
-            let n = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO enterprise_clusters(enterprise_id, cluster_id) VALUES (?1, ?2)",
-                )?
-                .execute(params![id, c])?;
-            if n > 0 {
-                let rowid = tx.last_insert_rowid();
-                changes.record(Action::Insert, "enterprise_clusters", rowid, None)?;
-            }
-        }
-        tick(&mut done);
-    }
+        Ok(())
+    })?;
+    drop((insert, update, add_cluster));
+
+    changes.log_inserts("enterprises")?;
+    changes.log_inserts("enterprise_clusters")?;
 
     for (i, before, now) in plan.designation_writes() {
         let (ent, park) = match now.holder {
-            Holder::Enterprise(e) => (ent_ids.get(&e).copied(), None),
+            Holder::Enterprise(e) => (ent_ids.get(e).copied().flatten(), None),
             Holder::Park(p) => (None, park_ids.get(&p).copied()),
         };
         if ent.is_none() && park.is_none() {
@@ -244,8 +296,6 @@ fn apply_in_transaction(
                     ent, park, now.ty, now.level, now.grade, now.year, now.batch, now.status, now.notes,
                     source_id, locator(plan.designation_row(i)), import_id, user, at
                 ])?;
-                let id = tx.last_insert_rowid();
-                changes.record(Action::Insert, "designations", id, None)?;
             }
             Some(_) => {
                 let Some(id) = plan.designation_ids[i] else {
@@ -259,11 +309,12 @@ fn apply_in_transaction(
                 .execute(params![
                     now.batch, now.status, now.notes, import_id, user, at, id
                 ])?;
-                changes.record(Action::Update, "designations", id, before_json.as_ref())?;
+                changes.update("designations", id, before_json.as_ref())?;
             }
         }
         tick(&mut done);
     }
+    changes.log_inserts("designations")?;
     if opts.progress && total_writes >= 20_000 {
         eprintln!("\r写入完成 {total_writes}/{total_writes}。   ");
     }
@@ -271,16 +322,48 @@ fn apply_in_transaction(
     Ok(import_id)
 }
 
-/// The change log of one import. The `after` image of each entry is built by SQLite itself
-/// (`json_object` over the row just written, with the columns in the order
-/// [`audit::row_json`] gives them), so logging a write costs one cached statement instead of a
-/// read-back and a serialisation per row. `at` and `os_user` are the import's own.
+/// Enterprises whose derived text one message to the writer carries.
+const DERIVED_BATCH: usize = 2048;
+
+/// What an enterprise row stores besides its state: derived from it, and costly enough at
+/// scale (pinyin above all) to compute off the writing thread.
+struct DerivedText {
+    name_norm: String,
+    short_names: String,
+    forms: String,
+    locator: String,
+}
+
+impl DerivedText {
+    fn of(now: &EntState, locator: String) -> Self {
+        DerivedText {
+            name_norm: normalize_name(&now.name),
+            short_names: now.short_names.join("|"),
+            forms: crate::search::forms_for(&now.name, &now.short_names),
+            locator,
+        }
+    }
+}
+
+/// The change log of one import.
+///
+/// The `after` image of each entry is built by SQLite itself (`json_object` over the row as
+/// written, with the columns in the order [`audit::row_json`] gives them), so logging costs
+/// no read-back and no serialisation in Rust. Inserted rows are logged a table at a time: the
+/// highest rowid of each table is noted before the import writes ([`ChangeLog::mark`]), and
+/// one `INSERT … SELECT` over the rows above it logs them all, in the order they were written
+/// ([`ChangeLog::log_inserts`]). Nothing in an import deletes rows, so every row above the
+/// mark is one this import inserted. Updates are logged one by one with their `before`
+/// image. `at` and `os_user` are the import's own.
 struct ChangeLog<'a> {
     conn: &'a Connection,
     import_id: i64,
     user: &'a str,
     at: &'a str,
-    sql: HashMap<&'static str, String>,
+    /// `json_object(…)` over each table's columns.
+    objects: HashMap<&'static str, String>,
+    /// Highest rowid of each table before the import wrote to it.
+    marks: HashMap<&'static str, i64>,
 }
 
 impl<'a> ChangeLog<'a> {
@@ -290,53 +373,85 @@ impl<'a> ChangeLog<'a> {
             import_id,
             user,
             at,
-            sql: HashMap::new(),
+            objects: HashMap::new(),
+            marks: HashMap::new(),
         }
     }
 
-    /// Log one change to row `id` of `table`, as the row now is.
-    fn record(
-        &mut self,
-        action: Action,
-        table: &'static str,
-        id: i64,
-        before: Option<&serde_json::Value>,
-    ) -> Result<(), StoreError> {
+    /// The `json_object(…)` expression of a row of `table`.
+    fn object(&mut self, table: &'static str) -> Result<&str, StoreError> {
         if !audit::AUDITED.contains(&table) {
             return Err(StoreError::NotFound(format!("table {table}")));
         }
-        if !self.sql.contains_key(table) {
+        if !self.objects.contains_key(table) {
             let mut cols: Vec<String> = self
                 .conn
                 .prepare("SELECT name FROM pragma_table_info(?1)")?
                 .query_map([table], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             cols.sort();
-            // Table and column names come from the store's own schema, never from input.
+            // Column names come from the store's own schema, never from input.
             let object = cols
                 .iter()
                 .map(|c| format!("'{c}', \"{c}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.sql.insert(
-                table,
-                format!(
-                    "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before, after)
-                     SELECT ?1, ?2, ?3, ?4, '{table}', ?5, ?6, json_object({object})
-                     FROM {table} WHERE rowid = ?5"
-                ),
-            );
+            self.objects.insert(table, format!("json_object({object})"));
         }
-        self.conn
-            .prepare_cached(&self.sql[table])?
-            .execute(params![
-                self.at,
-                self.user,
-                self.import_id,
-                action.as_str(),
-                id,
-                before.map(|v| v.to_string()),
-            ])?;
+        Ok(&self.objects[table])
+    }
+
+    /// Note where `table`'s rows end before the import writes to it.
+    fn mark(&mut self, table: &'static str) -> Result<(), StoreError> {
+        self.object(table)?;
+        // The table name is one of `audit::AUDITED` (checked by `object`).
+        let max: i64 = self.conn.query_row(
+            &format!("SELECT coalesce(max(rowid), 0) FROM {table}"),
+            [],
+            |r| r.get(0),
+        )?;
+        self.marks.insert(table, max);
+        Ok(())
+    }
+
+    /// Log every row of `table` above its mark as inserted by this import.
+    fn log_inserts(&mut self, table: &'static str) -> Result<(), StoreError> {
+        let mark = *self
+            .marks
+            .get(table)
+            .ok_or_else(|| StoreError::NotFound(format!("mark of {table}")))?;
+        let object = self.object(table)?.to_string();
+        self.conn.execute(
+            &format!(
+                "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before, after)
+                 SELECT ?1, ?2, ?3, 'insert', '{table}', rowid, NULL, {object}
+                 FROM {table} WHERE rowid > ?4 ORDER BY rowid"
+            ),
+            params![self.at, self.user, self.import_id, mark],
+        )?;
+        Ok(())
+    }
+
+    /// Log an update of row `id` of `table`, as the row was (`before`) and now is.
+    fn update(
+        &mut self,
+        table: &'static str,
+        id: i64,
+        before: Option<&serde_json::Value>,
+    ) -> Result<(), StoreError> {
+        let object = self.object(table)?;
+        let sql = format!(
+            "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before, after)
+             SELECT ?1, ?2, ?3, 'update', '{table}', ?4, ?5, {object}
+             FROM {table} WHERE rowid = ?4"
+        );
+        self.conn.prepare_cached(&sql)?.execute(params![
+            self.at,
+            self.user,
+            self.import_id,
+            id,
+            before.map(|v| v.to_string()),
+        ])?;
         Ok(())
     }
 }

@@ -322,7 +322,7 @@ pub struct Column {
 }
 
 /// A recognised header row.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Header {
     /// The sheet row number of the header.
     pub row: u32,

@@ -1,9 +1,10 @@
 //! Matching rows to the store and deciding, row by row, what an import would change.
 //!
 //! [`read_file`] turns a file into [`Record`]s (only the recognised columns, cells still raw).
-//! [`Plan::build`] then matches each record: an enterprise by credit code (check character
-//! validated), else by normalised full name, else by a unique short name; a park by name or
-//! short name; a designation by holder, type, level, grade and year. Ambiguity and unknown
+//! [`Plan::build`] then matches each record ([`Plan::read_and_build`] does both at once, the
+//! rows read on a second thread while they are planned): an enterprise by credit code (check
+//! character validated), else by normalised full name, else by a unique short name; a park by
+//! name or short name; a designation by holder, type, level, grade and year. Ambiguity and unknown
 //! regions, parks or clusters are problems (with the closest known names), never guesses.
 //! Empty cells never erase what the store holds; short names and clusters are added to.
 //! Nothing here writes: [`super::apply`] carries the plan out.
@@ -89,7 +90,29 @@ fn is_footnote(text: &str) -> bool {
 }
 
 /// Read a file into records: choose the sheet, find the header, keep recognised columns.
-pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
+/// A file opened and its header found, ready to read the rows ([`RowReader::read_rows`]).
+pub struct RowReader {
+    wb: Workbook,
+    /// The sheet's name as the workbook knows it (before sanitising).
+    sheet: String,
+    header_row: u32,
+    /// (column index, field) of every column that is read.
+    mapped: Vec<(usize, Field)>,
+    /// The header's matching key per column, to spot the header repeated on later pages.
+    header_keys: Vec<String>,
+    name_col: usize,
+}
+
+/// What reading the rows found besides the records.
+pub struct RowsRead {
+    pub passed_over: usize,
+    pub truncated_columns: bool,
+    pub sha256: String,
+}
+
+/// Open the file named in `opts`, choose the sheet and find the header. The [`Parsed`] has
+/// no records yet (nor the counts and hash that come with reading them).
+pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestError> {
     let path = &opts.path;
     let wanted = opts
         .encoding
@@ -177,95 +200,140 @@ pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
         .map(|c| header::header_key(&c.header))
         .collect();
     let name_col = header.col(Field::Name).map(|c| c.index).unwrap_or(0);
-    let mut records = Vec::new();
-    let mut passed_over = 0usize;
-    let header_row = header.row;
-    let progress = opts.progress;
-    let mut seen = 0usize;
-    let mut too_many = false;
-    wb.rows(&sheet, &mut |row: Row| {
-        seen += 1;
-        if progress && seen.is_multiple_of(20_000) {
-            eprint!("\r已读取 {seen} 行…");
-        }
-        if row.number <= header_row {
-            return ControlFlow::Continue(());
-        }
-        if row.is_blank() {
-            passed_over += 1;
-            return ControlFlow::Continue(());
-        }
-        let name_text = row
-            .cells
-            .get(name_col)
-            .and_then(|c| cell_text(c).ok())
-            .unwrap_or_default();
-        let first_text = row
-            .cells
-            .iter()
-            .find(|c| !c.is_empty())
-            .and_then(|c| cell_text(c).ok())
-            .unwrap_or_default();
-        // Footnotes ("注：以上排名不分先后") and a header repeated on every printed page.
-        let repeated_header = row
-            .cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .all(|(i, c)| {
-                header_keys.get(i).is_some_and(|k| {
-                    !k.is_empty() && *k == header::header_key(&cell_text(c).unwrap_or_default())
-                })
-            });
-        let only_ignored = mapped
-            .iter()
-            .all(|(i, _)| row.cells.get(*i).is_none_or(Cell::is_empty));
-        if repeated_header
-            || (sanitize(&name_text).is_empty() && (is_footnote(&first_text) || only_ignored))
-            || is_footnote(&name_text) && (name_text.contains('：') || name_text.contains(':'))
-        {
-            passed_over += 1;
-            return ControlFlow::Continue(());
-        }
-        let cells = mapped
-            .iter()
-            .map(|(i, f)| (*f, row.cells.get(*i).cloned().unwrap_or(Cell::Empty)))
-            .collect();
-        if records.len() >= super::MAX_ROWS {
-            too_many = true;
-            return ControlFlow::Break(());
-        }
-        records.push(Record {
-            row: row.number,
-            cells,
-        });
-        ControlFlow::Continue(())
-    })?;
-    if too_many {
-        return Err(IngestError::TooManyRows {
-            file: file_label,
-            max: super::MAX_ROWS,
-        });
-    }
-    if progress && seen >= 20_000 {
-        eprintln!("\r已读取 {seen} 行。    ");
-    }
-    Ok(Parsed {
+    let parsed = Parsed {
         file_name: path
             .file_name()
             .map(|n| sanitize(&n.to_string_lossy()))
             .unwrap_or_else(|| file_label.clone()),
-        sha256: super::read::sha256_file(path)?,
+        sha256: String::new(),
         format: wb.format,
         encoding: wb.encoding,
         sheet: sanitize(&sheet),
         header,
         kind,
         list,
-        records,
-        passed_over,
-        truncated_columns: wb.truncated_columns,
-    })
+        records: Vec::new(),
+        passed_over: 0,
+        truncated_columns: false,
+    };
+    let reader = RowReader {
+        wb,
+        sheet,
+        header_row: parsed.header.row,
+        mapped,
+        header_keys,
+        name_col,
+    };
+    Ok((parsed, reader))
+}
+
+impl RowReader {
+    /// Read the data rows, handing each [`Record`] to `sink` in order (until it breaks):
+    /// blank rows, footnotes and repeated headers are passed over, and more than
+    /// [`super::MAX_ROWS`] is an error. Also hashes the file (for the import's record).
+    /// `progress` counts rows read on stderr.
+    pub fn read_rows(
+        &mut self,
+        path: &Path,
+        progress: bool,
+        sink: &mut dyn FnMut(Record) -> ControlFlow<()>,
+    ) -> Result<RowsRead, IngestError> {
+        let mapped = &self.mapped;
+        let header_keys = &self.header_keys;
+        let name_col = self.name_col;
+        let header_row = self.header_row;
+        let mut passed_over = 0usize;
+        let mut seen = 0usize;
+        let mut records = 0usize;
+        let mut too_many = false;
+        self.wb.rows(&self.sheet, &mut |row: Row| {
+            seen += 1;
+            if progress && seen.is_multiple_of(20_000) {
+                eprint!("\r已读取 {seen} 行…");
+            }
+            if row.number <= header_row {
+                return ControlFlow::Continue(());
+            }
+            if row.is_blank() {
+                passed_over += 1;
+                return ControlFlow::Continue(());
+            }
+            let name_text = row
+                .cells
+                .get(name_col)
+                .and_then(|c| cell_text(c).ok())
+                .unwrap_or_default();
+            let first_text = row
+                .cells
+                .iter()
+                .find(|c| !c.is_empty())
+                .and_then(|c| cell_text(c).ok())
+                .unwrap_or_default();
+            // Footnotes ("注：以上排名不分先后") and a header repeated on every printed page.
+            let repeated_header = row
+                .cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.is_empty())
+                .all(|(i, c)| {
+                    header_keys.get(i).is_some_and(|k| {
+                        !k.is_empty() && *k == header::header_key(&cell_text(c).unwrap_or_default())
+                    })
+                });
+            let only_ignored = mapped
+                .iter()
+                .all(|(i, _)| row.cells.get(*i).is_none_or(Cell::is_empty));
+            if repeated_header
+                || (sanitize(&name_text).is_empty() && (is_footnote(&first_text) || only_ignored))
+                || is_footnote(&name_text) && (name_text.contains('：') || name_text.contains(':'))
+            {
+                passed_over += 1;
+                return ControlFlow::Continue(());
+            }
+            let cells = mapped
+                .iter()
+                .map(|(i, f)| (*f, row.cells.get(*i).cloned().unwrap_or(Cell::Empty)))
+                .collect();
+            if records >= super::MAX_ROWS {
+                too_many = true;
+                return ControlFlow::Break(());
+            }
+            records += 1;
+            sink(Record {
+                row: row.number,
+                cells,
+            })
+        })?;
+        if too_many {
+            return Err(IngestError::TooManyRows {
+                file: display_name(path),
+                max: super::MAX_ROWS,
+            });
+        }
+        if progress && seen >= 20_000 {
+            eprintln!("\r已读取 {seen} 行。    ");
+        }
+        Ok(RowsRead {
+            passed_over,
+            truncated_columns: self.wb.truncated_columns,
+            sha256: super::read::sha256_file(path)?,
+        })
+    }
+}
+
+/// Read a whole file: [`open_file`], then every row into [`Parsed::records`].
+pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
+    let (mut parsed, mut reader) = open_file(opts)?;
+    let mut records = Vec::new();
+    let read = reader.read_rows(&opts.path, opts.progress, &mut |r| {
+        records.push(r);
+        ControlFlow::Continue(())
+    })?;
+    parsed.records = records;
+    parsed.passed_over = read.passed_over;
+    parsed.truncated_columns = read.truncated_columns;
+    parsed.sha256 = read.sha256;
+    Ok(parsed)
 }
 
 fn list_designation(
@@ -619,9 +687,9 @@ impl RowCtx<'_> {
 }
 
 impl Plan {
-    /// Load what the store holds and plan every record.
-    pub fn build(store: &Store, parsed: Parsed, opts: &ImportOptions) -> Result<Plan, IngestError> {
-        let mut plan = Plan {
+    /// An empty plan for `parsed` (its records are planned by the caller).
+    fn new(parsed: Parsed) -> Plan {
+        Plan {
             parsed,
             enterprises: Table::default(),
             parks: Table::default(),
@@ -641,7 +709,12 @@ impl Plan {
             cluster_by_key: HashMap::new(),
             cluster_by_name: HashMap::new(),
             cluster_by_short: HashMap::new(),
-        };
+        }
+    }
+
+    /// Load what the store holds and plan every record of `parsed`.
+    pub fn build(store: &Store, parsed: Parsed, opts: &ImportOptions) -> Result<Plan, IngestError> {
+        let mut plan = Plan::new(parsed);
         plan.load(store)?;
         plan.file_warnings();
         let records = std::mem::take(&mut plan.parsed.records);
@@ -658,6 +731,74 @@ impl Plan {
         }
         plan.resolve_parents(pending_parents);
         plan.parsed.records = records;
+        Ok(plan)
+    }
+
+    /// [`read_file`] and [`Plan::build`] at once: the rows are read on a second thread and
+    /// planned here as they arrive, while this thread first loads what the store holds. The
+    /// result is the same as building from a file read beforehand.
+    pub fn read_and_build(store: &Store, opts: &ImportOptions) -> Result<Plan, IngestError> {
+        /// Records per message from the reading thread.
+        const BATCH: usize = 1024;
+        let (parsed, mut reader) = open_file(opts)?;
+        let mut plan = Plan::new(parsed);
+        let path = opts.path.as_path();
+        let (planned, read) = std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
+            let reading = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read = reader.read_rows(path, false, &mut |rec| {
+                    batch.push(rec);
+                    if batch.len() < BATCH {
+                        return ControlFlow::Continue(());
+                    }
+                    match send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
+                        Ok(()) => ControlFlow::Continue(()),
+                        // The planner stopped (an error): stop reading.
+                        Err(_) => ControlFlow::Break(()),
+                    }
+                });
+                if !batch.is_empty() {
+                    let _ = send.send(batch);
+                }
+                read
+            });
+            let mut planned = || -> Result<Vec<Record>, StoreError> {
+                plan.load(store)?;
+                let mut records = Vec::new();
+                let mut pending_parents: Vec<(u32, usize, String)> = Vec::new();
+                for batch in &batches {
+                    for rec in &batch {
+                        plan.plan_row(rec, &mut pending_parents);
+                    }
+                    records.extend(batch);
+                    if opts.progress && records.len() % 20_480 < BATCH {
+                        eprint!("\r已读取并核对 {} 行…", records.len());
+                    }
+                }
+                if opts.progress && records.len() >= 20_000 {
+                    eprintln!("\r已读取并核对 {} 行。   ", records.len());
+                }
+                plan.resolve_parents(pending_parents);
+                Ok(records)
+            };
+            let planned = planned();
+            drop(batches);
+            let read = match reading.join() {
+                Ok(read) => read,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (planned, read)
+        });
+        let read = read?;
+        plan.parsed.records = planned?;
+        plan.parsed.passed_over = read.passed_over;
+        plan.parsed.truncated_columns = read.truncated_columns;
+        plan.parsed.sha256 = read.sha256;
+        // Warnings about the whole file come first, as in [`Plan::build`].
+        let row_warnings = std::mem::take(&mut plan.warnings);
+        plan.file_warnings();
+        plan.warnings.extend(row_warnings);
         Ok(plan)
     }
 
@@ -1009,10 +1150,21 @@ impl Plan {
     }
 
     fn plan_row(&mut self, rec: &Record, pending_parents: &mut Vec<(u32, usize, String)>) {
-        let header = self.parsed.header.clone();
+        // Lent out for the row rather than cloned per row (nothing below reads it from `self`).
+        let header = std::mem::take(&mut self.parsed.header);
+        self.plan_row_with(&header, rec, pending_parents);
+        self.parsed.header = header;
+    }
+
+    fn plan_row_with(
+        &mut self,
+        header: &Header,
+        rec: &Record,
+        pending_parents: &mut Vec<(u32, usize, String)>,
+    ) {
         let mut cx = RowCtx {
             rec,
-            header: &header,
+            header,
             problems: Vec::new(),
             warnings: Vec::new(),
         };
@@ -1617,8 +1769,7 @@ impl Plan {
                 Some((HolderPlan::Enterprise(None, Some(wanted)), ch))
             }
             Some(i) => {
-                let old = self.enterprises.states[i].clone();
-                let mut m = old.clone();
+                let mut m = self.enterprises.states[i].clone();
                 let mut ch = Vec::new();
                 if by_code.is_some() && normalize_name(&m.name) != norm {
                     ch.push(FieldChange {

@@ -44,7 +44,37 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn from_plan(plan: &Plan, opts: &ImportOptions, refused: bool) -> Report {
+    /// The report of `plan`. The names and field changes of its new and changed rows are
+    /// moved into the report rather than copied (a large import has one per row), so they are
+    /// empty in `plan` afterwards; everything else in `plan` is left as it was.
+    pub fn from_plan(plan: &mut Plan, opts: &ImportOptions, refused: bool) -> Report {
+        let counts = plan.counts();
+        let out_of_scope = plan
+            .results
+            .iter()
+            .filter(|r| r.outcome == Outcome::OutOfScope)
+            .map(|r| {
+                (
+                    r.row,
+                    r.name.clone(),
+                    r.changes
+                        .first()
+                        .map(|c| c.after.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        let changes = plan
+            .results
+            .iter_mut()
+            .filter(|r| matches!(r.outcome, Outcome::New | Outcome::Changed))
+            .map(|r| RowChange {
+                row: r.row,
+                name: std::mem::take(&mut r.name),
+                new: r.outcome == Outcome::New,
+                changes: std::mem::take(&mut r.changes),
+            })
+            .collect();
         let p = &plan.parsed;
         let list = p.list.as_ref().map(|(d, from)| {
             let mut s = String::new();
@@ -61,39 +91,13 @@ impl Report {
             }
             format!("{s}（取自{from}）")
         });
-        let changes = plan
-            .results
-            .iter()
-            .filter(|r| matches!(r.outcome, Outcome::New | Outcome::Changed))
-            .map(|r| RowChange {
-                row: r.row,
-                name: r.name.clone(),
-                new: r.outcome == Outcome::New,
-                changes: r.changes.clone(),
-            })
-            .collect();
-        let out_of_scope = plan
-            .results
-            .iter()
-            .filter(|r| r.outcome == Outcome::OutOfScope)
-            .map(|r| {
-                (
-                    r.row,
-                    r.name.clone(),
-                    r.changes
-                        .first()
-                        .map(|c| c.after.clone())
-                        .unwrap_or_default(),
-                )
-            })
-            .collect();
         Report {
             file: p.file_name.clone(),
             sheet: p.sheet.clone(),
             kind: p.kind,
             header_row: p.header.row,
             list,
-            counts: plan.counts(),
+            counts,
             problems: plan.problems.clone(),
             warnings: plan.warnings.clone(),
             changes,

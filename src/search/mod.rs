@@ -21,7 +21,7 @@ use skim::Scorer;
 pub fn forms_for(name: &str, shorts: &[String]) -> String {
     std::iter::once(name)
         .chain(shorts.iter().map(String::as_str))
-        .map(|n| pinyin::syllables(&normalize_name(n)).join(" "))
+        .map(|n| pinyin::syllable_refs(&normalize_name(n)).join(" "))
         .collect::<Vec<_>>()
         .join("\n")
 }

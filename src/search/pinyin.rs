@@ -73,47 +73,93 @@ pub const PHRASES: &[(&str, &[&str])] = &[
 /// One token per character of `name`: its pinyin syllable for a Chinese character, the
 /// lower-cased character for ASCII letters and digits, and an empty token for anything else.
 pub fn syllables(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out: Vec<String> = chars
-        .iter()
-        .map(|&c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase().to_string()
-            } else {
-                let folded = crate::model::text::fold_width(c);
-                if folded.is_ascii_alphanumeric() {
-                    return folded.to_ascii_lowercase().to_string();
-                }
-                c.to_pinyin()
-                    .map(|p| p.plain().to_string())
-                    .unwrap_or_default()
-            }
-        })
-        .collect();
-    for (word, readings) in PHRASES {
-        let w: Vec<char> = word.chars().collect();
-        if w.len() > chars.len() {
+    syllable_refs(name)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`syllables`] without an allocation per character: every token is a static string (a
+/// syllable of the `pinyin` crate or of [`PHRASES`], or a letter or digit). Names are
+/// written by the hundred thousand in an import, so this is the form the write path uses.
+pub fn syllable_refs(name: &str) -> Vec<&'static str> {
+    let mut chars: Vec<char> = Vec::with_capacity(name.len());
+    chars.extend(name.chars());
+    let mut out: Vec<&'static str> = chars.iter().map(|&c| token(c)).collect();
+    let table = phrases();
+    // Where phrases start, as (phrase, position); applied in the order of `PHRASES`, so a
+    // later phrase overrides an earlier one where they overlap.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for (start, c) in chars.iter().enumerate() {
+        let Ok(at) = table.firsts.binary_search_by_key(c, |&(first, _)| first) else {
             continue;
-        }
-        for start in 0..=chars.len() - w.len() {
-            if chars[start..start + w.len()] == w[..] {
-                for (k, r) in readings.iter().enumerate() {
-                    out[start + k] = (*r).to_string();
-                }
+        };
+        for &p in &table.firsts[at].1 {
+            let (word, _) = &table.words[p];
+            if chars[start..].starts_with(word) {
+                found.push((p, start));
             }
+        }
+    }
+    found.sort_unstable();
+    for (p, start) in found {
+        for (k, r) in table.words[p].1.iter().enumerate() {
+            out[start + k] = r;
         }
     }
     out
 }
 
+/// The token of one character (before [`PHRASES`] are applied): an ASCII letter or digit,
+/// also in its full-width form, stands for itself lower-cased.
+fn token(c: char) -> &'static str {
+    const ASCII: &str = "0123456789abcdefghijklmnopqrstuvwxyz";
+    let i = match crate::model::text::fold_width(c) {
+        d @ '0'..='9' => d as usize - '0' as usize,
+        l @ 'a'..='z' => l as usize - 'a' as usize + 10,
+        u @ 'A'..='Z' => u as usize - 'A' as usize + 10,
+        _ => return c.to_pinyin().map(|p| p.plain()).unwrap_or(""),
+    };
+    &ASCII[i..i + 1]
+}
+
+/// [`PHRASES`] split into characters once, with the phrases that start with each character.
+struct PhraseTable {
+    words: Vec<(Vec<char>, &'static [&'static str])>,
+    /// First character → indexes into `words` (ascending), sorted by the character.
+    firsts: Vec<(char, Vec<usize>)>,
+}
+
+fn phrases() -> &'static PhraseTable {
+    static TABLE: std::sync::OnceLock<PhraseTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let words: Vec<(Vec<char>, &'static [&'static str])> = PHRASES
+            .iter()
+            .map(|(word, readings)| (word.chars().collect(), *readings))
+            .collect();
+        let mut firsts: Vec<(char, Vec<usize>)> = Vec::new();
+        for (p, (word, _)) in words.iter().enumerate() {
+            let Some(&first) = word.first() else {
+                continue;
+            };
+            match firsts.iter_mut().find(|(c, _)| *c == first) {
+                Some((_, list)) => list.push(p),
+                None => firsts.push((first, vec![p])),
+            }
+        }
+        firsts.sort_unstable_by_key(|&(c, _)| c);
+        PhraseTable { words, firsts }
+    })
+}
+
 /// The full pinyin of a name, syllables run together: 达钢 → "dagang".
 pub fn full(name: &str) -> String {
-    syllables(name).concat()
+    syllable_refs(name).concat()
 }
 
 /// The initials of a name: 宣汉正原微玻纤有限公司 → "xhzywbxyxgs".
 pub fn initials(name: &str) -> String {
-    syllables(name)
+    syllable_refs(name)
         .iter()
         .filter_map(|s| s.chars().next())
         .collect()
@@ -121,7 +167,7 @@ pub fn initials(name: &str) -> String {
 
 /// Transliterate the Chinese characters of a mixed query ("达gang") to pinyin ("dagang").
 pub fn query_to_pinyin(q: &str) -> String {
-    syllables(q).concat()
+    syllable_refs(q).concat()
 }
 
 #[cfg(test)]
@@ -145,5 +191,62 @@ mod tests {
         assert_eq!(initials("宣汉正原微玻纤有限公司"), "xhzywbxyxgs");
         assert_eq!(initials("达钢"), "dg");
         assert_eq!(full("5G工厂"), "5ggongchang");
+    }
+
+    /// The definition [`syllable_refs`] must agree with: per-character readings, then every
+    /// phrase of [`PHRASES`] in order overwriting the characters it covers.
+    fn reference(name: &str) -> Vec<String> {
+        let chars: Vec<char> = name.chars().collect();
+        let mut out: Vec<String> = chars
+            .iter()
+            .map(|&c| {
+                let folded = crate::model::text::fold_width(c);
+                if folded.is_ascii_alphanumeric() {
+                    folded.to_ascii_lowercase().to_string()
+                } else {
+                    c.to_pinyin()
+                        .map(|p| p.plain().to_string())
+                        .unwrap_or_default()
+                }
+            })
+            .collect();
+        for (word, readings) in PHRASES {
+            let w: Vec<char> = word.chars().collect();
+            for start in 0..(chars.len() + 1).saturating_sub(w.len()) {
+                if chars[start..start + w.len()] == w[..] {
+                    for (k, r) in readings.iter().enumerate() {
+                        out[start + k] = (*r).to_string();
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_phrase_has_one_reading_per_character() {
+        for (word, readings) in PHRASES {
+            assert_eq!(word.chars().count(), readings.len(), "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_syllables_match_the_definition(
+            picks in proptest::collection::vec(0usize..64, 0..24)
+        ) {
+            // Characters of the phrases (so phrases occur, overlap and repeat), common name
+            // characters, ASCII and full-width letters and digits, spaces and punctuation.
+            let pool: Vec<char> = "重庆长安银行董事长大厦西藏都江堰给排水会计冠军单项华蓥有限公司达州钢铁\
+                                   科技Ab9Ｚｂ３ 　（）·-_\"“”\u{200b}中乐山"
+                .chars()
+                .collect();
+            let name: String = picks.iter().map(|&i| pool[i % pool.len()]).collect();
+            proptest::prop_assert_eq!(syllables(&name), reference(&name));
+            proptest::prop_assert_eq!(
+                syllable_refs(&name).concat(),
+                reference(&name).concat()
+            );
+        }
     }
 }
