@@ -216,4 +216,25 @@ fn main() {
         ms(percentile(&all, 0.99)),
         BUDGET.as_millis()
     );
+
+    // What a one-shot `yuanqi search QUERY --limit 20` does in-process: the rows streamed from
+    // the store and matched as they come, no index built.
+    println!();
+    println!("one-shot search (search_stream over the store, limit 20), median of 5:");
+    for (class, full) in &classes {
+        let mut times = Vec::new();
+        let mut hits = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            hits = yuanqi::search::search_stream(full, 20, |f| store.each_search_candidate(f))
+                .expect("stream")
+                .len();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "  {class:<16} {full:<24} {hits:>3} hits  {} ms",
+            ms(percentile(&times, 0.5))
+        );
+    }
 }

@@ -361,6 +361,26 @@ fn syllable_subsequence(pinyin: &[u8], lens: &[u8], pat: &[u8]) -> Option<bool> 
     Some(true)
 }
 
+/// Whether byte `at` of a name's pinyin is where a syllable (of lengths `lens`) starts.
+fn starts_at(lens: &[u8], at: usize) -> bool {
+    let mut pos = 0usize;
+    for &len in lens {
+        if pos == at && len > 0 {
+            return true;
+        }
+        if pos > at {
+            return false;
+        }
+        pos += len as usize;
+    }
+    false
+}
+
+/// Pools at least this large are bounded on two threads (a keystroke's full scan at province
+/// scale; smaller pools finish before a thread would start paying off). Unit tests use a lower
+/// threshold so that their 1 500-entry indexes take the two-thread path too.
+const PARALLEL_FROM: usize = if cfg!(test) { 500 } else { 20_000 };
+
 /// A scored candidate: (score, entry, name index, via).
 type Scored = (i64, u32, u16, MatchVia);
 
@@ -612,8 +632,16 @@ impl SearchIndex {
     /// [`syllable_subsequence`]).
     fn form_matches(&self, n: &NameForm, &(text, pat, _, via, _): &Form) -> bool {
         if via == MatchVia::Pinyin {
-            syllable_subsequence(text.as_bytes(), self.syllable_lengths(n), pat.as_bytes())
-                .unwrap_or_else(|| is_subsequence(text, pat))
+            if !is_subsequence(text, pat) {
+                return false;
+            }
+            let lens = self.syllable_lengths(n);
+            // Typed in one run from the head of a syllable: the common case, no need for the
+            // full test.
+            if text.find(pat).is_some_and(|at| starts_at(lens, at)) {
+                return true;
+            }
+            syllable_subsequence(text.as_bytes(), lens, pat.as_bytes()).unwrap_or(true)
         } else {
             is_subsequence(text, pat)
         }
@@ -727,22 +755,39 @@ impl SearchIndex {
         pool: Option<&[u32]>,
         mut matched: Option<&mut Vec<u32>>,
     ) -> Vec<Hit> {
-        // Buckets of entries by upper bound; bounds take few distinct values.
-        let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
-        let mut visit = |ei: u32| {
-            if let Some(ub) = self.upper_bound(q, &self.entries[ei as usize]) {
-                if let Some(m) = matched.as_deref_mut() {
-                    m.push(ei);
-                }
-                match buckets.iter_mut().find(|(b, _)| *b == ub) {
-                    Some((_, v)) => v.push(ei),
-                    None => buckets.push((ub, vec![ei])),
-                }
+        // Buckets of entries by upper bound (bounds take few distinct values), each in entry
+        // order; a large pool is bounded in two halves on two threads.
+        let all: Vec<u32>;
+        let pool: &[u32] = match pool {
+            Some(p) => p,
+            None => {
+                all = (0..self.entries.len() as u32).collect();
+                &all
             }
         };
-        match pool {
-            Some(p) => p.iter().copied().for_each(&mut visit),
-            None => (0..self.entries.len() as u32).for_each(&mut visit),
+        let halves = if pool.len() >= PARALLEL_FROM {
+            let (a, b) = pool.split_at(pool.len() / 2);
+            std::thread::scope(|s| {
+                let second = s.spawn(|| self.bound_all(q, b));
+                let first = self.bound_all(q, a);
+                // A panic in the second half is a bug; fall back to bounding it here.
+                let second = second.join().unwrap_or_else(|_| self.bound_all(q, b));
+                vec![first, second]
+            })
+        } else {
+            vec![self.bound_all(q, pool)]
+        };
+        let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
+        for (half_matched, half_buckets) in halves {
+            if let Some(m) = matched.as_deref_mut() {
+                m.extend(half_matched);
+            }
+            for (ub, list) in half_buckets {
+                match buckets.iter_mut().find(|(b, _)| *b == ub) {
+                    Some((_, v)) => v.extend(list),
+                    None => buckets.push((ub, list)),
+                }
+            }
         }
         if limit == 0 {
             return Vec::new();
@@ -775,6 +820,23 @@ impl SearchIndex {
         kept.sort_by(Self::order);
         kept.truncate(limit);
         kept.into_iter().map(|s| self.hit(q, s)).collect()
+    }
+
+    /// The entries of `pool` that match `q`, and the same entries bucketed by upper bound.
+    #[allow(clippy::type_complexity)]
+    fn bound_all(&self, q: &Query, pool: &[u32]) -> (Vec<u32>, Vec<(i64, Vec<u32>)>) {
+        let mut matched = Vec::new();
+        let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
+        for &ei in pool {
+            if let Some(ub) = self.upper_bound(q, &self.entries[ei as usize]) {
+                matched.push(ei);
+                match buckets.iter_mut().find(|(b, _)| *b == ub) {
+                    Some((_, v)) => v.push(ei),
+                    None => buckets.push((ub, vec![ei])),
+                }
+            }
+        }
+        (matched, buckets)
     }
 
     fn hit(&self, q: &Query, (score, ei, ni, via): Scored) -> Hit {
