@@ -649,10 +649,14 @@ impl SearchIndex {
 
     /// The best score one form could reach, or `None` when the pattern is not in it.
     fn form_bound(&self, n: &NameForm, form: Form, is_short: bool) -> Option<i64> {
-        let (text, pat, via_bonus, _, head) = form;
         if !self.form_matches(n, &form) {
             return None;
         }
+        Some(Self::matched_form_bound(form, is_short))
+    }
+
+    /// [`Self::form_bound`] of a form known to match.
+    fn matched_form_bound((text, pat, via_bonus, _, head): Form, is_short: bool) -> i64 {
         let bound = if head != 0 && !pat.as_bytes().contains(&head) {
             SKIM_NO_HEAD
         } else {
@@ -666,7 +670,7 @@ impl SearchIndex {
             ),
             None => (bound.of(text, pat), 0),
         };
-        Some(skim + exact + via_bonus)
+        skim + exact + via_bonus
     }
 
     /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
@@ -685,18 +689,20 @@ impl SearchIndex {
                 }
                 continue;
             }
-            // The same forms as `forms`, skipping those that cannot match: a name without
-            // ASCII, and the initials when the full pinyin (of which they are a subsequence)
-            // does not match.
+            // The same forms as `forms`, skipping work that cannot change the answer: a name
+            // without ASCII cannot match; a query matching the initials matches the full
+            // pinyin too (each letter starts a syllable), so that test is skipped.
             let mut forms = self.forms(q, n);
             let (text, initials, pinyin) = (forms.next(), forms.next(), forms.next());
             if n.text_ascii {
                 consider(text.and_then(|f| self.form_bound(n, f, is_short)));
             }
-            let on_pinyin = pinyin.and_then(|f| self.form_bound(n, f, is_short));
-            if on_pinyin.is_some() {
-                consider(on_pinyin);
-                consider(initials.and_then(|f| self.form_bound(n, f, is_short)));
+            let on_initials = initials.and_then(|f| self.form_bound(n, f, is_short));
+            if on_initials.is_some() {
+                consider(on_initials);
+                consider(pinyin.map(|f| Self::matched_form_bound(f, is_short)));
+            } else {
+                consider(pinyin.and_then(|f| self.form_bound(n, f, is_short)));
             }
         }
         best
