@@ -49,6 +49,20 @@ pub struct CandidateRef<'a> {
     pub forms: &'a str,
 }
 
+impl CandidateRef<'_> {
+    /// An owned copy.
+    pub fn to_candidate(&self) -> Candidate {
+        Candidate {
+            kind: self.kind,
+            id: self.id,
+            name: self.name.to_string(),
+            short_names: self.short_names.iter().map(str::to_string).collect(),
+            uscc: self.uscc.map(str::to_string),
+            forms: self.forms.to_string(),
+        }
+    }
+}
+
 /// Short names, as a list or as one string with a separator (how the store keeps them).
 #[derive(Debug, Clone, Copy)]
 pub enum ShortNames<'a> {
@@ -976,19 +990,7 @@ pub fn search_stream<E>(
         let Some((score, ..)) = one.score(&q, 0, &mut scorer) else {
             return;
         };
-        kept.push((
-            score,
-            chars,
-            seq,
-            Candidate {
-                kind: c.kind,
-                id: c.id,
-                name: c.name.to_string(),
-                short_names: c.short_names.iter().map(str::to_string).collect(),
-                uscc: c.uscc.map(str::to_string),
-                forms: c.forms.to_string(),
-            },
-        ));
+        kept.push((score, chars, seq, c.to_candidate()));
         if kept.len() >= 2 * limit {
             kept.select_nth_unstable_by(limit - 1, order);
             kept.truncate(limit);

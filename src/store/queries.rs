@@ -821,16 +821,7 @@ impl Store {
     /// Every enterprise and park as a search candidate.
     pub fn search_candidates(&self) -> Result<Vec<Candidate>, StoreError> {
         let mut out = Vec::new();
-        self.each_search_candidate(|c| {
-            out.push(Candidate {
-                kind: c.kind,
-                id: c.id,
-                name: c.name.to_string(),
-                short_names: c.short_names.iter().map(str::to_string).collect(),
-                uscc: c.uscc.map(str::to_string),
-                forms: c.forms.to_string(),
-            })
-        })?;
+        self.each_search_candidate(|c| out.push(c.to_candidate()))?;
         Ok(out)
     }
 
