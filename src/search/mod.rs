@@ -231,6 +231,9 @@ struct Query {
     q_pinyin: String,
     /// Upper-cased query when it looks like a credit code.
     code: Option<String>,
+    /// The query's characters that a normalised name holds only where the name as written
+    /// holds them too ([`as_written`]): what [`Query::may_match`] tests rows against.
+    written: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,11 +265,13 @@ impl Query {
             String::new()
         };
         let code = crate::model::uscc::looks_like_code(&q).then(|| q.to_ascii_uppercase());
+        let written = q.chars().filter(|&ch| as_written(ch)).collect();
         Some(Query {
             q,
             mode,
             q_pinyin,
             code,
+            written,
         })
     }
 
@@ -287,12 +292,9 @@ impl Query {
             Mode::Mixed => is_subsequence(c.forms, &self.q_pinyin),
             // Characters that normalising neither changes nor produces must appear, in
             // order, in the name or a short name as written.
-            Mode::Chinese => {
-                let kept: String = self.q.chars().filter(|&ch| as_written(ch)).collect();
-                std::iter::once(c.name)
-                    .chain(c.short_names.iter())
-                    .any(|n| is_subsequence(n, &kept))
-            }
+            Mode::Chinese => std::iter::once(c.name)
+                .chain(c.short_names.iter())
+                .any(|n| is_subsequence(n, &self.written)),
         }
     }
 
@@ -777,25 +779,21 @@ impl SearchIndex {
     ) -> Vec<Hit> {
         // Buckets of entries by upper bound (bounds take few distinct values), each in entry
         // order; a large pool is bounded in two halves on two threads.
-        let all: Vec<u32>;
-        let pool: &[u32] = match pool {
-            Some(p) => p,
-            None => {
-                all = (0..self.entries.len() as u32).collect();
-                &all
-            }
+        let n = pool.map_or(self.entries.len(), <[u32]>::len);
+        let part = |from: usize, to: usize| match pool {
+            Some(p) => self.bound_all(q, p[from..to].iter().copied()),
+            None => self.bound_all(q, from as u32..to as u32),
         };
-        let halves = if pool.len() >= PARALLEL_FROM {
-            let (a, b) = pool.split_at(pool.len() / 2);
+        let halves = if n >= PARALLEL_FROM {
             std::thread::scope(|s| {
-                let second = s.spawn(|| self.bound_all(q, b));
-                let first = self.bound_all(q, a);
+                let second = s.spawn(|| part(n / 2, n));
+                let first = part(0, n / 2);
                 // A panic in the second half is a bug; fall back to bounding it here.
-                let second = second.join().unwrap_or_else(|_| self.bound_all(q, b));
+                let second = second.join().unwrap_or_else(|_| part(n / 2, n));
                 vec![first, second]
             })
         } else {
-            vec![self.bound_all(q, pool)]
+            vec![part(0, n)]
         };
         let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
         for (half_matched, half_buckets) in halves {
@@ -844,10 +842,14 @@ impl SearchIndex {
 
     /// The entries of `pool` that match `q`, and the same entries bucketed by upper bound.
     #[allow(clippy::type_complexity)]
-    fn bound_all(&self, q: &Query, pool: &[u32]) -> (Vec<u32>, Vec<(i64, Vec<u32>)>) {
+    fn bound_all(
+        &self,
+        q: &Query,
+        pool: impl Iterator<Item = u32>,
+    ) -> (Vec<u32>, Vec<(i64, Vec<u32>)>) {
         let mut matched = Vec::new();
         let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
-        for &ei in pool {
+        for ei in pool {
             if let Some(ub) = self.upper_bound(q, &self.entries[ei as usize]) {
                 matched.push(ei);
                 match buckets.iter_mut().find(|(b, _)| *b == ub) {
