@@ -124,6 +124,11 @@ struct NameForm {
     pinyin: Span,
     /// Whether `text` holds any ASCII (otherwise an ASCII query cannot match it).
     text_ascii: bool,
+    /// [`bytes_mask`] of `text`, `pinyin` and `initials`: a form whose mask lacks a bit of the
+    /// pattern's cannot hold the pattern.
+    text_mask: u64,
+    pinyin_mask: u64,
+    initials_mask: u64,
     /// First letter of each non-empty syllable.
     initials: Span,
     /// The name as written, when this is a short name; `None` for the full name (the entry's
@@ -152,6 +157,9 @@ struct Entry {
 /// The in-memory index over every enterprise and park.
 pub struct SearchIndex {
     entries: Vec<Entry>,
+    /// Per entry, what any of its forms can hold ([`EntryMask`]), apart from the entries so
+    /// that a keystroke rejects most of them reading 16 bytes each.
+    masks: Vec<EntryMask>,
     forms: Vec<NameForm>,
     arena: String,
     syl_lens: Vec<u8>,
@@ -209,7 +217,7 @@ impl SkimBound {
             }
             if let Some(&(j, d)) = chars.peek() {
                 let pair = &pat[i..j + d.len_utf8()];
-                total += if text.contains(pair) {
+                total += if find_bytes(text.as_bytes(), pair.as_bytes()).is_some() {
                     self.consecutive
                 } else {
                     self.after_gap
@@ -234,6 +242,52 @@ struct Query {
     /// The query's characters that a normalised name holds only where the name as written
     /// holds them too ([`as_written`]): what [`Query::may_match`] tests rows against.
     written: String,
+    /// What an entry must hold to match (see [`EntryMask`]).
+    need: EntryMask,
+}
+
+/// What the forms of an entry hold, as two 64-bit sets: an entry missing anything a query
+/// needs cannot match it, whatever the form. Every test that matches (a subsequence of a
+/// form, or a credit code containing the query) implies the subset, so the masks only ever
+/// skip entries that score nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct EntryMask {
+    /// [`bytes_mask`] of every form (text, pinyin, initials) of every name, and of the code.
+    bytes: u64,
+    /// [`chars_mask`] of the names' normalised text.
+    chars: u64,
+}
+
+impl EntryMask {
+    /// Whether an entry with mask `self` may hold everything `need` asks for.
+    #[inline]
+    fn covers(self, need: EntryMask) -> bool {
+        (need.bytes & !self.bytes) | (need.chars & !self.chars) == 0
+    }
+}
+
+/// A bit per byte value: ASCII letters (case folded, as matching folds them) and digits each
+/// have their own; every other byte shares one of the remaining 28 bits with others.
+#[inline]
+fn byte_bit(b: u8) -> u64 {
+    match b.to_ascii_lowercase() {
+        l @ b'a'..=b'z' => 1 << (l - b'a'),
+        d @ b'0'..=b'9' => 1 << (26 + d - b'0'),
+        other => 1 << (36 + other % 28),
+    }
+}
+
+/// The bits ([`byte_bit`]) of every byte of `s`.
+fn bytes_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| m | byte_bit(b))
+}
+
+/// A bit per non-ASCII character, hashed over 64: Chinese names differ far more in their
+/// characters than in their UTF-8 bytes.
+fn chars_mask(s: &str) -> u64 {
+    s.chars().filter(|c| !c.is_ascii()).fold(0, |m, c| {
+        m | 1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,12 +320,30 @@ impl Query {
         };
         let code = crate::model::uscc::looks_like_code(&q).then(|| q.to_ascii_uppercase());
         let written = q.chars().filter(|&ch| as_written(ch)).collect();
+        let need = match mode {
+            // Matched against every form and the code: every byte (case folded) is needed.
+            Mode::Ascii => EntryMask {
+                bytes: bytes_mask(&q),
+                chars: 0,
+            },
+            // Matched against the names' text only.
+            Mode::Chinese => EntryMask {
+                bytes: bytes_mask(&q),
+                chars: chars_mask(&q),
+            },
+            // The query's pinyin against full pinyin.
+            Mode::Mixed => EntryMask {
+                bytes: bytes_mask(&q_pinyin),
+                chars: 0,
+            },
+        };
         Some(Query {
             q,
             mode,
             q_pinyin,
             code,
             written,
+            need,
         })
     }
 
@@ -327,6 +399,29 @@ fn is_subsequence(hay: &str, pat: &str) -> bool {
         }
     }
     true
+}
+
+/// Where `pat` first occurs in `hay` (what `str::find` answers for a `str` pattern), by a plain
+/// scan: the texts are short and the patterns a few bytes, where building a two-way searcher
+/// costs more than the search.
+#[inline]
+fn find_bytes(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    let Some((&first, rest)) = pat.split_first() else {
+        return Some(0);
+    };
+    if pat.len() > hay.len() {
+        return None;
+    }
+    let last_start = hay.len() - pat.len();
+    let mut i = 0;
+    while i <= last_start {
+        let at = i + hay[i..=last_start].iter().position(|&b| b == first)?;
+        if hay[at + 1..at + pat.len()] == *rest {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 /// Whether `ch` in a normalised name can only come from the same character as written.
@@ -409,6 +504,7 @@ impl SearchIndex {
         static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut index = SearchIndex {
             entries: Vec::with_capacity(candidates.len()),
+            masks: Vec::with_capacity(candidates.len()),
             forms: Vec::with_capacity(candidates.len() * 2),
             arena: String::new(),
             syl_lens: Vec::new(),
@@ -425,6 +521,7 @@ impl SearchIndex {
         index.arena.shrink_to_fit();
         index.syl_lens.shrink_to_fit();
         index.forms.shrink_to_fit();
+        index.masks.shrink_to_fit();
         index
     }
 
@@ -452,6 +549,7 @@ impl SearchIndex {
     fn add_ref(&mut self, c: &CandidateRef) {
         let mut stored = c.forms.lines();
         let first_form = self.forms.len() as u32;
+        let mut mask = EntryMask::default();
         let name = self.push(c.name);
         for (i, original) in std::iter::once(c.name)
             .chain(c.short_names.iter())
@@ -487,10 +585,18 @@ impl SearchIndex {
             };
             let pinyin_head = head(self.s(pinyin));
             let initials_head = head(self.s(initials));
+            let text_mask = bytes_mask(&text);
+            let pinyin_mask = bytes_mask(self.s(pinyin));
+            let initials_mask = bytes_mask(self.s(initials));
+            mask.bytes |= text_mask | pinyin_mask | initials_mask;
+            mask.chars |= chars_mask(&text);
             self.forms.push(NameForm {
                 text: text_span,
                 pinyin,
                 text_ascii,
+                text_mask,
+                pinyin_mask,
+                initials_mask,
                 initials,
                 original,
                 syl_lens,
@@ -499,6 +605,10 @@ impl SearchIndex {
             });
         }
         let uscc = c.uscc.map(|u| self.push(u));
+        if let Some(u) = c.uscc {
+            mask.bytes |= bytes_mask(u);
+        }
+        self.masks.push(mask);
         self.entries.push(Entry {
             kind: c.kind,
             id: c.id,
@@ -560,6 +670,7 @@ impl SearchIndex {
     /// Empty the index for reuse, keeping its buffers.
     fn clear(&mut self) {
         self.entries.clear();
+        self.masks.clear();
         self.forms.clear();
         self.arena.clear();
         self.syl_lens.clear();
@@ -646,39 +757,60 @@ impl SearchIndex {
     /// Whether `form` (of name `n`) matches at all: the pattern is a subsequence of the text,
     /// and on full pinyin each run of the pattern starts a syllable (see
     /// [`syllable_subsequence`]).
-    fn form_matches(&self, n: &NameForm, &(text, pat, _, via, _): &Form) -> bool {
+    fn form_matches(&self, n: &NameForm, form: &Form) -> bool {
+        self.form_matches_found(n, form, find_bytes(form.0.as_bytes(), form.1.as_bytes()))
+    }
+
+    /// [`Self::form_matches`] given where the pattern occurs whole in the text first (`found`).
+    fn form_matches_found(
+        &self,
+        n: &NameForm,
+        &(text, pat, _, via, _): &Form,
+        found: Option<usize>,
+    ) -> bool {
         if via == MatchVia::Pinyin {
-            if !is_subsequence(text, pat) {
-                return false;
-            }
             let lens = self.syllable_lengths(n);
-            // Typed in one run from the head of a syllable: the common case, no need for the
-            // full test.
-            if text.find(pat).is_some_and(|at| starts_at(lens, at)) {
-                return true;
+            match found {
+                // Typed in one run from the head of a syllable: the common case, no need for
+                // the full test.
+                Some(at) if starts_at(lens, at) => return true,
+                Some(_) => {}
+                None if !is_subsequence(text, pat) => return false,
+                None => {}
             }
             syllable_subsequence(text.as_bytes(), lens, pat.as_bytes()).unwrap_or(true)
         } else {
-            is_subsequence(text, pat)
+            found.is_some() || is_subsequence(text, pat)
         }
     }
 
     /// The best score one form could reach, or `None` when the pattern is not in it.
     fn form_bound(&self, n: &NameForm, form: Form, is_short: bool) -> Option<i64> {
-        if !self.form_matches(n, &form) {
+        let found = find_bytes(form.0.as_bytes(), form.1.as_bytes());
+        if !self.form_matches_found(n, &form, found) {
             return None;
         }
-        Some(Self::matched_form_bound(form, is_short))
+        Some(Self::found_form_bound(form, is_short, found))
     }
 
     /// [`Self::form_bound`] of a form known to match.
-    fn matched_form_bound((text, pat, via_bonus, _, head): Form, is_short: bool) -> i64 {
+    fn matched_form_bound(form: Form, is_short: bool) -> i64 {
+        let found = find_bytes(form.0.as_bytes(), form.1.as_bytes());
+        Self::found_form_bound(form, is_short, found)
+    }
+
+    /// [`Self::matched_form_bound`] given where the pattern occurs whole first (`found`).
+    fn found_form_bound(
+        (text, pat, via_bonus, _, head): Form,
+        is_short: bool,
+        found: Option<usize>,
+    ) -> i64 {
         let bound = if head != 0 && !pat.as_bytes().contains(&head) {
             SKIM_NO_HEAD
         } else {
             SKIM_ANY
         };
-        let (skim, exact) = match text.find(pat) {
+        let (skim, exact) = match found {
             // Contiguous somewhere: no pair can be missing.
             Some(at) => (
                 bound.first + bound.consecutive * (pat.chars().count() as i64 - 1),
@@ -689,8 +821,16 @@ impl SearchIndex {
         skim + exact + via_bonus
     }
 
-    /// The best score any form of `e` could reach, or `None` when nothing in `e` matches.
-    fn upper_bound(&self, q: &Query, e: &Entry) -> Option<i64> {
+    /// The best score any form of entry `ei` could reach, or `None` when nothing in it
+    /// matches.
+    fn upper_bound(&self, q: &Query, ei: u32) -> Option<i64> {
+        // Nothing of what the query needs is missing from the entry as a whole, and then from
+        // each form tested.
+        if !self.masks[ei as usize].covers(q.need) {
+            return None;
+        }
+        let e = &self.entries[ei as usize];
+        let fits = |form_mask: u64| q.need.bytes & !form_mask == 0;
         let mut best = self.code_bonus(q, e);
         let mut consider = |ub: Option<i64>| {
             if let Some(ub) = ub {
@@ -699,26 +839,55 @@ impl SearchIndex {
         };
         for (ni, n) in self.names(e).iter().enumerate() {
             let is_short = ni > 0;
-            if q.mode != Mode::Ascii {
-                for form in self.forms(q, n) {
-                    consider(self.form_bound(n, form, is_short));
+            // The same forms as `forms`, skipping work that cannot change the answer.
+            match q.mode {
+                Mode::Chinese => {
+                    if fits(n.text_mask) {
+                        let form = (self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0);
+                        consider(self.form_bound(n, form, is_short));
+                    }
                 }
-                continue;
-            }
-            // The same forms as `forms`, skipping work that cannot change the answer: a name
-            // without ASCII cannot match; a query matching the initials matches the full
-            // pinyin too (each letter starts a syllable), so that test is skipped.
-            let mut forms = self.forms(q, n);
-            let (text, initials, pinyin) = (forms.next(), forms.next(), forms.next());
-            if n.text_ascii {
-                consider(text.and_then(|f| self.form_bound(n, f, is_short)));
-            }
-            let on_initials = initials.and_then(|f| self.form_bound(n, f, is_short));
-            if on_initials.is_some() {
-                consider(on_initials);
-                consider(pinyin.map(|f| Self::matched_form_bound(f, is_short)));
-            } else {
-                consider(pinyin.and_then(|f| self.form_bound(n, f, is_short)));
+                Mode::Mixed => {
+                    if fits(n.pinyin_mask) {
+                        let form = (
+                            self.s(n.pinyin),
+                            q.q_pinyin.as_str(),
+                            0,
+                            MatchVia::Pinyin,
+                            n.pinyin_head,
+                        );
+                        consider(self.form_bound(n, form, is_short));
+                    }
+                }
+                Mode::Ascii => {
+                    let pat = q.q.as_str();
+                    // A name without ASCII cannot match.
+                    if n.text_ascii && fits(n.text_mask) {
+                        let form = (self.s(n.text), pat, 40, MatchVia::Name, 0);
+                        consider(self.form_bound(n, form, is_short));
+                    }
+                    let pinyin = (self.s(n.pinyin), pat, 0, MatchVia::Pinyin, n.pinyin_head);
+                    let on_initials = if fits(n.initials_mask) {
+                        let form = (
+                            self.s(n.initials),
+                            pat,
+                            20,
+                            MatchVia::Initials,
+                            n.initials_head,
+                        );
+                        self.form_bound(n, form, is_short)
+                    } else {
+                        None
+                    };
+                    // A query matching the initials matches the full pinyin too (each letter
+                    // starts a syllable), so that test is skipped.
+                    if on_initials.is_some() {
+                        consider(on_initials);
+                        consider(Some(Self::matched_form_bound(pinyin, is_short)));
+                    } else if fits(n.pinyin_mask) {
+                        consider(self.form_bound(n, pinyin, is_short));
+                    }
+                }
             }
         }
         best
@@ -850,7 +1019,7 @@ impl SearchIndex {
         let mut matched = Vec::new();
         let mut buckets: Vec<(i64, Vec<u32>)> = Vec::new();
         for ei in pool {
-            if let Some(ub) = self.upper_bound(q, &self.entries[ei as usize]) {
+            if let Some(ub) = self.upper_bound(q, ei) {
                 matched.push(ei);
                 match buckets.iter_mut().find(|(b, _)| *b == ub) {
                     Some((_, v)) => v.push(ei),
@@ -978,7 +1147,7 @@ pub fn search_stream<E>(
         }
         one.clear();
         one.add_ref(c);
-        let Some(ub) = one.upper_bound(&q, &one.entries[0]) else {
+        let Some(ub) = one.upper_bound(&q, 0) else {
             return;
         };
         let chars = c.name.chars().count();
@@ -1324,6 +1493,142 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    /// Queries of every mode over the 1 500-entry demo index and a few odd entries (stored forms
+    /// in capitals, ASCII names, a credit code, a name too long for the syllable bit set).
+    fn every_kind_of_entry() -> (SearchIndex, Vec<String>) {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 1_500, |_| {}).unwrap();
+        let mut candidates = store.search_candidates().unwrap();
+        let mut odd = cand(90_001, "达钢ABC-2号", &["DG.2"]);
+        odd.forms = "Da Gang A B C - 2 Hao\nD G . 2".into();
+        odd.uscc = Some("91511700MA62W3XK7P".into());
+        candidates.push(odd);
+        let long: String = "渠县慧源汽车零部件制造".repeat(4);
+        candidates.push(cand(90_002, &long, &["慧源"]));
+        let index = SearchIndex::new(candidates);
+        let mut queries: Vec<String> = [
+            "s",
+            "h",
+            "hu",
+            "hui",
+            "huiyuan",
+            "qx",
+            "qxh",
+            "qxhy",
+            "zhong",
+            "u",
+            "v",
+            "lü",
+            "dagang",
+            "DaG",
+            "abc",
+            "a-2",
+            "dg.2",
+            "2hao",
+            "9151",
+            "91511700ma",
+            "w3xk7p",
+            "渠",
+            "渠县",
+            "慧源",
+            "有限公司",
+            "达钢",
+            "达g",
+            "达gang",
+            "慧源qiche",
+            "钢abc",
+            "2号",
+            "-",
+            "ü",
+            "lingbujianzhizaoqu",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for e in index.entries.iter().step_by(97) {
+            let name = index.s(e.name);
+            let short: String = name.chars().skip(2).take(3).collect();
+            queries.push(short.clone());
+            queries.push(pinyin::full(&short));
+            queries.push(pinyin::initials(name));
+        }
+        (index, queries)
+    }
+
+    #[test]
+    fn entry_bounds_match_exactly_the_entries_that_score() {
+        let (index, queries) = every_kind_of_entry();
+        let mut scorer = Scorer::new();
+        let mut matched = 0;
+        for query in &queries {
+            let Some(q) = Query::parse(query) else {
+                continue;
+            };
+            for ei in 0..index.entries.len() as u32 {
+                let bound = index.upper_bound(&q, ei);
+                let score = index.score(&q, ei, &mut scorer);
+                match (score, bound) {
+                    (Some(s), Some(ub)) => {
+                        assert!(s.0 <= ub, "{query:?} entry {ei}: {} > {ub}", s.0);
+                        matched += 1;
+                    }
+                    (None, None) => {}
+                    (s, ub) => panic!("{query:?} entry {ei}: score {s:?}, bound {ub:?}"),
+                }
+            }
+        }
+        assert!(matched > 5_000, "only {matched} matches");
+        // The odd entries are among what was checked.
+        for (query, id) in [
+            ("dagang", 90_001),
+            ("dg.2", 90_001),
+            ("a-2", 90_001),
+            ("w3xk7p", 90_001),
+            ("达g", 90_001),
+            ("lingbujianzhizaoqu", 90_002),
+        ] {
+            assert!(queries.iter().any(|q| q == query));
+            let hits = index.search(query, 2_000);
+            assert!(hits.iter().any(|h| h.id == id), "{query:?} finds {id}");
+        }
+    }
+
+    #[test]
+    fn byte_search_is_str_find() {
+        let hays = [
+            "",
+            "a",
+            "aaab",
+            "huiyuanqiche",
+            "渠县慧源汽车",
+            "达钢abc达钢",
+            "abcabd",
+        ];
+        let pats = [
+            "",
+            "a",
+            "ab",
+            "aab",
+            "abd",
+            "qi",
+            "che",
+            "慧源",
+            "钢a",
+            "达钢",
+            "x",
+            "渠县慧源汽车零",
+        ];
+        for h in hays {
+            for p in pats {
+                assert_eq!(
+                    find_bytes(h.as_bytes(), p.as_bytes()),
+                    h.find(p),
+                    "{p:?} in {h:?}"
+                );
+            }
+        }
     }
 
     #[test]
