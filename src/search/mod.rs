@@ -129,6 +129,9 @@ struct NameForm {
     text_mask: u64,
     pinyin_mask: u64,
     initials_mask: u64,
+    /// [`pair_bit`] of the first two bytes of each syllable: with `initials_mask`, what
+    /// [`SearchIndex::pinyin_may_match`] tests before the syllable rule.
+    syllable_pairs: u64,
     /// First letter of each non-empty syllable.
     initials: Span,
     /// The name as written, when this is a short name; `None` for the full name (the entry's
@@ -275,6 +278,13 @@ fn byte_bit(b: u8) -> u64 {
         d @ b'0'..=b'9' => 1 << (26 + d - b'0'),
         other => 1 << (36 + other % 28),
     }
+}
+
+/// A bit for an ordered pair of bytes (case folded), hashed over 64.
+#[inline]
+fn pair_bit(a: u8, b: u8) -> u64 {
+    let key = (a.to_ascii_lowercase() as u32) << 8 | b.to_ascii_lowercase() as u32;
+    1 << (key.wrapping_mul(0x9E37_79B1) >> 26)
 }
 
 /// The bits ([`byte_bit`]) of every byte of `s`.
@@ -588,6 +598,7 @@ impl SearchIndex {
             let text_mask = bytes_mask(&text);
             let pinyin_mask = bytes_mask(self.s(pinyin));
             let initials_mask = bytes_mask(self.s(initials));
+            let syllable_pairs = self.syllable_pairs(pinyin, syl_lens);
             mask.bytes |= text_mask | pinyin_mask | initials_mask;
             mask.chars |= chars_mask(&text);
             self.forms.push(NameForm {
@@ -597,6 +608,7 @@ impl SearchIndex {
                 text_mask,
                 pinyin_mask,
                 initials_mask,
+                syllable_pairs,
                 initials,
                 original,
                 syl_lens,
@@ -616,6 +628,21 @@ impl SearchIndex {
             uscc,
             forms: first_form..self.forms.len() as u32,
         });
+    }
+
+    /// [`pair_bit`] of the first two bytes of every syllable (of at least two bytes) of a
+    /// name's pinyin.
+    fn syllable_pairs(&self, pinyin: Span, syl_lens: Span) -> u64 {
+        let bytes = self.s(pinyin).as_bytes();
+        let mut at = 0usize;
+        let mut mask = 0;
+        for &len in &self.syl_lens[syl_lens.0 as usize..(syl_lens.0 + syl_lens.1) as usize] {
+            if len >= 2 && at + 1 < bytes.len() {
+                mask |= pair_bit(bytes[at], bytes[at + 1]);
+            }
+            at += len as usize;
+        }
+        mask
     }
 
     /// [`Self::push_syllables`] for a stored line of `n_chars` space-separated syllables, in
@@ -821,6 +848,28 @@ impl SearchIndex {
         skim + exact + via_bonus
     }
 
+    /// A test on the masks alone that fails only when the pinyin form of `n` cannot match
+    /// `pat` (whose bytes are all in the form, see [`EntryMask`]). Under the syllable rule
+    /// ([`syllable_subsequence`]) the pattern's first byte starts a syllable, so it is an
+    /// initial; its second either continues that syllable (a syllable starts with the pair)
+    /// or starts a later one (another initial). Pinyin too long for the rule is matched as a
+    /// plain subsequence, which this does not test.
+    #[inline]
+    fn pinyin_may_match(n: &NameForm, pat: &[u8]) -> bool {
+        if n.pinyin.1 > 128 {
+            return true;
+        }
+        match *pat {
+            [] => true,
+            [a] => n.initials_mask & byte_bit(a) != 0,
+            [a, b, ..] => {
+                n.initials_mask & byte_bit(a) != 0
+                    && (n.syllable_pairs & pair_bit(a, b) != 0
+                        || n.initials_mask & byte_bit(b) != 0)
+            }
+        }
+    }
+
     /// The best score any form of entry `ei` could reach, or `None` when nothing in it
     /// matches.
     fn upper_bound(&self, q: &Query, ei: u32) -> Option<i64> {
@@ -848,7 +897,7 @@ impl SearchIndex {
                     }
                 }
                 Mode::Mixed => {
-                    if fits(n.pinyin_mask) {
+                    if fits(n.pinyin_mask) && Self::pinyin_may_match(n, q.q_pinyin.as_bytes()) {
                         let form = (
                             self.s(n.pinyin),
                             q.q_pinyin.as_str(),
@@ -884,7 +933,7 @@ impl SearchIndex {
                     if on_initials.is_some() {
                         consider(on_initials);
                         consider(Some(Self::matched_form_bound(pinyin, is_short)));
-                    } else if fits(n.pinyin_mask) {
+                    } else if fits(n.pinyin_mask) && Self::pinyin_may_match(n, pat.as_bytes()) {
                         consider(self.form_bound(n, pinyin, is_short));
                     }
                 }
