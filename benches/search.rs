@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench search` (a plain harness that prints figures; no pass/fail).
 //! Environment: `YUANQI_BENCH_N` enterprises to generate in memory (default 100000), or
-//! `YUANQI_BENCH_DB` to use an existing (demo) store instead.
+//! `YUANQI_BENCH_DB` to use an existing (demo) store instead; `YUANQI_BENCH_ONLY=q1,q2` times
+//! only those queries.
 
 use std::time::{Duration, Instant};
 
@@ -90,6 +91,20 @@ fn main() {
         ms(build),
         (rss1.saturating_sub(rss0)) / 1024
     );
+
+    // `YUANQI_BENCH_ONLY=q1,q2`: only these queries, each repeated for two seconds (for a
+    // profiler).
+    if let Ok(only) = std::env::var("YUANQI_BENCH_ONLY") {
+        for q in only.split(',') {
+            let (mut runs, start) = (0u32, Instant::now());
+            while start.elapsed() < Duration::from_secs(2) {
+                std::hint::black_box(index.search(q, LIMIT));
+                runs += 1;
+            }
+            println!("{q}: {} ms per search", ms(start.elapsed() / runs));
+        }
+        return;
+    }
 
     // Queries typed one character at a time, taken from names in the store so they match.
     let sample: Vec<(String, String)> = store

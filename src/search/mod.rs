@@ -198,9 +198,19 @@ const SKIM_ANY: SkimBound = SkimBound {
     consecutive: 16 + 16,
     after_gap: -4 + 16 + 16,
 };
-/// A plain lower-case form (pinyin, initials) whose first letter does not occur in the
-/// pattern: no matched character is a word head, so every bonus is the consecutive bonus (4)
-/// and a character after a gap earns none.
+/// A plain lower-case form (pinyin, initials: letters and digits only). Its only word head is
+/// its first byte, and that in-place bonus is never carried on: fuzzy-matcher reads the
+/// carried bonus from the cell left of the current one in the row being filled, which for
+/// every column past the first holds at most the consecutive bonus (4) of an earlier row. So
+/// the first character earns at most the head bonus, every later one at most 4 on the
+/// consecutive path and nothing after a gap.
+const SKIM_PLAIN: SkimBound = SkimBound {
+    first: -1 + 16 + 16,
+    consecutive: 16 + 4,
+    after_gap: -4 + 16,
+};
+/// [`SKIM_PLAIN`] when the form's first letter does not occur in the pattern: no matched
+/// character is a word head.
 const SKIM_NO_HEAD: SkimBound = SkimBound {
     first: -1 + 16,
     consecutive: 16 + 4,
@@ -832,10 +842,12 @@ impl SearchIndex {
         is_short: bool,
         found: Option<usize>,
     ) -> i64 {
-        let bound = if head != 0 && !pat.as_bytes().contains(&head) {
-            SKIM_NO_HEAD
-        } else {
+        let bound = if head == 0 {
             SKIM_ANY
+        } else if pat.as_bytes().contains(&head) {
+            SKIM_PLAIN
+        } else {
+            SKIM_NO_HEAD
         };
         let (skim, exact) = match found {
             // Contiguous somewhere: no pair can be missing.
