@@ -129,9 +129,11 @@ struct NameForm {
     text_mask: u64,
     pinyin_mask: u64,
     initials_mask: u64,
-    /// [`pair_bit`] of the first two bytes of each syllable: with `initials_mask`, what
-    /// [`SearchIndex::pinyin_may_match`] tests before the syllable rule.
-    syllable_pairs: u64,
+    /// [`pair_bit`] of the first two bytes of each syllable, and of every two adjacent bytes
+    /// within a syllable: with `initials`, what [`SearchIndex::pinyin_may_match`] tests
+    /// before the syllable rule.
+    head_pairs: u64,
+    inner_pairs: u64,
     /// First letter of each non-empty syllable.
     initials: Span,
     /// The name as written, when this is a short name; `None` for the full name (the entry's
@@ -421,6 +423,12 @@ fn is_subsequence(hay: &str, pat: &str) -> bool {
     true
 }
 
+/// [`is_subsequence`] byte by byte (ASCII case folded).
+fn is_byte_subsequence(hay: &[u8], pat: &[u8]) -> bool {
+    let mut rest = hay.iter();
+    pat.iter().all(|p| rest.any(|h| h.eq_ignore_ascii_case(p)))
+}
+
 /// Where `pat` first occurs in `hay` (what `str::find` answers for a `str` pattern), by a plain
 /// scan: the texts are short and the patterns a few bytes, where building a two-way searcher
 /// costs more than the search.
@@ -608,7 +616,7 @@ impl SearchIndex {
             let text_mask = bytes_mask(&text);
             let pinyin_mask = bytes_mask(self.s(pinyin));
             let initials_mask = bytes_mask(self.s(initials));
-            let syllable_pairs = self.syllable_pairs(pinyin, syl_lens);
+            let (head_pairs, inner_pairs) = self.syllable_pairs(pinyin, syl_lens);
             mask.bytes |= text_mask | pinyin_mask | initials_mask;
             mask.chars |= chars_mask(&text);
             self.forms.push(NameForm {
@@ -618,7 +626,8 @@ impl SearchIndex {
                 text_mask,
                 pinyin_mask,
                 initials_mask,
-                syllable_pairs,
+                head_pairs,
+                inner_pairs,
                 initials,
                 original,
                 syl_lens,
@@ -640,19 +649,23 @@ impl SearchIndex {
         });
     }
 
-    /// [`pair_bit`] of the first two bytes of every syllable (of at least two bytes) of a
-    /// name's pinyin.
-    fn syllable_pairs(&self, pinyin: Span, syl_lens: Span) -> u64 {
+    /// [`pair_bit`] of the first two bytes of every syllable of a name's pinyin, and of every
+    /// two adjacent bytes within a syllable.
+    fn syllable_pairs(&self, pinyin: Span, syl_lens: Span) -> (u64, u64) {
         let bytes = self.s(pinyin).as_bytes();
         let mut at = 0usize;
-        let mut mask = 0;
+        let (mut head, mut inner) = (0, 0);
         for &len in &self.syl_lens[syl_lens.0 as usize..(syl_lens.0 + syl_lens.1) as usize] {
-            if len >= 2 && at + 1 < bytes.len() {
-                mask |= pair_bit(bytes[at], bytes[at + 1]);
+            let end = (at + len as usize).min(bytes.len());
+            if at + 1 < end {
+                head |= pair_bit(bytes[at], bytes[at + 1]);
+            }
+            for j in at..end.saturating_sub(1) {
+                inner |= pair_bit(bytes[j], bytes[j + 1]);
             }
             at += len as usize;
         }
-        mask
+        (head, inner)
     }
 
     /// [`Self::push_syllables`] for a stored line of `n_chars` space-separated syllables, in
@@ -860,26 +873,40 @@ impl SearchIndex {
         skim + exact + via_bonus
     }
 
-    /// A test on the masks alone that fails only when the pinyin form of `n` cannot match
-    /// `pat` (whose bytes are all in the form, see [`EntryMask`]). Under the syllable rule
-    /// ([`syllable_subsequence`]) the pattern's first byte starts a syllable, so it is an
-    /// initial; its second either continues that syllable (a syllable starts with the pair)
-    /// or starts a later one (another initial). Pinyin too long for the rule is matched as a
-    /// plain subsequence, which this does not test.
+    /// A cheap test that fails only when the pinyin form of `n` cannot match `pat` under the
+    /// syllable rule ([`syllable_subsequence`]). There the pattern's first byte starts a
+    /// syllable, and every later one either continues the syllable of the one before it or
+    /// starts a syllable after the earliest place the pattern so far can end. A byte that
+    /// cannot continue (no syllable of the name holds the pair: for the second byte, no
+    /// syllable starts with it) must start one; the earliest ends only grow, so these forced
+    /// syllable heads are, in order, a subsequence of the name's initials. Pinyin too long
+    /// for the rule is matched as a plain subsequence, which this does not test.
     #[inline]
-    fn pinyin_may_match(n: &NameForm, pat: &[u8]) -> bool {
-        if n.pinyin.1 > 128 {
+    fn pinyin_may_match(&self, n: &NameForm, pat: &[u8]) -> bool {
+        const MAX: usize = 32;
+        if n.pinyin.1 > 128 || pat.len() > MAX {
             return true;
         }
-        match *pat {
-            [] => true,
-            [a] => n.initials_mask & byte_bit(a) != 0,
-            [a, b, ..] => {
-                n.initials_mask & byte_bit(a) != 0
-                    && (n.syllable_pairs & pair_bit(a, b) != 0
-                        || n.initials_mask & byte_bit(b) != 0)
+        let Some((&first, rest)) = pat.split_first() else {
+            return true;
+        };
+        let mut forced = [0u8; MAX];
+        forced[0] = first;
+        let mut len = 1;
+        let mut prev = first;
+        for (k, &b) in rest.iter().enumerate() {
+            let pairs = if k == 0 { n.head_pairs } else { n.inner_pairs };
+            if pairs & pair_bit(prev, b) == 0 {
+                forced[len] = b;
+                len += 1;
             }
+            prev = b;
         }
+        let forced = &forced[..len];
+        if forced.iter().any(|&b| n.initials_mask & byte_bit(b) == 0) {
+            return false;
+        }
+        len == 1 || is_byte_subsequence(self.s(n.initials).as_bytes(), forced)
     }
 
     /// The best score any form of entry `ei` could reach, or `None` when nothing in it
@@ -909,7 +936,7 @@ impl SearchIndex {
                     }
                 }
                 Mode::Mixed => {
-                    if fits(n.pinyin_mask) && Self::pinyin_may_match(n, q.q_pinyin.as_bytes()) {
+                    if fits(n.pinyin_mask) && self.pinyin_may_match(n, q.q_pinyin.as_bytes()) {
                         let form = (
                             self.s(n.pinyin),
                             q.q_pinyin.as_str(),
@@ -945,7 +972,7 @@ impl SearchIndex {
                     if on_initials.is_some() {
                         consider(on_initials);
                         consider(Some(Self::matched_form_bound(pinyin, is_short)));
-                    } else if fits(n.pinyin_mask) && Self::pinyin_may_match(n, pat.as_bytes()) {
+                    } else if fits(n.pinyin_mask) && self.pinyin_may_match(n, pat.as_bytes()) {
                         consider(self.form_bound(n, pinyin, is_short));
                     }
                 }
