@@ -165,11 +165,6 @@ pub struct SearchIndex {
     /// Per entry, what any of its forms can hold ([`EntryMask`]), apart from the entries so
     /// that a keystroke rejects most of them reading 16 bytes each.
     masks: Vec<EntryMask>,
-    /// Per entry, what [`SearchIndex::heads_may_match`] tests an ASCII query against before
-    /// touching its names: syllable pairs and initials ([`EntryHeads`]).
-    heads: Vec<EntryHeads>,
-    /// The initials of the entries' names, each name's as a length byte and the bytes.
-    heads_arena: Vec<u8>,
     forms: Vec<NameForm>,
     arena: String,
     syl_lens: Vec<u8>,
@@ -284,48 +279,6 @@ impl EntryMask {
     fn covers(self, need: EntryMask) -> bool {
         (need.bytes & !self.bytes) | (need.chars & !self.chars) == 0
     }
-}
-
-/// What an entry's names can start syllables with, for [`SearchIndex::heads_may_match`].
-#[derive(Debug, Clone, Copy, Default)]
-struct EntryHeads {
-    /// [`NameForm::head_pairs`] and [`NameForm::inner_pairs`] of all names.
-    head_pairs: u64,
-    inner_pairs: u64,
-    /// The names' initials in [`SearchIndex::heads_arena`].
-    at: u32,
-    len: u32,
-    /// Some name can match without starting at a syllable (it holds ASCII, or its pinyin is
-    /// too long for the syllable rule): the test does not apply.
-    unfiltered: bool,
-}
-
-/// The bytes of `pat` that must start a syllable of a name with these syllable pairs (see
-/// [`SearchIndex::pinyin_may_match`]), into `out`; `None` when the pattern is too long for it.
-#[inline]
-fn forced_heads<'o>(
-    pat: &[u8],
-    head_pairs: u64,
-    inner_pairs: u64,
-    out: &'o mut [u8; 32],
-) -> Option<&'o [u8]> {
-    if pat.len() > out.len() {
-        return None;
-    }
-    let mut len = 0;
-    let mut prev: Option<u8> = None;
-    for (k, &b) in pat.iter().enumerate() {
-        let continues = prev.is_some_and(|a| {
-            let pairs = if k == 1 { head_pairs } else { inner_pairs };
-            pairs & pair_bit(a, b) != 0
-        });
-        if !continues {
-            out[len] = b;
-            len += 1;
-        }
-        prev = Some(b);
-    }
-    Some(&out[..len])
 }
 
 /// A bit per byte value: ASCII letters (case folded, as matching folds them) and digits each
@@ -580,8 +533,6 @@ impl SearchIndex {
         let mut index = SearchIndex {
             entries: Vec::with_capacity(candidates.len()),
             masks: Vec::with_capacity(candidates.len()),
-            heads: Vec::with_capacity(candidates.len()),
-            heads_arena: Vec::new(),
             forms: Vec::with_capacity(candidates.len() * 2),
             arena: String::new(),
             syl_lens: Vec::new(),
@@ -599,8 +550,6 @@ impl SearchIndex {
         index.syl_lens.shrink_to_fit();
         index.forms.shrink_to_fit();
         index.masks.shrink_to_fit();
-        index.heads.shrink_to_fit();
-        index.heads_arena.shrink_to_fit();
         index
     }
 
@@ -629,10 +578,6 @@ impl SearchIndex {
         let mut stored = c.forms.lines();
         let first_form = self.forms.len() as u32;
         let mut mask = EntryMask::default();
-        let mut heads = EntryHeads {
-            at: self.heads_arena.len() as u32,
-            ..EntryHeads::default()
-        };
         let name = self.push(c.name);
         for (i, original) in std::iter::once(c.name)
             .chain(c.short_names.iter())
@@ -673,18 +618,6 @@ impl SearchIndex {
             let initials_mask = bytes_mask(self.s(initials));
             let (head_pairs, inner_pairs) = self.syllable_pairs(pinyin, syl_lens);
             mask.bytes |= text_mask | pinyin_mask | initials_mask;
-            heads.head_pairs |= head_pairs;
-            heads.inner_pairs |= inner_pairs;
-            // A name matched as written, or as a plain subsequence of long pinyin, is not
-            // bound to start at initials.
-            let initials_bytes =
-                &self.arena.as_bytes()[initials.0 as usize..(initials.0 + initials.1) as usize];
-            if text_ascii || pinyin.1 > 128 || initials_bytes.len() > u8::MAX as usize {
-                heads.unfiltered = true;
-            } else {
-                self.heads_arena.push(initials_bytes.len() as u8);
-                self.heads_arena.extend_from_slice(initials_bytes);
-            }
             mask.chars |= chars_mask(&text);
             self.forms.push(NameForm {
                 text: text_span,
@@ -707,8 +640,6 @@ impl SearchIndex {
             mask.bytes |= bytes_mask(u);
         }
         self.masks.push(mask);
-        heads.len = (self.heads_arena.len() - heads.at as usize) as u32;
-        self.heads.push(heads);
         self.entries.push(Entry {
             kind: c.kind,
             id: c.id,
@@ -790,8 +721,6 @@ impl SearchIndex {
     fn clear(&mut self) {
         self.entries.clear();
         self.masks.clear();
-        self.heads.clear();
-        self.heads_arena.clear();
         self.forms.clear();
         self.arena.clear();
         self.syl_lens.clear();
@@ -954,43 +883,30 @@ impl SearchIndex {
     /// for the rule is matched as a plain subsequence, which this does not test.
     #[inline]
     fn pinyin_may_match(&self, n: &NameForm, pat: &[u8]) -> bool {
-        if n.pinyin.1 > 128 {
+        const MAX: usize = 32;
+        if n.pinyin.1 > 128 || pat.len() > MAX {
             return true;
         }
-        let mut buf = [0u8; 32];
-        let Some(forced) = forced_heads(pat, n.head_pairs, n.inner_pairs, &mut buf) else {
+        let Some((&first, rest)) = pat.split_first() else {
             return true;
         };
+        let mut forced = [0u8; MAX];
+        forced[0] = first;
+        let mut len = 1;
+        let mut prev = first;
+        for (k, &b) in rest.iter().enumerate() {
+            let pairs = if k == 0 { n.head_pairs } else { n.inner_pairs };
+            if pairs & pair_bit(prev, b) == 0 {
+                forced[len] = b;
+                len += 1;
+            }
+            prev = b;
+        }
+        let forced = &forced[..len];
         if forced.iter().any(|&b| n.initials_mask & byte_bit(b) == 0) {
             return false;
         }
-        forced.len() <= 1 || is_byte_subsequence(self.s(n.initials).as_bytes(), forced)
-    }
-
-    /// [`Self::pinyin_may_match`] for a whole entry, reading none of its names: a name matches
-    /// an ASCII query on its initials (the whole query among them), or on its pinyin (the
-    /// forced syllable heads among them; with the pairs of all names, fewer heads are
-    /// forced), or as written (then the test does not apply). So unless some name's initials
-    /// hold the forced heads, nothing in the entry matches.
-    #[inline]
-    fn heads_may_match(&self, ei: u32, pat: &[u8]) -> bool {
-        let h = &self.heads[ei as usize];
-        if h.unfiltered {
-            return true;
-        }
-        let mut buf = [0u8; 32];
-        let Some(forced) = forced_heads(pat, h.head_pairs, h.inner_pairs, &mut buf) else {
-            return true;
-        };
-        let mut names = &self.heads_arena[h.at as usize..(h.at + h.len) as usize];
-        while let Some((&len, rest)) = names.split_first() {
-            let (initials, next) = rest.split_at(len as usize);
-            if is_byte_subsequence(initials, forced) {
-                return true;
-            }
-            names = next;
-        }
-        false
+        len == 1 || is_byte_subsequence(self.s(n.initials).as_bytes(), forced)
     }
 
     /// The best score any form of entry `ei` could reach, or `None` when nothing in it
@@ -999,15 +915,6 @@ impl SearchIndex {
         // Nothing of what the query needs is missing from the entry as a whole, and then from
         // each form tested.
         if !self.masks[ei as usize].covers(q.need) {
-            return None;
-        }
-        // A credit code matches anywhere; otherwise ASCII queries start at syllables.
-        let pat = match q.mode {
-            Mode::Ascii if q.code.is_none() => Some(q.q.as_bytes()),
-            Mode::Mixed => Some(q.q_pinyin.as_bytes()),
-            _ => None,
-        };
-        if pat.is_some_and(|pat| !self.heads_may_match(ei, pat)) {
             return None;
         }
         let e = &self.entries[ei as usize];
@@ -1688,11 +1595,6 @@ mod tests {
         candidates.push(odd);
         let long: String = "渠县慧源汽车零部件制造".repeat(4);
         candidates.push(cand(90_002, &long, &["慧源"]));
-        // Stored forms are trusted when their shape fits, even when they do not spell the
-        // letters of the name: "acme" is found only as written.
-        let mut unspelled = cand(90_003, "ACME数据", &[]);
-        unspelled.forms = "x x x x shu ju".into();
-        candidates.push(unspelled);
         let index = SearchIndex::new(candidates);
         let mut queries: Vec<String> = [
             "s",
@@ -1729,8 +1631,6 @@ mod tests {
             "-",
             "ü",
             "lingbujianzhizaoqu",
-            "acme",
-            "cmsj",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1776,7 +1676,6 @@ mod tests {
             ("w3xk7p", 90_001),
             ("达g", 90_001),
             ("lingbujianzhizaoqu", 90_002),
-            ("acme", 90_003),
         ] {
             assert!(queries.iter().any(|q| q == query));
             let hits = index.search(query, 2_000);
