@@ -1595,6 +1595,11 @@ mod tests {
         candidates.push(odd);
         let long: String = "渠县慧源汽车零部件制造".repeat(4);
         candidates.push(cand(90_002, &long, &["慧源"]));
+        // Stored forms are trusted when their shape fits, even when they do not spell the
+        // letters of the name: "acme" is found only as written.
+        let mut unspelled = cand(90_003, "ACME数据", &[]);
+        unspelled.forms = "x x x x shu ju".into();
+        candidates.push(unspelled);
         let index = SearchIndex::new(candidates);
         let mut queries: Vec<String> = [
             "s",
@@ -1631,6 +1636,8 @@ mod tests {
             "-",
             "ü",
             "lingbujianzhizaoqu",
+            "acme",
+            "cmsj",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1676,6 +1683,7 @@ mod tests {
             ("w3xk7p", 90_001),
             ("达g", 90_001),
             ("lingbujianzhizaoqu", 90_002),
+            ("acme", 90_003),
         ] {
             assert!(queries.iter().any(|q| q == query));
             let hits = index.search(query, 2_000);
