@@ -920,65 +920,95 @@ impl SearchIndex {
         let e = &self.entries[ei as usize];
         let fits = |form_mask: u64| q.need.bytes & !form_mask == 0;
         let mut best = self.code_bonus(q, e);
-        let mut consider = |ub: Option<i64>| {
+        fn raise(best: &mut Option<i64>, ub: Option<i64>) {
             if let Some(ub) = ub {
-                best = Some(best.map_or(ub, |b: i64| b.max(ub)));
+                *best = Some(best.map_or(ub, |b| b.max(ub)));
             }
+        }
+        // Once the entry matches, a form that cannot beat its best so far (judged from its
+        // length and first byte alone) changes nothing.
+        let beaten = |best: Option<i64>, form: &Form, is_short: bool| {
+            best.is_some_and(|b| Self::cheap_form_bound(form, is_short) <= b)
         };
         for (ni, n) in self.names(e).iter().enumerate() {
             let is_short = ni > 0;
             // The same forms as `forms`, skipping work that cannot change the answer.
             match q.mode {
                 Mode::Chinese => {
-                    if fits(n.text_mask) {
-                        let form = (self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0);
-                        consider(self.form_bound(n, form, is_short));
+                    let form = (self.s(n.text), q.q.as_str(), 40, MatchVia::Name, 0);
+                    if fits(n.text_mask) && !beaten(best, &form, is_short) {
+                        raise(&mut best, self.form_bound(n, form, is_short));
                     }
                 }
                 Mode::Mixed => {
-                    if fits(n.pinyin_mask) && self.pinyin_may_match(n, q.q_pinyin.as_bytes()) {
-                        let form = (
-                            self.s(n.pinyin),
-                            q.q_pinyin.as_str(),
-                            0,
-                            MatchVia::Pinyin,
-                            n.pinyin_head,
-                        );
-                        consider(self.form_bound(n, form, is_short));
+                    let form = (
+                        self.s(n.pinyin),
+                        q.q_pinyin.as_str(),
+                        0,
+                        MatchVia::Pinyin,
+                        n.pinyin_head,
+                    );
+                    if fits(n.pinyin_mask)
+                        && !beaten(best, &form, is_short)
+                        && self.pinyin_may_match(n, q.q_pinyin.as_bytes())
+                    {
+                        raise(&mut best, self.form_bound(n, form, is_short));
                     }
                 }
                 Mode::Ascii => {
                     let pat = q.q.as_str();
                     // A name without ASCII cannot match.
-                    if n.text_ascii && fits(n.text_mask) {
-                        let form = (self.s(n.text), pat, 40, MatchVia::Name, 0);
-                        consider(self.form_bound(n, form, is_short));
+                    let text = (self.s(n.text), pat, 40, MatchVia::Name, 0);
+                    if n.text_ascii && fits(n.text_mask) && !beaten(best, &text, is_short) {
+                        raise(&mut best, self.form_bound(n, text, is_short));
                     }
+                    let initials = (
+                        self.s(n.initials),
+                        pat,
+                        20,
+                        MatchVia::Initials,
+                        n.initials_head,
+                    );
                     let pinyin = (self.s(n.pinyin), pat, 0, MatchVia::Pinyin, n.pinyin_head);
-                    let on_initials = if fits(n.initials_mask) {
-                        let form = (
-                            self.s(n.initials),
-                            pat,
-                            20,
-                            MatchVia::Initials,
-                            n.initials_head,
-                        );
-                        self.form_bound(n, form, is_short)
+                    let on_initials = if fits(n.initials_mask) && !beaten(best, &initials, is_short)
+                    {
+                        self.form_bound(n, initials, is_short)
                     } else {
                         None
                     };
+                    raise(&mut best, on_initials);
+                    if beaten(best, &pinyin, is_short) {
+                        continue;
+                    }
                     // A query matching the initials matches the full pinyin too (each letter
                     // starts a syllable), so that test is skipped.
                     if on_initials.is_some() {
-                        consider(on_initials);
-                        consider(Some(Self::matched_form_bound(pinyin, is_short)));
+                        raise(&mut best, Some(Self::matched_form_bound(pinyin, is_short)));
                     } else if fits(n.pinyin_mask) && self.pinyin_may_match(n, pat.as_bytes()) {
-                        consider(self.form_bound(n, pinyin, is_short));
+                        raise(&mut best, self.form_bound(n, pinyin, is_short));
                     }
                 }
             }
         }
         best
+    }
+
+    /// At least [`Self::form_bound`] of `form`, from the lengths and first bytes alone: the
+    /// pattern taken as contiguous, at the start when the first bytes agree.
+    fn cheap_form_bound(&(text, pat, via_bonus, _, head): &Form, is_short: bool) -> i64 {
+        let bound = if head == 0 {
+            SKIM_ANY
+        } else if pat.as_bytes().contains(&head) {
+            SKIM_PLAIN
+        } else {
+            SKIM_NO_HEAD
+        };
+        let skim = bound.first + bound.consecutive * (pat.chars().count() as i64 - 1);
+        let exact = match (text.as_bytes().first(), pat.as_bytes().first()) {
+            (Some(t), Some(p)) if t == p => found_bonus(0, text.len() == pat.len(), is_short),
+            _ => found_bonus(1, false, is_short),
+        };
+        skim + exact + via_bonus
     }
 
     /// The exact score of `e` as fuzzy-matcher ranks it, with the name and form that won.
@@ -1571,6 +1601,8 @@ mod tests {
                             (Some(s), Some(ub)) => {
                                 let total = s + exact_bonus(text, p, ni > 0) + via_bonus;
                                 assert!(total <= ub, "{p:?} in {text:?}: {total} > {ub}");
+                                let cheap = SearchIndex::cheap_form_bound(&form, ni > 0);
+                                assert!(ub <= cheap, "{p:?} in {text:?}: {ub} > cheap {cheap}");
                                 checked += 1;
                             }
                             (None, None) => {}
