@@ -332,15 +332,20 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     let base = env.counts();
     let a = "企业名称,所属县（市、区）\n达州戊公司,通川区\n达州己公司,达川区\n";
     assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
-    // The change log holds each inserted row as written, with who and when.
+    // The change log covers each inserted row once, with who and when; the rows carry the
+    // import's id.
     assert_eq!(
         env.count(
-            "SELECT count(*) FROM changes c JOIN enterprises e ON e.id = c.entity_id
+            "SELECT count(*) FROM changes c JOIN enterprises e
+               ON e.id BETWEEN c.entity_id AND coalesce(c.last_id, c.entity_id)
              WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprises'
-               AND c.os_user = 'tester' AND json_extract(c.after, '$.name') = e.name
-               AND json_extract(c.after, '$.search_forms') = e.search_forms
-               AND json_extract(c.after, '$.id') = e.id"
+               AND c.os_user = 'tester' AND e.import_id = 1
+               AND e.name IN ('达州戊公司', '达州己公司')"
         ),
+        2
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE import_id = 1"),
         2
     );
     let b = "企业名称,所属县（市、区）,备注\n达州戊公司,开江县,搬迁\n达州庚公司,渠县,\n";
@@ -387,6 +392,16 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     assert_eq!(env.run(&["imports", "undo", "1"]).code, 0);
     let now = env.counts();
     assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
+    // What the undo deleted stays in the log, row by row, as it was.
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM changes WHERE import_id = 1 AND action = 'delete'
+               AND entity = 'enterprises' AND os_user = 'tester'
+               AND json_extract(before, '$.name') IN ('达州戊公司', '达州己公司')
+               AND json_extract(before, '$.import_id') = 1"
+        ),
+        2
+    );
     let missing = env.run(&["imports", "undo", "99"]);
     assert_eq!(missing.code, 1);
     assert!(
@@ -396,8 +411,8 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     );
 }
 
-/// Inserted rows are logged a table at a time (one statement each); every inserted row must
-/// still appear exactly once, as written, and undo must remove cluster links before the
+/// Inserted rows are logged a table at a time (one entry covering their rowids); every
+/// inserted row must be covered exactly once, and undo must remove cluster links before the
 /// enterprises they hang on.
 #[test]
 fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
@@ -409,19 +424,19 @@ fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("新增 1，变更 1"), "{}", r.out);
     assert_eq!(env.count(links), base_links + 3);
-    // One insert entry per new link, each the link as stored.
+    // Every new link covered by exactly one insert entry, and no older link.
     assert_eq!(
         env.count(
-            "SELECT count(*) FROM changes c JOIN enterprise_clusters l ON l.rowid = c.entity_id
-             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprise_clusters'
-               AND json_extract(c.after, '$.enterprise_id') = l.enterprise_id
-               AND json_extract(c.after, '$.cluster_id') = l.cluster_id"
+            "SELECT count(*) FROM changes c JOIN enterprise_clusters l
+               ON l.rowid BETWEEN c.entity_id AND coalesce(c.last_id, c.entity_id)
+             WHERE c.import_id = 1 AND c.action = 'insert' AND c.entity = 'enterprise_clusters'"
         ),
         3
     );
     assert_eq!(
         env.count(
-            "SELECT count(*) FROM changes WHERE import_id = 1 AND entity = 'enterprise_clusters'"
+            "SELECT count(*) FROM enterprise_clusters WHERE rowid >= (SELECT entity_id FROM changes
+               WHERE import_id = 1 AND entity = 'enterprise_clusters')"
         ),
         3
     );
@@ -1014,9 +1029,17 @@ fn a_hundred_thousand_rows_import_in_one_go() {
         env.count("SELECT count(*) FROM enterprises WHERE import_id = 1"),
         100_000
     );
+    // Logged as one entry covering the inserted rows, not 100 000 copies of them.
+    assert_eq!(
+        env.count(
+            "SELECT sum(last_id - entity_id + 1) FROM changes
+             WHERE import_id = 1 AND action = 'insert' AND entity = 'enterprises'"
+        ),
+        100_000
+    );
     assert_eq!(
         env.count("SELECT count(*) FROM changes WHERE import_id = 1"),
-        100_000
+        1
     );
 }
 
@@ -1096,4 +1119,63 @@ mod properties {
             }
         }
     }
+}
+
+/// An enterprise an import added that a later import gave a designation (without changing
+/// the enterprise itself) cannot be undone alone; once the later import is undone, it can.
+#[test]
+fn undo_refuses_while_a_later_import_hangs_on_its_rows() {
+    let env = Env::new();
+    let base = env.counts();
+    let a = "企业名称,所属县（市、区）\n达州寅公司,通川区\n达州卯公司,达川区\n";
+    assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
+    let d = "单位名称\n达州卯公司\n";
+    let r = env.import(
+        &env.write("d.csv", d.as_bytes()),
+        &["--designation", "国家级专精特新小巨人", "--year", "2024"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let early = env.run(&["imports", "undo", "1"]);
+    assert_eq!(early.code, 1, "{}", early.all());
+    assert!(early.err.contains("请先撤销较新的导入"), "{}", early.err);
+    assert_eq!(env.counts().0, base.0 + 2, "a refused undo changes nothing");
+    assert_eq!(env.run(&["imports", "undo", "2"]).code, 0);
+    assert_eq!(env.run(&["imports", "undo", "1"]).code, 0);
+    let now = env.counts();
+    assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
+}
+
+/// Stores written before migration 5 logged each inserted row on its own; undo still
+/// replays such a log.
+#[test]
+fn an_import_logged_row_by_row_is_still_undone() {
+    let env = Env::new();
+    let base = env.counts();
+    let a = "企业名称,所属县（市、区）\n达州辰公司,通川区\n达州巳公司,达川区\n达州午公司,渠县\n";
+    assert_eq!(env.import(&env.write("a.csv", a.as_bytes()), &[]).code, 0);
+    {
+        let store = env.store();
+        let c = store.conn();
+        let (lo, hi): (i64, i64) = c
+            .query_row(
+                "SELECT entity_id, last_id FROM changes WHERE import_id = 1 AND entity = 'enterprises'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(hi - lo, 2);
+        c.execute_batch(&format!(
+            "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id)
+               SELECT c.at, c.os_user, c.import_id, c.action, c.entity, e.id FROM changes c
+               JOIN enterprises e ON e.id BETWEEN {lo} AND {hi}
+               WHERE c.import_id = 1 AND c.entity = 'enterprises';
+             DELETE FROM changes WHERE last_id IS NOT NULL;"
+        ))
+        .unwrap();
+    }
+    let u = env.run(&["imports", "undo", "1"]);
+    assert_eq!(u.code, 0, "{}", u.all());
+    assert!(u.out.contains("删除 3 条"), "{}", u.out);
+    let now = env.counts();
+    assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
 }

@@ -86,14 +86,20 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
         TextOrJson::Text => print!("{}", report.render_text(terminal_width())),
     }
-    if report.refused {
-        return Err(IngestError::Problems {
-            problems: report.problems.len(),
-        }
-        .into());
+    let (refused, problems) = (report.refused, report.problems.len());
+    // A large report is a few hundred thousand small strings, and the process ends here:
+    // freeing them one by one would only delay the prompt (by 0.1–0.3 s at 100 000 rows).
+    if report.changes.len() >= BIG_REPORT {
+        std::mem::forget(report);
+    }
+    if refused {
+        return Err(IngestError::Problems { problems }.into());
     }
     Ok(())
 }
+
+/// Reports with this many rows or more are left for the process's exit to free.
+const BIG_REPORT: usize = 10_000;
 
 /// Columns of the terminal, from $COLUMNS, else 80.
 pub fn terminal_width() -> usize {

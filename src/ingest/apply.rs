@@ -347,14 +347,13 @@ impl DerivedText {
 
 /// The change log of one import.
 ///
-/// The `after` image of each entry is built by SQLite itself (`json_object` over the row as
-/// written, with the columns in the order [`audit::row_json`] gives them), so logging costs
-/// no read-back and no serialisation in Rust. Inserted rows are logged a table at a time: the
-/// highest rowid of each table is noted before the import writes ([`ChangeLog::mark`]), and
-/// one `INSERT … SELECT` over the rows above it logs them all, in the order they were written
+/// Inserted rows are logged a table at a time: the highest rowid of each table is noted
+/// before the import writes ([`ChangeLog::mark`]), and one entry covers the rowids above it
 /// ([`ChangeLog::log_inserts`]). Nothing in an import deletes rows, so every row above the
-/// mark is one this import inserted. Updates are logged one by one with their `before`
-/// image. `at` and `os_user` are the import's own.
+/// mark is one this import inserted; the rows are their own after-image. Updates are logged
+/// one by one with their `before` image and an `after` image built by SQLite itself
+/// (`json_object` over the row as written, see [`audit::row_object_sql`]), so logging costs no
+/// read-back and no serialisation in Rust. `at` and `os_user` are the import's own.
 struct ChangeLog<'a> {
     conn: &'a Connection,
     import_id: i64,
@@ -380,23 +379,9 @@ impl<'a> ChangeLog<'a> {
 
     /// The `json_object(…)` expression of a row of `table`.
     fn object(&mut self, table: &'static str) -> Result<&str, StoreError> {
-        if !audit::AUDITED.contains(&table) {
-            return Err(StoreError::NotFound(format!("table {table}")));
-        }
         if !self.objects.contains_key(table) {
-            let mut cols: Vec<String> = self
-                .conn
-                .prepare("SELECT name FROM pragma_table_info(?1)")?
-                .query_map([table], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            cols.sort();
-            // Column names come from the store's own schema, never from input.
-            let object = cols
-                .iter()
-                .map(|c| format!("'{c}', \"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            self.objects.insert(table, format!("json_object({object})"));
+            let object = audit::row_object_sql(self.conn, table)?;
+            self.objects.insert(table, object);
         }
         Ok(&self.objects[table])
     }
@@ -414,18 +399,19 @@ impl<'a> ChangeLog<'a> {
         Ok(())
     }
 
-    /// Log every row of `table` above its mark as inserted by this import.
+    /// Log the rows of `table` above its mark as inserted by this import: one entry covering
+    /// their rowids.
     fn log_inserts(&mut self, table: &'static str) -> Result<(), StoreError> {
         let mark = *self
             .marks
             .get(table)
             .ok_or_else(|| StoreError::NotFound(format!("mark of {table}")))?;
-        let object = self.object(table)?.to_string();
+        // The table name is one of `audit::AUDITED` (checked by `mark`).
         self.conn.execute(
             &format!(
-                "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before, after)
-                 SELECT ?1, ?2, ?3, 'insert', '{table}', rowid, NULL, {object}
-                 FROM {table} WHERE rowid > ?4 ORDER BY rowid"
+                "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, last_id)
+                 SELECT ?1, ?2, ?3, 'insert', '{table}', min(rowid), max(rowid)
+                 FROM {table} WHERE rowid > ?4 HAVING count(*) > 0"
             ),
             params![self.at, self.user, self.import_id, mark],
         )?;
@@ -557,14 +543,27 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
         }
         Some(_) => {}
     }
-    // Later changes to the same rows by anything not itself undone.
+    // Later changes to the same rows by anything not itself undone. An entry covers the rowids
+    // `entity_id ..= last_id` (one row when `last_id` is NULL); a later per-row entry is found
+    // through `changes_entity`, a later range through `changes_ranges`.
     let later: Vec<String> = tx
         .prepare(
-            "SELECT DISTINCT coalesce('导入#' || c2.import_id, '手工修改')
-             FROM changes c1 JOIN changes c2
-               ON c2.entity = c1.entity AND c2.entity_id = c1.entity_id AND c2.id > c1.id
-             WHERE c1.import_id = ?1 AND (c2.import_id IS NULL OR c2.import_id <> ?1)
-               AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = c2.import_id AND i.undone_at IS NOT NULL)",
+            "WITH mine AS (
+                 SELECT id, entity, entity_id AS lo, coalesce(last_id, entity_id) AS hi
+                 FROM changes WHERE import_id = ?1
+             ),
+             touching AS (
+                 SELECT c2.import_id FROM mine c1 JOIN changes c2
+                   ON c2.entity = c1.entity AND c2.entity_id BETWEEN c1.lo AND c1.hi
+                  AND c2.id > c1.id
+                 UNION ALL
+                 SELECT c2.import_id FROM mine c1 JOIN changes c2
+                   ON c2.entity = c1.entity AND c2.last_id IS NOT NULL AND c2.last_id >= c1.lo
+                  AND c2.entity_id <= c1.hi AND c2.id > c1.id
+             )
+             SELECT DISTINCT coalesce('导入#' || t.import_id, '手工修改') FROM touching t
+             WHERE (t.import_id IS NULL OR t.import_id <> ?1)
+               AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = t.import_id AND i.undone_at IS NOT NULL)",
         )?
         .query_map([id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -574,37 +573,39 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
             later: later.join("、"),
         });
     }
-    let changes: Vec<(String, String, i64, Option<String>)> = tx
+    type Logged = (String, String, i64, Option<i64>, Option<String>);
+    let changes: Vec<Logged> = tx
         .prepare(
-            "SELECT action, entity, entity_id, before FROM changes WHERE import_id = ?1 ORDER BY id DESC",
+            "SELECT action, entity, entity_id, last_id, before FROM changes
+             WHERE import_id = ?1 ORDER BY id DESC",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<Result<_, _>>()?;
     let mut counts = UndoCounts::default();
-    for (action, entity, entity_id, before) in &changes {
+    for (action, entity, entity_id, last_id, before) in &changes {
         if !audit::AUDITED.contains(&entity.as_str()) {
             continue;
         }
-        let current = audit::row_json(&tx, entity, *entity_id)?;
+        let (lo, hi) = (*entity_id, last_id.unwrap_or(*entity_id));
         match action.as_str() {
             "insert" => {
-                if current.is_none() {
-                    continue;
-                }
-                // A row this import added that something newer now hangs on.
+                // Rows this import added that something newer now hangs on.
                 let dependents: i64 = match entity.as_str() {
                     "enterprises" => tx.query_row(
-                        "SELECT (SELECT count(*) FROM designations WHERE enterprise_id = ?1)
-                              + (SELECT count(*) FROM enterprise_clusters WHERE enterprise_id = ?1)",
-                        [entity_id],
+                        "SELECT (SELECT count(*) FROM designations WHERE enterprise_id BETWEEN ?1 AND ?2)
+                              + (SELECT count(*) FROM enterprise_clusters WHERE enterprise_id BETWEEN ?1 AND ?2)",
+                        [lo, hi],
                         |r| r.get(0),
                     )?,
                     "parks" => tx.query_row(
-                        "SELECT (SELECT count(*) FROM designations WHERE park_id = ?1)
-                              + (SELECT count(*) FROM park_clusters WHERE park_id = ?1)
-                              + (SELECT count(*) FROM enterprises WHERE park_id = ?1)
-                              + (SELECT count(*) FROM parks WHERE parent_id = ?1)",
-                        [entity_id],
+                        "SELECT (SELECT count(*) FROM designations WHERE park_id BETWEEN ?1 AND ?2)
+                              + (SELECT count(*) FROM park_clusters WHERE park_id BETWEEN ?1 AND ?2)
+                              + (SELECT count(*) FROM enterprises WHERE park_id BETWEEN ?1 AND ?2)
+                              + (SELECT count(*) FROM parks WHERE parent_id BETWEEN ?1 AND ?2
+                                                               AND id NOT BETWEEN ?1 AND ?2)",
+                        [lo, hi],
                         |r| r.get(0),
                     )?,
                     _ => 0,
@@ -615,20 +616,21 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
                         later: "其他导入或修改".into(),
                     });
                 }
+                // Each deleted row is logged with what it held, so the log keeps every row
+                // that ever existed. The table name is one of `audit::AUDITED`.
+                let object = audit::row_object_sql(&tx, entity)?;
                 tx.execute(
-                    &format!("DELETE FROM {entity} WHERE rowid = ?1"),
-                    [entity_id],
+                    &format!(
+                        "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before)
+                         SELECT ?1, ?2, ?3, 'delete', '{entity}', rowid, {object}
+                         FROM {entity} WHERE rowid BETWEEN ?4 AND ?5 ORDER BY rowid DESC"
+                    ),
+                    params![at, user, id, lo, hi],
                 )?;
-                audit::record(
-                    &tx,
-                    Some(id),
-                    Action::Delete,
-                    entity,
-                    *entity_id,
-                    current.as_ref(),
-                    None,
+                counts.deleted += tx.execute(
+                    &format!("DELETE FROM {entity} WHERE rowid BETWEEN ?1 AND ?2"),
+                    [lo, hi],
                 )?;
-                counts.deleted += 1;
             }
             "update" => {
                 let Some(before) = before
@@ -637,6 +639,7 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
                 else {
                     continue;
                 };
+                let current = audit::row_json(&tx, entity, *entity_id)?;
                 restore(&tx, entity, *entity_id, &before)?;
                 let after = audit::row_json(&tx, entity, *entity_id)?;
                 audit::record(

@@ -576,11 +576,11 @@ impl<S: Clone> Table<S> {
 
     /// Entities whose full name or short name is `name`.
     fn lookup(&self, name: &str) -> Vec<usize> {
-        let n = normalize_name(name);
-        if let Some(i) = self.by_norm.get(&n) {
+        let n = crate::model::text::normalize_name_cow(name);
+        if let Some(i) = self.by_norm.get(n.as_ref()) {
             return vec![*i];
         }
-        self.by_short.get(&n).cloned().unwrap_or_default()
+        self.by_short.get(n.as_ref()).cloned().unwrap_or_default()
     }
 }
 

@@ -1,6 +1,9 @@
-//! The change log: every write after seeding (import, edit, undo) records who, when, what, and
-//! the row before and after as JSON, inside the same transaction as the write itself.
-//! Undoing an import replays its changes backwards.
+//! The change log: every write after seeding (import, edit, undo) records who, when and what,
+//! inside the same transaction as the write itself. An update keeps the row before and after
+//! as JSON, a delete the row before it. Rows an import inserts are logged as one entry per
+//! table covering their rowids `entity_id ..= last_id`: the rows are their own after-image
+//! (they carry the import's id), and a later update logs what they were. Undoing an import
+//! replays its changes backwards.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -95,14 +98,22 @@ pub fn record(
     Ok(())
 }
 
-/// Who last changed a row and when, from the change log (`None` for untouched seed rows).
-pub fn last_change(
-    conn: &Connection,
-    entity: &str,
-    entity_id: i64,
-) -> Result<Option<(String, String)>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT os_user, at FROM changes WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT 1")?
-        .query_row(params![entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+/// A SQL expression building the JSON object of a row of `table` (column → value, the columns
+/// in the order [`row_json`] gives them), for logging rows in SQL without reading them back.
+pub fn row_object_sql(conn: &Connection, table: &str) -> Result<String, StoreError> {
+    if !AUDITED.contains(&table) {
+        return Err(StoreError::NotFound(format!("table {table}")));
+    }
+    let mut cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info(?1)")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    cols.sort();
+    // Column names come from the store's own schema, never from input.
+    let object = cols
+        .iter()
+        .map(|c| format!("'{c}', \"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(format!("json_object({object})"))
 }

@@ -241,6 +241,14 @@ DROP INDEX designations_enterprise;
 CREATE INDEX enterprise_clusters_members ON enterprise_clusters(cluster_id, enterprise_id);
 DROP INDEX enterprise_clusters_cluster;
 "#,
+    // 5: an import logs the rows it inserts as one entry per table, covering the rowids
+    // `entity_id ..= last_id`, instead of one entry per row with a JSON copy of it: the rows
+    // themselves (they carry `import_id`) are the after-image, and the first later update logs
+    // its before-image. Per-row entries keep `last_id` NULL.
+    r#"
+ALTER TABLE changes ADD COLUMN last_id INTEGER;
+CREATE INDEX changes_ranges ON changes(entity, last_id) WHERE last_id IS NOT NULL;
+"#,
 ];
 
 /// The schema version this build writes.
