@@ -584,6 +584,8 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
         })?
         .collect::<Result<_, _>>()?;
     let mut counts = UndoCounts::default();
+    // Per table: the statements logging and deleting a range of rows.
+    let mut deletes: HashMap<String, (String, String)> = HashMap::new();
     for (action, entity, entity_id, last_id, before) in &changes {
         if !audit::AUDITED.contains(&entity.as_str()) {
             continue;
@@ -593,21 +595,19 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
             "insert" => {
                 // Rows this import added that something newer now hangs on.
                 let dependents: i64 = match entity.as_str() {
-                    "enterprises" => tx.query_row(
+                    "enterprises" => tx.prepare_cached(
                         "SELECT (SELECT count(*) FROM designations WHERE enterprise_id BETWEEN ?1 AND ?2)
                               + (SELECT count(*) FROM enterprise_clusters WHERE enterprise_id BETWEEN ?1 AND ?2)",
-                        [lo, hi],
-                        |r| r.get(0),
-                    )?,
-                    "parks" => tx.query_row(
+                    )?
+                    .query_row([lo, hi], |r| r.get(0))?,
+                    "parks" => tx.prepare_cached(
                         "SELECT (SELECT count(*) FROM designations WHERE park_id BETWEEN ?1 AND ?2)
                               + (SELECT count(*) FROM park_clusters WHERE park_id BETWEEN ?1 AND ?2)
                               + (SELECT count(*) FROM enterprises WHERE park_id BETWEEN ?1 AND ?2)
                               + (SELECT count(*) FROM parks WHERE parent_id BETWEEN ?1 AND ?2
                                                                AND id NOT BETWEEN ?1 AND ?2)",
-                        [lo, hi],
-                        |r| r.get(0),
-                    )?,
+                    )?
+                    .query_row([lo, hi], |r| r.get(0))?,
                     _ => 0,
                 };
                 if dependents > 0 {
@@ -618,19 +618,26 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
                 }
                 // Each deleted row is logged with what it held, so the log keeps every row
                 // that ever existed. The table name is one of `audit::AUDITED`.
-                let object = audit::row_object_sql(&tx, entity)?;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before)
-                         SELECT ?1, ?2, ?3, 'delete', '{entity}', rowid, {object}
-                         FROM {entity} WHERE rowid BETWEEN ?4 AND ?5 ORDER BY rowid DESC"
-                    ),
-                    params![at, user, id, lo, hi],
-                )?;
-                counts.deleted += tx.execute(
-                    &format!("DELETE FROM {entity} WHERE rowid BETWEEN ?1 AND ?2"),
-                    [lo, hi],
-                )?;
+                // A log written before migration 5 has one entry per row: the statements are
+                // built once per table and reused.
+                if !deletes.contains_key(entity.as_str()) {
+                    let object = audit::row_object_sql(&tx, entity)?;
+                    deletes.insert(
+                        entity.clone(),
+                        (
+                            format!(
+                                "INSERT INTO changes(at, os_user, import_id, action, entity, entity_id, before)
+                                 SELECT ?1, ?2, ?3, 'delete', '{entity}', rowid, {object}
+                                 FROM {entity} WHERE rowid BETWEEN ?4 AND ?5 ORDER BY rowid DESC"
+                            ),
+                            format!("DELETE FROM {entity} WHERE rowid BETWEEN ?1 AND ?2"),
+                        ),
+                    );
+                }
+                let (log, delete) = &deletes[entity.as_str()];
+                tx.prepare_cached(log)?
+                    .execute(params![at, user, id, lo, hi])?;
+                counts.deleted += tx.prepare_cached(delete)?.execute([lo, hi])?;
             }
             "update" => {
                 let Some(before) = before
