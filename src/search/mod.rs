@@ -220,6 +220,18 @@ const SKIM_NO_HEAD: SkimBound = SkimBound {
 };
 
 impl SkimBound {
+    /// The bounds for a form whose plain first byte is `head` (0 when it may hold word heads
+    /// anywhere) and pattern `pat`.
+    fn for_form(head: u8, pat: &str) -> SkimBound {
+        if head == 0 {
+            SKIM_ANY
+        } else if pat.as_bytes().contains(&head) {
+            SKIM_PLAIN
+        } else {
+            SKIM_NO_HEAD
+        }
+    }
+
     /// The bound for `pat` (a subsequence of `text`).
     fn of(self, text: &str, pat: &str) -> i64 {
         let mut chars = pat.char_indices().peekable();
@@ -855,13 +867,7 @@ impl SearchIndex {
         is_short: bool,
         found: Option<usize>,
     ) -> i64 {
-        let bound = if head == 0 {
-            SKIM_ANY
-        } else if pat.as_bytes().contains(&head) {
-            SKIM_PLAIN
-        } else {
-            SKIM_NO_HEAD
-        };
+        let bound = SkimBound::for_form(head, pat);
         let (skim, exact) = match found {
             // Contiguous somewhere: no pair can be missing.
             Some(at) => (
@@ -996,13 +1002,7 @@ impl SearchIndex {
     /// At least [`Self::form_bound`] of `form`, from the lengths and first bytes alone: the
     /// pattern taken as contiguous, at the start when the first bytes agree.
     fn cheap_form_bound(&(text, pat, via_bonus, _, head): &Form, is_short: bool) -> i64 {
-        let bound = if head == 0 {
-            SKIM_ANY
-        } else if pat.as_bytes().contains(&head) {
-            SKIM_PLAIN
-        } else {
-            SKIM_NO_HEAD
-        };
+        let bound = SkimBound::for_form(head, pat);
         let skim = bound.first + bound.consecutive * (pat.chars().count() as i64 - 1);
         let exact = match (text.as_bytes().first(), pat.as_bytes().first()) {
             (Some(t), Some(p)) if t == p => found_bonus(0, text.len() == pat.len(), is_short),
