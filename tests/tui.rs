@@ -871,3 +871,32 @@ fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
     act(&mut narrow, [Action::Show(Screen::Targets)]);
     assert!(!screen(&narrow).lines().nth(2).unwrap().contains("范围"));
 }
+
+/// A popup over the list: a double-width character just left of its border would be drawn
+/// whole by the terminal, over the border (the list's names start at column 1, so at 100
+/// columns a wide character of nearly every row straddles the help popup's left edge).
+#[test]
+fn popups_keep_their_left_border_over_wide_text() {
+    let mut s = seeded(100, 30);
+    act(&mut s, [Action::Help]);
+    let t = terminal(&s);
+    let buf = t.backend().buffer();
+    let rows = text(buf);
+    let top = rows
+        .iter()
+        .position(|l| l.contains("按键帮助"))
+        .expect("help title");
+    let left = (1..buf.area.width)
+        .find(|&x| buf[(x, top as u16)].symbol() == "┏")
+        .expect("help popup corner");
+    let bottom = (top as u16..buf.area.height)
+        .find(|&y| buf[(left, y)].symbol() == "┗")
+        .expect("help popup bottom");
+    for y in top as u16..=bottom {
+        assert!(
+            buf[(left - 1, y)].symbol().width() < 2,
+            "row {y}: a wide character covers the popup's border: {:?}",
+            rows[y as usize]
+        );
+    }
+}

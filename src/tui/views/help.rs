@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::tui::action::{Context, help_entries};
 use crate::tui::state::State;
@@ -48,7 +48,7 @@ pub fn lines<'a>(t: &Theme) -> Vec<Line<'a>> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let t = &state.theme;
     let r = super::centered(area, 84, area.height);
-    frame.render_widget(Clear, r);
+    crate::tui::widgets::clear_popup(frame, r);
     let block = t.block(" 按键帮助（Esc 关闭，j/k 滚动）", true);
     frame.render_widget(Paragraph::new(lines(t)).block(block).scroll((scroll, 0)), r);
 }

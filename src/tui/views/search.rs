@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::model::HolderKind;
 use crate::model::text::display_width;
@@ -15,7 +15,7 @@ use crate::tui::widgets::{self, clean, search_box};
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let Some(search) = &state.search else { return };
     let t = &state.theme;
-    frame.render_widget(Clear, area);
+    widgets::clear_popup(frame, area);
     let block = t.block(" 搜索：中文 / 拼音 / 首字母 / 简称 / 信用代码 ", true);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -5,8 +5,11 @@
 
 pub mod search_box;
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Clear;
 
 use super::theme::Theme;
 use crate::model::text::{display_width, sanitize};
@@ -24,6 +27,23 @@ pub fn clean(s: &str, theme: &Theme) -> String {
             .replace('→', "->")
     } else {
         s
+    }
+}
+
+/// Clear `area` for a popup drawn over other views. A double-width character just left of it
+/// is blanked too: its right half lies under the popup's left border, and a terminal draws
+/// such a character whole, over the border.
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    let Some(left) = area.x.checked_sub(1) else {
+        return;
+    };
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        let cell = &mut buf[(left, y)];
+        if unicode_width::UnicodeWidthStr::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
     }
 }
 
