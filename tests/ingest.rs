@@ -1179,3 +1179,17 @@ fn an_import_logged_row_by_row_is_still_undone() {
     let now = env.counts();
     assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));
 }
+
+/// A list with a 认定类型 column where one row leaves it empty: the report says the cell is
+/// empty, not that the column is missing.
+#[test]
+fn an_empty_designation_cell_is_reported_as_empty() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）,认定类型,级别,认定年份\n\
+               达州子公司,通川区,专精特新中小企业,省级,2024\n\
+               达州丑公司,达川区,,省级,2024\n";
+    let r = env.import(&env.write("list.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.out.contains("“认定类型”是空的"), "{}", r.out);
+    assert!(!r.out.contains("表中没有“认定类型”列"), "{}", r.out);
+}

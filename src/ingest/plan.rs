@@ -1213,11 +1213,13 @@ impl Plan {
         // Which designation (if any) this row carries.
         let des_type = self.row_designation(&mut cx, list.as_ref().map(|l| &l.0));
         if kind == Kind::Designations && des_type.is_none() && cx.problems.is_empty() {
-            cx.problem(
-                Field::DesignationType,
-                "",
-                "不知道这一行是什么认定：表中没有“认定类型”列，标题和文件名里也没有写明。请加 --designation（如 --designation 省级专精特新中小企业 --year 2024）",
-            );
+            let why = if header.has(Field::DesignationType) {
+                // The column is there; this row's cell is empty.
+                "不知道这一行是什么认定：这一行的“认定类型”是空的。请填上认定类型（如 省级专精特新中小企业）"
+            } else {
+                "不知道这一行是什么认定：表中没有“认定类型”列，标题和文件名里也没有写明。请加 --designation（如 --designation 省级专精特新中小企业 --year 2024）"
+            };
+            cx.problem(Field::DesignationType, "", why);
         }
 
         let holder_kind = match cx.text(Field::HolderKind) {
