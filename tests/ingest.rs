@@ -1193,3 +1193,28 @@ fn an_empty_designation_cell_is_reported_as_empty() {
     assert!(r.out.contains("“认定类型”是空的"), "{}", r.out);
     assert!(!r.out.contains("表中没有“认定类型”列"), "{}", r.out);
 }
+
+/// When nothing is left to write (every row unchanged, or every row skipped as invalid), the
+/// report says the store was left as it was and no import was recorded.
+#[test]
+fn an_import_with_nothing_to_write_says_so() {
+    let env = Env::new();
+    let ok = "企业名称,所属县（市、区）\n达州辰公司,通川区\n";
+    let f = env.write("a.csv", ok.as_bytes());
+    assert_eq!(env.import(&f, &[]).code, 0);
+    let again = env.import(&f, &[]);
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(again.out.contains("没有需要写入的内容"), "{}", again.out);
+    let bad = "企业名称,所属县（市、区）\n,通川区\n达州巳公司,宣汗县\n";
+    let r = env.import(&env.write("b.csv", bad.as_bytes()), &["--skip-invalid"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("已跳过 2 个有问题的行"), "{}", r.out);
+    assert!(r.out.contains("没有需要写入的内容"), "{}", r.out);
+    assert_eq!(env.count("SELECT count(*) FROM imports"), 1);
+    // Two problems in one row: the problem list says how many rows they are in, as the
+    // summary counts rows.
+    let two = "企业名称,所属县（市、区）,统一社会信用代码\n达州午公司,宣汗县,915100000000000001\n";
+    let r = env.import(&env.write("c.csv", two.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.out.contains("问题（2 个，在 1 行）"), "{}", r.out);
+}

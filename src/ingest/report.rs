@@ -158,7 +158,14 @@ impl Report {
             out.push_str(&format!("每行的认定：{l}\n"));
         }
         if !self.problems.is_empty() {
-            out.push_str(&format!("\n问题（{} 个）：\n", self.problems.len()));
+            // A row can have several problems; the summary below counts rows.
+            let n = self.problems.len();
+            let rows = self.counts.invalid;
+            if rows > 0 && rows != n {
+                out.push_str(&format!("\n问题（{n} 个，在 {rows} 行）：\n"));
+            } else {
+                out.push_str(&format!("\n问题（{n} 个）：\n"));
+            }
             out.push_str(&problem_table(&self.problems, width));
         }
         if !self.warnings.is_empty() {
@@ -234,6 +241,11 @@ impl Report {
             out.push_str(&format!(
                 "已记录为 导入#{id}；如需撤销：yuanqi imports undo {id}\n"
             ));
+        } else {
+            if self.skip_invalid && c.invalid > 0 {
+                out.push_str(&format!("已跳过 {} 个有问题的行。\n", c.invalid));
+            }
+            out.push_str("没有需要写入的内容：库未改动，也没有记为一次导入。\n");
         }
         out
     }
