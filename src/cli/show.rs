@@ -128,7 +128,7 @@ pub fn enterprise_card(store: &Store, p: &EnterpriseProfile) -> String {
         "统一社会信用代码",
         p.uscc.as_deref().unwrap_or(""),
     );
-    field(&mut out, "所属地区", p.region.as_deref().unwrap_or(""));
+    field(&mut out, "区县", p.region.as_deref().unwrap_or(""));
     field(&mut out, "所属园区", p.park.as_deref().unwrap_or(""));
     field(&mut out, "产业", &p.clusters.join("；"));
     field(&mut out, "规模", p.scale.as_deref().unwrap_or(""));
@@ -146,7 +146,7 @@ pub fn park_card(store: &Store, p: &ParkProfile) -> String {
     field(&mut out, "简称", &p.short_names.join("、"));
     field(&mut out, "类型", &p.kind);
     field(&mut out, "级别", p.level.as_deref().unwrap_or("未定级"));
-    field(&mut out, "所属地区", p.region.as_deref().unwrap_or(""));
+    field(&mut out, "区县", p.region.as_deref().unwrap_or(""));
     field(&mut out, "上级园区", p.parent.as_deref().unwrap_or(""));
     field(&mut out, "园中园", &p.children.join("、"));
     field(&mut out, "主导产业", &p.clusters.join("；"));
