@@ -1218,3 +1218,24 @@ fn an_import_with_nothing_to_write_says_so() {
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(r.out.contains("问题（2 个，在 1 行）"), "{}", r.out);
 }
+
+/// A seeded enterprise an import changes keeps its document source in the profile, with the
+/// import named as what changed it, not the import followed by the document's locator.
+#[test]
+fn a_changed_seed_enterprise_names_its_document_and_the_import_that_changed_it() {
+    let env = Env::new();
+    let csv = "企业名称,规模\n四川达州钢铁集团公司,大型\n";
+    let r = env.import(&env.write("a.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("变更 1"), "{}", r.out);
+    let show = env.run(&["show", "达钢"]);
+    let source = show
+        .out
+        .lines()
+        .find(|l| l.trim_start().starts_with("来源："))
+        .unwrap_or_default()
+        .to_string();
+    assert!(source.contains("来源：D00"), "{}", show.out);
+    assert!(source.contains("经导入#1修改"), "{}", show.out);
+    assert!(!source.contains("来源：导入#1"), "{}", show.out);
+}

@@ -172,24 +172,44 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// One line for a profile: "D001 达州市“十四五”… · 专栏2" or "导入 #3 by alice 2026-…".
+    /// One line for a profile: "D001 · 达州市“十四五”… · 专栏2", or "导入#3 · 名单 第4行 · alice 于
+    /// 2026-… 修改"; a row an import changed but did not add ends "… 经导入#5修改".
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(id) = self.import_id {
-            parts.push(format!("导入#{id}"));
-        } else if let Some(c) = &self.source_code {
-            parts.push(c.clone());
-        }
-        if let Some(t) = &self.source_title
-            && self.import_id.is_none()
-        {
-            parts.push(t.clone());
+        // Where the row came from: a document, or the import that added it (whose locator is
+        // a row of that import's file).
+        let source_import = self
+            .source_code
+            .as_deref()
+            .and_then(|c| c.strip_prefix("import:"))
+            .and_then(|n| n.parse::<i64>().ok());
+        match (&self.source_code, source_import) {
+            (_, Some(n)) => parts.push(format!("导入#{n}")),
+            (Some(c), None) => {
+                parts.push(c.clone());
+                if let Some(t) = &self.source_title {
+                    parts.push(t.clone());
+                }
+            }
+            (None, None) => {
+                if let Some(id) = self.import_id {
+                    parts.push(format!("导入#{id}"));
+                }
+            }
         }
         if let Some(l) = self.locator.as_ref().filter(|l| !l.is_empty()) {
             parts.push(l.clone());
         }
-        if let (Some(by), Some(at)) = (&self.updated_by, &self.updated_at) {
-            parts.push(format!("{by} 于 {at} 修改"));
+        // Who changed it last, and through which import when that is not where it came from.
+        let via = self
+            .import_id
+            .filter(|id| Some(*id) != source_import && self.source_code.is_some())
+            .map(|id| format!("经导入#{id}"))
+            .unwrap_or_default();
+        match (&self.updated_by, &self.updated_at) {
+            (Some(by), Some(at)) => parts.push(format!("{by} 于 {at} {via}修改")),
+            _ if !via.is_empty() => parts.push(format!("{via}修改")),
+            _ => {}
         }
         parts.join(" · ")
     }
