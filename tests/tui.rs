@@ -900,3 +900,16 @@ fn popups_keep_their_left_border_over_wide_text() {
         );
     }
 }
+
+/// At 80×24 the help's longest descriptions wrap instead of being cut off.
+#[test]
+fn help_at_80x24_keeps_long_descriptions_whole() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Help]);
+    let mut seen = String::new();
+    for _ in 0..60 {
+        seen.push_str(&screen(&s));
+        act(&mut s, [Action::Down]);
+    }
+    assert!(seen.contains("级别、年份）"), "{seen}");
+}

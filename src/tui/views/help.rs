@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::action::{Context, help_entries};
 use crate::tui::state::State;
@@ -50,5 +50,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let r = super::centered(area, 84, area.height);
     crate::tui::widgets::clear_popup(frame, r);
     let block = t.block(" 按键帮助（Esc 关闭，j/k 滚动）", true);
-    frame.render_widget(Paragraph::new(lines(t)).block(block).scroll((scroll, 0)), r);
+    // Long descriptions wrap rather than being cut at narrow widths.
+    frame.render_widget(
+        Paragraph::new(lines(t))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        r,
+    );
 }
