@@ -7,7 +7,7 @@
 //! loader computes them. [`undo`] replays an import's logged changes backwards, also in one
 //! transaction, and refuses when later changes depend on what it would remove.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -52,9 +52,12 @@ pub fn cell_text(cell: &Cell) -> Result<String, CellProblem> {
     Ok(match cell {
         Cell::Empty => String::new(),
         Cell::Text(t) => {
-            let n = t.chars().count();
-            if n > MAX_CELL_CHARS {
-                return Err(CellProblem::TooLong(n));
+            // No more bytes than the limit means no more characters either.
+            if t.len() > MAX_CELL_CHARS {
+                let n = t.chars().count();
+                if n > MAX_CELL_CHARS {
+                    return Err(CellProblem::TooLong(n));
+                }
             }
             t.clone()
         }

@@ -9,7 +9,11 @@
 //! Empty cells never erase what the store holds; short names and clusters are added to.
 //! Nothing here writes: [`super::apply`] carries the plan out.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// foldhash: the planner hashes every name, short name and code of a file several times; SipHash
+// was a tenth of its time. foldhash is still seeded per process.
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -523,7 +527,7 @@ pub struct Table<S> {
     /// The first file row that wrote each entity.
     pub touched: HashMap<usize, u32>,
     /// Entities this import adds from a name that held hidden characters.
-    hostile: std::collections::HashSet<usize>,
+    hostile: HashSet<usize>,
 }
 
 impl<S> Default for Table<S> {
@@ -662,8 +666,9 @@ impl RowCtx<'_> {
 
     /// The text of a field's cell, or a problem when the cell cannot be used.
     fn text(&mut self, f: Field) -> Option<String> {
-        let cell = self.rec.cell(f)?.clone();
-        match cell_text(&cell) {
+        let rec = self.rec;
+        let cell = rec.cell(f)?;
+        match cell_text(cell) {
             Ok(t) if t.trim().is_empty() => None,
             // Excel's text prefix, as written by export before "=", "+", "@" or "-".
             Ok(t) if t.starts_with('\'') && t[1..].starts_with(['=', '+', '@', '-']) => {
@@ -672,7 +677,7 @@ impl RowCtx<'_> {
             Ok(t) => Some(t),
             Err(p) => {
                 let value = match &p {
-                    CellProblem::TooLong(_) => match &cell {
+                    CellProblem::TooLong(_) => match cell {
                         Cell::Text(t) => t.chars().take(20).collect(),
                         _ => String::new(),
                     },
