@@ -681,6 +681,21 @@ fn target_detail_names_code_and_scope_and_a_recorded_target_lists_its_reports() 
 }
 
 #[test]
+fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
+    let mut s = seeded(100, 30);
+    select_target(&mut s, "D003-T10");
+    assert!(screen(&s).contains("2025*"), "the list marks the period");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("*年份：文中未写年份"), "{out}");
+    // A year the document states beside the target carries no mark.
+    select_target(&mut s, "D003-T50");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(!out.contains("*年份"), "{out}");
+}
+
+#[test]
 fn facets_from_parks_or_targets_say_they_filter_enterprises() {
     for from in [Screen::Parks, Screen::Targets] {
         let mut s = seeded(80, 24);
