@@ -611,3 +611,83 @@ fn file_and_database_failures_read_in_chinese() {
     assert!(err.contains("无法打开数据库文件"), "{err}");
     assert!(!err.contains("unable to open"), "{err}");
 }
+
+/// A marker row in the store's `meta` table, to tell copies of a store apart.
+fn set_marker(db: &std::path::Path, value: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('marker', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [value],
+    )
+    .unwrap();
+}
+
+fn marker(db: &std::path::Path) -> Option<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT value FROM meta WHERE key = 'marker'", [], |r| {
+        r.get(0)
+    })
+    .ok()
+}
+
+#[test]
+fn init_force_twice_never_overwrites_the_first_backup() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("force.db");
+    yuanqi(&db).arg("init").assert().success();
+    set_marker(&db, "first");
+    let out = yuanqi(&db).args(["init", "--force"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bak = dir.path().join("force.db.bak");
+    assert!(
+        stderr(&out).contains(&*bak.to_string_lossy()),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(marker(&bak).as_deref(), Some("first"));
+    assert_eq!(marker(&db), None, "the store was recreated");
+
+    set_marker(&db, "second");
+    let out = yuanqi(&db).args(["init", "--force"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bak1 = dir.path().join("force.db.1.bak");
+    assert!(
+        stderr(&out).contains(&format!("备份为 {}", bak1.display())),
+        "the message names the file really written: {}",
+        stderr(&out)
+    );
+    assert_eq!(marker(&bak).as_deref(), Some("first"), "first backup kept");
+    assert_eq!(marker(&bak1).as_deref(), Some("second"));
+}
+
+#[test]
+fn a_migration_backup_never_overwrites_an_earlier_one() {
+    use yuanqi::store::migrations::MIGRATIONS;
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+    }
+    let earlier = dir.path().join("old.db.v1.bak");
+    std::fs::write(&earlier, "an earlier backup the user keeps").unwrap();
+    let out = yuanqi(&db).args(["search", "达钢"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&earlier).unwrap(),
+        "an earlier backup the user keeps"
+    );
+    let bak = dir.path().join("old.db.v1.1.bak");
+    let conn = rusqlite::Connection::open(&bak).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 1, "the new backup holds the old version");
+    assert!(
+        stderr(&out).contains(&*bak.to_string_lossy()),
+        "{}",
+        stderr(&out)
+    );
+}

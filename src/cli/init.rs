@@ -7,7 +7,7 @@ use crate::store::{OpenOptions, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 删除已有数据库（先备份为 .bak），重新创建并载入内置数据
+    /// 删除已有数据库（先备份为 <文件>.bak；已有则为 .1.bak、.2.bak…，从不覆盖旧备份），重新创建并载入内置数据
     #[arg(long)]
     pub force: bool,
 }
@@ -16,19 +16,19 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let path = cli.db_path();
     let existed = path.exists();
     if existed && args.force {
-        let mut bak = path.clone().into_os_string();
-        bak.push(".bak");
-        std::fs::rename(&path, &bak)
+        let bak = crate::store::move_aside(&path)
             .with_context(|| format!("无法把 {} 改名为备份", path.display()))?;
-        for ext in ["-wal", "-shm"] {
-            let mut side = path.clone().into_os_string();
-            side.push(ext);
-            let _ = std::fs::remove_file(side);
+        let mut first = path.clone().into_os_string();
+        first.push(".bak");
+        if bak.as_os_str() == first {
+            eprintln!("已把原数据库备份为 {}", bak.display());
+        } else {
+            eprintln!(
+                "已把原数据库备份为 {}（{} 等较早的备份已存在，保留不动）",
+                bak.display(),
+                std::path::Path::new(&first).display()
+            );
         }
-        eprintln!(
-            "已把原数据库备份为 {}",
-            std::path::Path::new(&bak).display()
-        );
     }
     let opts = OpenOptions {
         read_only: false,
@@ -37,6 +37,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     let store =
         Store::open(&path, &opts).with_context(|| format!("无法创建数据库 {}", path.display()))?;
+    super::report_migration_backup(&store);
     let (e, p, d) = store.totals()?;
     if existed && !args.force {
         println!(

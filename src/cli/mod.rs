@@ -134,7 +134,20 @@ impl Cli {
             shared: self.shared,
             create: true,
         };
-        Store::open(&path, &opts).with_context(|| format!("无法打开数据库 {}", path.display()))
+        let store = Store::open(&path, &opts)
+            .with_context(|| format!("无法打开数据库 {}", path.display()))?;
+        report_migration_backup(&store);
+        Ok(store)
+    }
+}
+
+/// Say on stderr where the copy made before upgrading the store's structure went.
+pub fn report_migration_backup(store: &Store) {
+    if let Some((version, bak)) = store.migration_backup() {
+        eprintln!(
+            "已把数据库从结构版本 {version} 升级；升级前的副本保存在 {}",
+            bak.display()
+        );
     }
 }
 

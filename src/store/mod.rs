@@ -83,6 +83,8 @@ pub struct Store {
     pub(crate) conn: Connection,
     path: Option<PathBuf>,
     read_only: bool,
+    /// The copy made before this open migrated the store (its old version and file).
+    migration_backup: Option<(i64, PathBuf)>,
 }
 
 impl Store {
@@ -128,13 +130,15 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: false,
+            migration_backup: None,
         };
         store.configure().map_err(|e| match e {
             StoreError::Sqlite(inner) => classify_open_error(path, inner),
             other => other,
         })?;
         if version > 0 && version < migrations::LATEST {
-            store.backup_before_migration(path, version)?;
+            let bak = store.backup_before_migration(path, version)?;
+            store.migration_backup = Some((version, bak));
         }
         let found = migrations::migrate(&mut store.conn)?;
         if found == 0 {
@@ -176,6 +180,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             read_only: true,
+            migration_backup: None,
         })
     }
 
@@ -193,6 +198,7 @@ impl Store {
             conn,
             path: None,
             read_only: false,
+            migration_backup: None,
         };
         store.configure()?;
         migrations::migrate(&mut store.conn)?;
@@ -235,26 +241,47 @@ impl Store {
         Ok(())
     }
 
-    /// Copy the store aside before migrating it: `<file>.v<version>.bak`.
-    fn backup_before_migration(&self, path: &Path, version: i64) -> Result<(), StoreError> {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(".v{version}.bak"));
-        self.backup_to(Path::new(&name))
+    /// Copy the store aside before migrating it: `<file>.v<version>.bak`, or the first free
+    /// `<file>.v<version>.<n>.bak` when that exists (an earlier backup is never overwritten).
+    fn backup_before_migration(&self, path: &Path, version: i64) -> Result<PathBuf, StoreError> {
+        let tag = format!(".v{version}");
+        for dest in backup_names(path, &tag) {
+            match create_private_file(&dest, self.is_shared()) {
+                Ok(()) => {}
+                Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+            if let Err(e) = self.backup_to(&dest) {
+                let _ = std::fs::remove_file(&dest);
+                return Err(e);
+            }
+            return Ok(dest);
+        }
+        Err(too_many_backups(path))
+    }
+
+    /// The backup made before this open migrated the store: the old structure version and the
+    /// file that holds it.
+    pub fn migration_backup(&self) -> Option<(i64, &Path)> {
+        self.migration_backup
+            .as_ref()
+            .map(|(v, p)| (*v, p.as_path()))
+    }
+
+    /// Whether the store file is group-readable/writable (made with `--shared`).
+    fn is_shared(&self) -> bool {
+        self.path
+            .as_deref()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .is_some_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o060 != 0)
     }
 
     /// A consistent copy of the whole store, made with SQLite's online backup while others
     /// may be reading or writing.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
         // The copy is as private as the register itself (owner-only unless the store is shared).
-        let shared = self
-            .path
-            .as_deref()
-            .and_then(|p| std::fs::metadata(p).ok())
-            .is_some_and(|m| {
-                std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o060 != 0
-            });
         if !dest.exists() {
-            create_private_file(dest, shared)?;
+            create_private_file(dest, self.is_shared())?;
         }
         let mut out = Connection::open(dest)?;
         let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
@@ -317,6 +344,62 @@ impl Store {
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
+}
+
+/// Names for a backup of `path`, in the order they are tried: `<file><tag>.bak`, then
+/// `<file><tag>.1.bak`, `<file><tag>.2.bak` … — the first that does not exist is used, so no
+/// backup ever replaces an earlier one.
+fn backup_names(path: &Path, tag: &str) -> impl Iterator<Item = PathBuf> {
+    let base = path.as_os_str().to_owned();
+    (0..MAX_BACKUPS).map(move |n| {
+        let mut name = base.clone();
+        if n == 0 {
+            name.push(format!("{tag}.bak"));
+        } else {
+            name.push(format!("{tag}.{n}.bak"));
+        }
+        PathBuf::from(name)
+    })
+}
+
+/// How many numbered backups of one file are tried before giving up.
+const MAX_BACKUPS: usize = 10_000;
+
+fn too_many_backups(path: &Path) -> StoreError {
+    StoreError::Io(std::io::Error::other(format!(
+        "{} 旁已有 {MAX_BACKUPS} 个备份文件，请先清理",
+        path.display()
+    )))
+}
+
+/// Move the store file at `path` aside to the first free backup name ([`backup_names`]:
+/// `<file>.bak`, `<file>.1.bak` …) without ever replacing an existing file, and return that
+/// name. A write-ahead log goes with it (as `<backup>-wal`, where SQLite looks for it when the
+/// backup is opened), so transactions not yet copied into the main file are kept too.
+pub fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
+    for dest in backup_names(path, "") {
+        // A hard link fails when the name is taken, so an existing backup cannot be replaced
+        // even by another process choosing the same name at the same moment.
+        match std::fs::hard_link(path, &dest) {
+            Ok(()) => std::fs::remove_file(path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: rename, after checking the name is free.
+            Err(_) if !dest.exists() => std::fs::rename(path, &dest)?,
+            Err(e) => return Err(e.into()),
+        }
+        let side = |p: &Path, ext: &str| {
+            let mut s = p.as_os_str().to_owned();
+            s.push(ext);
+            PathBuf::from(s)
+        };
+        let wal = side(path, "-wal");
+        if wal.exists() {
+            std::fs::rename(&wal, side(&dest, "-wal"))?;
+        }
+        let _ = std::fs::remove_file(side(path, "-shm"));
+        return Ok(dest);
+    }
+    Err(too_many_backups(path))
 }
 
 fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
