@@ -576,7 +576,7 @@ fn file_and_database_failures_read_in_chinese() {
                 "-o".into(),
                 missing.join("p.csv").into(),
             ],
-            "无法写入",
+            "目录不存在",
         ),
         (
             vec![
@@ -585,7 +585,7 @@ fn file_and_database_failures_read_in_chinese() {
                 "-o".into(),
                 missing.join("p.xlsx").into(),
             ],
-            "无法写入",
+            "目录不存在",
         ),
     ];
     for (args, says) in cases {
@@ -690,4 +690,169 @@ fn a_migration_backup_never_overwrites_an_earlier_one() {
         "{}",
         stderr(&out)
     );
+}
+
+/// `yuanqi --db DB …` run as a user who cannot write DB: as root, the command runs as
+/// `nobody`; otherwise the file and its directory are made read-only for their owner.
+fn as_other_user(dir: &std::path::Path, db: &std::path::Path) -> impl Fn() -> Command {
+    use std::os::unix::fs::PermissionsExt;
+    let root = unsafe { libc::geteuid() } == 0;
+    let (file_mode, dir_mode) = if root { (0o644, 0o755) } else { (0o444, 0o555) };
+    std::fs::set_permissions(db, std::fs::Permissions::from_mode(file_mode)).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(dir_mode)).unwrap();
+    let db = db.to_path_buf();
+    move || {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("yuanqi"));
+        if root {
+            use std::os::unix::process::CommandExt;
+            c.uid(65534).gid(65534);
+        }
+        c.env_remove("YUANQI_DB").arg("--db").arg(&db);
+        Command::from_std(c)
+    }
+}
+
+#[test]
+fn a_store_this_user_cannot_write_is_browsed_read_only_and_writes_say_why() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("theirs.db");
+    yuanqi(&db).arg("init").assert().success();
+    let csv = dir.path().join("e.csv");
+    std::fs::write(&csv, "企业名称,备注\n达州示例有限公司,x\n").unwrap();
+    let run = as_other_user(dir.path(), &db);
+    let before = std::fs::read(&db).unwrap();
+
+    let out = run().args(["search", "zywbx"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("宣汉正原微玻纤有限公司"));
+    let out = run().args(["show", "宣汉正原微玻纤"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run()
+        .args(["export", "enterprises", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = run().arg("import").arg(&csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("yuanqi import 需要写入数据库"), "{err}");
+    assert!(
+        err.contains("没有写权限") || err.contains("不能在"),
+        "{err}"
+    );
+    assert!(!err.contains("--read-only 或文件不可写"), "{err}");
+    let out = run().arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("未作改动"), "{}", stdout(&out));
+    let out = run().args(["init", "--force"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("yuanqi init 需要写入"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing written");
+}
+
+#[test]
+fn a_mistyped_db_path_is_an_error_not_a_new_store() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("no/such/dir");
+    let db = missing.join("x.db");
+    let out = yuanqi(&db).args(["search", "达钢"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("目录不存在：{}", missing.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("no").exists(), "no directory was created");
+
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    let out = c
+        .env("YUANQI_DB", &db)
+        .args(["show", "达钢"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("$YUANQI_DB"), "{}", stderr(&out));
+    assert!(!dir.path().join("no").exists());
+
+    // A new file in an existing directory is made, and said so on stderr.
+    let fresh = dir.path().join("fresh.db");
+    let out = yuanqi(&fresh).args(["search", "zywbx"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("已新建数据库 {}，载入内置数据", fresh.display())),
+        "{}",
+        stderr(&out)
+    );
+    let again = yuanqi(&fresh).args(["search", "zywbx"]).output().unwrap();
+    assert!(!stderr(&again).contains("已新建"), "{}", stderr(&again));
+
+    // The default location is still created as needed.
+    let xdg = TempDir::new().unwrap();
+    let mut c = Command::cargo_bin("yuanqi").unwrap();
+    c.env_remove("YUANQI_DB")
+        .env("XDG_DATA_HOME", xdg.path())
+        .args(["search", "zywbx"])
+        .assert()
+        .success();
+    assert!(xdg.path().join("yuanqi/yuanqi.db").exists());
+}
+
+#[test]
+fn output_files_in_a_missing_directory_are_errors_not_created() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("o.db");
+    yuanqi(&db).arg("init").assert().success();
+    let missing = dir.path().join("nope");
+    for (args, file) in [
+        (vec!["export", "enterprises", "-o"], "x.csv"),
+        (vec!["export", "enterprises", "-o"], "x.xlsx"),
+        (vec!["backup"], "b.db"),
+    ] {
+        let out = yuanqi(&db)
+            .args(&args)
+            .arg(missing.join(file))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("目录不存在：{}", missing.display())),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!missing.exists(), "{args:?} created the directory");
+    }
+}
+
+#[test]
+fn backup_into_an_existing_directory_names_the_copy_after_the_store_and_date() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("park.db");
+    yuanqi(&db).arg("init").assert().success();
+    let into = dir.path().join("backups");
+    std::fs::create_dir(&into).unwrap();
+    let out = yuanqi(&db).arg("backup").arg(&into).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let made: Vec<_> = std::fs::read_dir(&into)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let name = made[0].file_name().unwrap().to_string_lossy().into_owned();
+    let today = chrono::Local::now().format("%Y%m%d").to_string();
+    assert_eq!(name, format!("park-{today}.db"));
+    assert!(
+        stdout(&out).contains(&*made[0].to_string_lossy()),
+        "{}",
+        stdout(&out)
+    );
+    let copy = yuanqi(&made[0]).args(["search", "zywbx"]).output().unwrap();
+    assert!(stdout(&copy).starts_with("宣汉正原微玻纤有限公司"));
+    // A second backup the same day does not replace the first.
+    yuanqi(&db).arg("backup").arg(&into).assert().success();
+    assert_eq!(std::fs::read_dir(&into).unwrap().count(), 2);
 }

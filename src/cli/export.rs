@@ -66,6 +66,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     if format == ExportFormat::Xlsx && args.output.is_none() {
         return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
     }
+    if let Some(path) = &args.output {
+        super::check_output_dir(path, "-o 指定的输出文件")?;
+    }
     let store = cli.open_store()?;
     let f = export::resolve_filter(
         &store,

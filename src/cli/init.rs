@@ -15,6 +15,12 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let path = cli.db_path();
     let existed = path.exists();
+    // An existing store is left as it is without --force: a user who cannot write it only
+    // needs to read its totals.
+    let look_only = existed && !args.force && crate::store::write_access(&path).is_some();
+    if !look_only {
+        cli.check_writable(&path)?;
+    }
     if existed && args.force {
         let bak = crate::store::move_aside(&path)
             .with_context(|| format!("无法把 {} 改名为备份", path.display()))?;
@@ -31,7 +37,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         }
     }
     let opts = OpenOptions {
-        read_only: false,
+        read_only: look_only,
         shared: cli.shared,
         create: true,
     };

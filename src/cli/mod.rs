@@ -19,7 +19,6 @@ pub mod values;
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::store::{OpenOptions, Store};
@@ -126,19 +125,137 @@ impl Cli {
         self.db.clone().unwrap_or_else(default_db_path)
     }
 
-    /// Open the store as the global flags say (creating and seeding it when missing).
+    /// Whether the user named the store (`--db` or `$YUANQI_DB`) rather than taking the
+    /// default under `$XDG_DATA_HOME`.
+    pub fn db_is_explicit(&self) -> bool {
+        self.db.is_some() || std::env::var_os("YUANQI_DB").is_some_and(|p| !p.is_empty())
+    }
+
+    /// Where the store path came from, for messages.
+    fn db_origin(&self) -> &'static str {
+        if self.db.is_some() {
+            "--db"
+        } else {
+            "$YUANQI_DB"
+        }
+    }
+
+    /// Refuse a store path the user named in a directory that does not exist: a mistyped
+    /// `--db` must not silently create directories and a fresh store. (The default location
+    /// under `$XDG_DATA_HOME` is created as needed.)
+    pub fn check_db_dir(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        if path.exists() || !self.db_is_explicit() {
+            return Ok(());
+        }
+        let dir = crate::store::parent_dir(path);
+        if !dir.is_dir() {
+            let what = if dir.exists() {
+                "不是目录"
+            } else {
+                "目录不存在"
+            };
+            anyhow::bail!(
+                "{what}：{}（{} 指定的数据库文件 {} 所在的目录）。请检查路径是否写错；要在新位置建库，请先创建该目录。",
+                dir.display(),
+                self.db_origin(),
+                path.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// Refuse, in plain words, a command that writes when this user cannot write the store
+    /// at `path` (or create the journal files beside it).
+    pub fn check_writable(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use crate::store::Unwritable;
+        let user = crate::store::os_user();
+        let why = if path.exists() {
+            match crate::store::write_access(path) {
+                None => return Ok(()),
+                Some(Unwritable::File) => format!("当前用户（{user}）对该文件没有写权限"),
+                Some(Unwritable::Dir(dir)) => format!(
+                    "当前用户（{user}）不能在它所在的目录 {} 中建文件（SQLite 写入时要在库文件旁建日志文件）",
+                    dir.display()
+                ),
+            }
+        } else {
+            let dir = crate::store::parent_dir(path);
+            if !dir.is_dir() || crate::store::dir_writable(&dir) {
+                return Ok(());
+            }
+            format!("当前用户（{user}）不能在目录 {} 中新建文件", dir.display())
+        };
+        anyhow::bail!(
+            "{} 需要写入数据库 {}，但{why}。请让文件所有者授予写权限（多人共用的库：chmod g+w 库文件和目录，并把你加入该组），或用 --db 指定你自己能写的数据库；只是查看（search、show、界面）则不需要写权限。",
+            self.command_path(),
+            path.display()
+        )
+    }
+
+    /// Open the store as the global flags say, creating and seeding it when missing.
+    ///
+    /// A command that only reads (and the TUI) opens a store this user cannot write
+    /// read-only by itself, as `--read-only` would; a command that writes is refused with
+    /// what is not writable. A brand-new store at a path the user named is announced on stderr
+    /// so a mistyped `--db` is noticed.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         let path = self.db_path();
+        self.check_db_dir(&path)?;
+        let writes = self.command.as_ref().is_some_and(Command::writes);
+        let existed = path.exists();
+        let mut read_only = self.read_only;
+        let mut fell_back = false;
+        if !read_only {
+            if writes {
+                self.check_writable(&path)?;
+            } else if existed && crate::store::write_access(&path).is_some() {
+                read_only = true;
+                fell_back = true;
+            }
+        }
         let opts = OpenOptions {
-            read_only: self.read_only,
+            read_only,
             shared: self.shared,
             create: true,
         };
-        let store = Store::open(&path, &opts)
-            .with_context(|| format!("无法打开数据库 {}", path.display()))?;
+        let store = match Store::open(&path, &opts) {
+            Ok(store) => store,
+            Err(crate::store::StoreError::NeedsMigration(_)) if fell_back => anyhow::bail!(
+                "无法打开数据库 {}：它的结构版本较旧，要升级后才能使用，但当前用户不能写入它。请让文件所有者（或有写权限的人）用 yuanqi 打开一次（如 yuanqi --db {} search 达钢）完成升级。",
+                path.display(),
+                path.display()
+            ),
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("无法打开数据库 {}", path.display()))
+                );
+            }
+        };
+        if !existed && self.db_is_explicit() && !matches!(self.command, Some(Command::Init(_))) {
+            eprintln!("已新建数据库 {}，载入内置数据", path.display());
+        }
         report_migration_backup(&store);
         Ok(store)
     }
+}
+
+/// Refuse an output file (`-o`, a backup) in a directory that does not exist: a mistyped path
+/// is reported, never created.
+pub fn check_output_dir(path: &std::path::Path, what: &str) -> anyhow::Result<()> {
+    let dir = crate::store::parent_dir(path);
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let problem = if dir.exists() {
+        "不是目录"
+    } else {
+        "目录不存在"
+    };
+    anyhow::bail!(
+        "{problem}：{}（{what} {} 所在的目录）。请检查路径是否写错；yuanqi 不会自动创建目录。",
+        dir.display(),
+        path.display()
+    )
 }
 
 /// Say on stderr where the copy made before upgrading the store's structure went.

@@ -346,6 +346,53 @@ impl Store {
     }
 }
 
+/// Why the current user cannot write the store at `path` (see [`write_access`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unwritable {
+    /// The file itself has no write permission for this user (or is on a read-only mount).
+    File,
+    /// The directory holding it does not let this user create files (SQLite keeps its
+    /// journal, `-wal` and `-shm` files beside the store).
+    Dir(PathBuf),
+}
+
+/// Whether this process may write the existing store at `path` and create files beside it,
+/// as the operating system answers for the real user (`access(2)`, which also knows
+/// read-only mounts). `None` when it may.
+pub fn write_access(path: &Path) -> Option<Unwritable> {
+    if !can_write(path) {
+        return Some(Unwritable::File);
+    }
+    let dir = parent_dir(path);
+    if !can_write(&dir) {
+        return Some(Unwritable::Dir(dir));
+    }
+    None
+}
+
+/// The directory a file path lives in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether the current user may create files in the directory `dir`.
+pub fn dir_writable(dir: &Path) -> bool {
+    can_write(dir)
+}
+
+/// `access(p, W_OK)`: whether the real user may write `p`.
+fn can_write(p: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path that outlives the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
 /// Names for a backup of `path`, in the order they are tried: `<file><tag>.bak`, then
 /// `<file><tag>.1.bak`, `<file><tag>.2.bak` … — the first that does not exist is used, so no
 /// backup ever replaces an earlier one.
