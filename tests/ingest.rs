@@ -1239,3 +1239,36 @@ fn a_changed_seed_enterprise_names_its_document_and_the_import_that_changed_it()
     assert!(source.contains("经导入#1修改"), "{}", show.out);
     assert!(!source.contains("来源：导入#1"), "{}", show.out);
 }
+
+#[test]
+fn export_to_dash_writes_standard_output_and_no_file_named_dash() {
+    let env = Env::new();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("yuanqi")
+            .unwrap()
+            .current_dir(env.dir.path())
+            .arg("--db")
+            .arg(env.db())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for (format, starts) in [
+        ("csv", "\u{feff}企业名称".as_bytes()),
+        ("json", b"[".as_slice()),
+        ("xlsx", b"PK".as_slice()),
+    ] {
+        let out = run(&["export", "enterprises", "--format", format, "-o", "-"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{format}: {err}");
+        assert!(
+            out.stdout.starts_with(starts),
+            "{format}: {:?}",
+            &out.stdout[..out.stdout.len().min(20)]
+        );
+        assert!(err.contains("条到标准输出"), "{format}: {err}");
+        assert!(!env.path("-").exists(), "{format} wrote a file named -");
+    }
+    let out = run(&["export", "parks", "-o", "-"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("园区名称"));
+}

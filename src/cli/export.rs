@@ -1,10 +1,10 @@
 //! `yuanqi export enterprises|parks|designations`: CSV (UTF-8 with BOM, or GBK), xlsx or JSON,
 //! in the shape `yuanqi import` reads back.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use std::path::PathBuf;
 
 use super::Cli;
 use crate::ingest::encoding::{self, Encoding};
@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
 
-    /// 输出文件（默认写到标准输出；xlsx 必须指定）
+    /// 输出文件（默认或写 - 时输出到标准输出；xlsx 要写文件名，或 -o - 并重定向到文件）
     #[arg(short, long, value_name = "FILE", value_parser = super::values::path)]
     pub output: Option<PathBuf>,
 
@@ -63,10 +63,20 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         Some(e) => Encoding::parse(e)?,
         None => Encoding::Utf8,
     };
-    if format == ExportFormat::Xlsx && args.output.is_none() {
-        return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+    // `-o -` is standard output, as for most Unix tools.
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let to_stdout = output.is_none();
+    if format == ExportFormat::Xlsx {
+        if args.output.is_none() {
+            return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+        }
+        if to_stdout && std::io::stdout().is_terminal() {
+            return super::usage_error(
+                "xlsx 是二进制文件，不能显示在终端上；请写文件名（-o 企业.xlsx），或把 -o - 的输出重定向到文件（> 企业.xlsx）",
+            );
+        }
     }
-    if let Some(path) = &args.output {
+    if let Some(path) = output {
         super::check_output_dir(path, "-o 指定的输出文件")?;
     }
     let store = cli.open_store()?;
@@ -103,25 +113,25 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         }
     };
     let count = sheet.rows.len();
-    let bytes = match format {
-        ExportFormat::Xlsx => {
-            let path = args.output.as_ref().expect("checked above");
+    let bytes = match (format, output) {
+        (ExportFormat::Xlsx, Some(path)) => {
             export::write_xlsx(&sheet, path)
                 .with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
             return Ok(());
         }
-        ExportFormat::Json => {
+        (ExportFormat::Xlsx, None) => export::xlsx_bytes(&sheet).context("无法生成 xlsx")?,
+        (ExportFormat::Json, _) => {
             let mut b = json.into_bytes();
             b.push(b'\n');
             b
         }
-        ExportFormat::Csv => {
+        (ExportFormat::Csv, _) => {
             let text = export::to_csv(&sheet)?;
             encoding::encode(&text, enc, enc == Encoding::Utf8).map_err(anyhow::Error::msg)?
         }
     };
-    match &args.output {
+    match output {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
             eprintln!("已导出 {count} 条到 {}", path.display());
@@ -130,6 +140,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
             let mut out = std::io::stdout().lock();
             out.write_all(&bytes)?;
             out.flush()?;
+            if args.output.is_some() {
+                eprintln!("已导出 {count} 条到标准输出");
+            }
         }
     }
     Ok(())

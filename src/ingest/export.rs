@@ -628,7 +628,17 @@ pub fn to_csv(sheet: &Sheet) -> Result<String, csv::Error> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Write `sheet` as an xlsx workbook to `path`.
 pub fn write_xlsx(sheet: &Sheet, path: &std::path::Path) -> Result<(), rust_xlsxwriter::XlsxError> {
+    xlsx_workbook(sheet)?.save(path)
+}
+
+/// `sheet` as the bytes of an xlsx workbook (for writing to standard output).
+pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    xlsx_workbook(sheet)?.save_to_buffer()
+}
+
+fn xlsx_workbook(sheet: &Sheet) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet.name)?;
@@ -646,6 +656,5 @@ pub fn write_xlsx(sheet: &Sheet, path: &std::path::Path) -> Result<(), rust_xlsx
         }
     }
     ws.set_freeze_panes(1, 0)?;
-    wb.save(path)?;
-    Ok(())
+    Ok(wb)
 }
