@@ -1272,3 +1272,46 @@ fn export_to_dash_writes_standard_output_and_no_file_named_dash() {
     let out = run(&["export", "parks", "-o", "-"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("园区名称"));
 }
+
+#[test]
+fn gbk_export_refuses_a_character_gbk_lacks_and_gb18030_writes_it() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）\n达州刘䶮科技有限公司,渠县\n";
+    assert_eq!(env.import(&env.write("a.csv", csv.as_bytes()), &[]).code, 0);
+    let gbk = env.path("gbk.csv");
+    let r = env.run(&[
+        "export",
+        "enterprises",
+        "--encoding",
+        "gbk",
+        "-o",
+        gbk.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    for says in [
+        "达州刘䶮科技有限公司",
+        "“企业名称”列",
+        "“䶮”",
+        "--encoding gb18030",
+    ] {
+        assert!(r.err.contains(says), "{says}: {}", r.err);
+    }
+    assert!(!gbk.exists(), "nothing written");
+
+    let gb = env.path("gb18030.csv");
+    let r = env.run(&[
+        "export",
+        "enterprises",
+        "--encoding",
+        "gb18030",
+        "-o",
+        gb.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let bytes = std::fs::read(&gb).unwrap();
+    let (text, bad) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+    assert!(!bad && text.contains("达州刘䶮科技有限公司"), "{text}");
+    let r = env.import(&gb, &["--encoding", "gb18030"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 0，变更 0"), "{}", r.out);
+}

@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "认定")]
     pub designation: Option<String>,
 
-    /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）或 gbk（旧软件）
+    /// CSV 编码：utf-8（默认，带 BOM，Excel/WPS 可直接打开）、gbk（旧软件；含 GBK 没有的字时拒绝导出）或 gb18030（包含全部汉字）
     #[arg(long, value_name = "ENC", value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
 }
@@ -127,6 +127,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
             b
         }
         (ExportFormat::Csv, _) => {
+            if enc == Encoding::Gbk {
+                check_gbk(&sheet)?;
+            }
             let text = export::to_csv(&sheet)?;
             encoding::encode(&text, enc, enc == Encoding::Utf8).map_err(anyhow::Error::msg)?
         }
@@ -146,4 +149,33 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuse a GBK export holding a character GBK lacks, naming the first record, column and
+/// character: written anyway, old software would show it garbled or refuse the file.
+fn check_gbk(sheet: &export::Sheet) -> anyhow::Result<()> {
+    let mut cells = sheet.rows.iter().enumerate().flat_map(|(r, row)| {
+        row.iter().enumerate().filter_map(move |(c, v)| {
+            v.chars()
+                .find(|&ch| !encoding::in_gbk(ch))
+                .map(|ch| (r, c, ch))
+        })
+    });
+    let Some((r, c, ch)) = cells.next() else {
+        return Ok(());
+    };
+    let more = cells.count();
+    let row = &sheet.rows[r];
+    let name = row.first().map(String::as_str).unwrap_or_default();
+    let column = sheet.header.get(c).copied().unwrap_or_default();
+    let others = if more > 0 {
+        format!("（另有 {more} 处类似）")
+    } else {
+        String::new()
+    };
+    anyhow::bail!(
+        "第 {} 条记录（{name}）的“{column}”列有字符“{ch}”（U+{:04X}），GBK 编码里没有这个字{others}，写成 GBK 旧软件会显示成乱码或读不出来。请改用 --encoding gb18030（包含全部汉字）或默认的 UTF-8（不加 --encoding）。",
+        r + 1,
+        ch as u32
+    )
 }

@@ -11,15 +11,20 @@ use super::IngestError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
-    /// GBK and GB18030 (decoded with GB18030, a superset).
+    /// GBK (CP936, what Excel and WPS write on Chinese Windows). Read with the GB18030
+    /// decoder, a superset; written only when every character is in GBK proper.
     Gbk,
+    /// GB18030: the national standard that covers all of Unicode, so every name can be
+    /// written (rare characters such as 䶮 take four bytes or the code points GBK lacks).
+    Gb18030,
 }
 
 impl Encoding {
     pub fn parse(s: &str) -> Result<Encoding, IngestError> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "utf-8" | "utf8" | "utf-8-sig" => Ok(Encoding::Utf8),
-            "gbk" | "gb2312" | "gb18030" | "cp936" | "936" => Ok(Encoding::Gbk),
+            "gbk" | "gb2312" | "cp936" | "936" => Ok(Encoding::Gbk),
+            "gb18030" | "gb-18030" => Ok(Encoding::Gb18030),
             _ => Err(IngestError::UnknownEncoding(crate::model::text::sanitize(
                 s,
             ))),
@@ -30,6 +35,7 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Gbk => "GBK",
+            Encoding::Gb18030 => "GB18030",
         }
     }
 }
@@ -67,11 +73,13 @@ pub fn decode(
             encoding: Encoding::Utf8,
             guessed: false,
         }),
-        Some(Encoding::Gbk) => gbk(&bytes, file).map(|text| Decoded {
-            text,
-            encoding: Encoding::Gbk,
-            guessed: false,
-        }),
+        Some(enc @ (Encoding::Gbk | Encoding::Gb18030)) => {
+            gbk(&bytes, file, enc).map(|text| Decoded {
+                text,
+                encoding: enc,
+                guessed: false,
+            })
+        }
         None if has_bom => utf8(bytes, true, file).map(|text| Decoded {
             text,
             encoding: Encoding::Utf8,
@@ -86,7 +94,7 @@ pub fn decode(
             Err(e) => {
                 let bad_at = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                match gbk(&bytes, file) {
+                match gbk(&bytes, file, Encoding::Gbk) {
                     Ok(text) if mostly_chinese(&text) => Ok(Decoded {
                         text,
                         encoding: Encoding::Gbk,
@@ -115,7 +123,7 @@ fn utf8(mut bytes: Vec<u8>, has_bom: bool, file: &str) -> Result<String, IngestE
     })
 }
 
-fn gbk(bytes: &[u8], file: &str) -> Result<String, IngestError> {
+fn gbk(bytes: &[u8], file: &str, enc: Encoding) -> Result<String, IngestError> {
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
         let at = text.find('\u{fffd}').unwrap_or(0);
@@ -123,7 +131,7 @@ fn gbk(bytes: &[u8], file: &str) -> Result<String, IngestError> {
         let line = text[..at].matches('\n').count() + 1;
         return Err(IngestError::BadEncoding {
             file: file.to_string(),
-            encoding: "GBK",
+            encoding: enc.label(),
             line,
         });
     }
@@ -157,19 +165,54 @@ pub fn encode(text: &str, enc: Encoding, with_bom: bool) -> Result<Vec<u8>, Stri
             Ok(out)
         }
         Encoding::Gbk => {
-            // Report the first character GBK cannot hold instead of writing an HTML escape.
-            if let Some(c) = text.chars().find(|c| {
-                let mut buf = [0u8; 4];
-                let (_, _, bad) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
-                bad
-            }) {
+            // Report the first character GBK cannot hold instead of writing an HTML escape
+            // or bytes that only GB18030 readers understand.
+            if let Some(c) = text.chars().find(|&c| !in_gbk(c)) {
                 return Err(format!(
-                    "字符“{c}”无法用 GBK 编码表示。请改用默认的 UTF-8（不加 --encoding）。"
+                    "字符“{c}”（U+{:04X}）不在 GBK 字符集中。请改用 --encoding gb18030（包含全部汉字）或默认的 UTF-8（不加 --encoding）。",
+                    c as u32
                 ));
             }
             let (bytes, _, _) = encoding_rs::GBK.encode(text);
             Ok(bytes.into_owned())
         }
+        Encoding::Gb18030 => {
+            let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// Whether GBK as other programs read it (Windows code page 936, iconv's GBK) holds `c`.
+///
+/// encoding_rs's GBK encoder follows the WHATWG standard, which writes GB18030-2022's
+/// two-byte codes: characters GBK itself never had (䶮 U+4DAE as FE 9F, the radicals at
+/// FE50–FEA0, ideographic description characters, vertical forms) come out as two bytes
+/// that iconv rejects and Excel on Chinese Windows shows as private-use boxes. The codes
+/// excluded here are exactly those where encoding_rs and glibc's iconv GBK disagree (checked
+/// over all of Unicode), besides the private use area, which no other program reads alike.
+pub fn in_gbk(c: char) -> bool {
+    if c.is_ascii() {
+        return true;
+    }
+    if ('\u{e000}'..='\u{f8ff}').contains(&c) {
+        return false;
+    }
+    let mut buf = [0u8; 4];
+    let (bytes, _, bad) = encoding_rs::GBK.encode(c.encode_utf8(&mut buf));
+    if bad {
+        return false;
+    }
+    match *bytes {
+        [0x80] => true, // €, in code page 936
+        [lead, trail] => !matches!(
+            (lead, trail),
+            (0xFE, 0x50..=0xA0)
+                | (0xA6, 0xD9..=0xDF | 0xEC | 0xED | 0xF3)
+                | (0xA8, 0xBC | 0xBF)
+                | (0xA9, 0x89..=0x95)
+        ),
+        _ => false,
     }
 }
 
@@ -205,5 +248,26 @@ mod tests {
     fn gbk_export_refuses_unmappable_characters() {
         assert!(encode("达州", Encoding::Gbk, false).is_ok());
         assert!(encode("😀", Encoding::Gbk, false).is_err());
+        // 䶮 is not in GBK, though encoding_rs's GBK encoder writes it as FE 9F.
+        let e = encode("刘䶮", Encoding::Gbk, false).unwrap_err();
+        assert!(e.contains("䶮") && e.contains("--encoding gb18030"), "{e}");
+        let b = encode("刘䶮", Encoding::Gb18030, false).unwrap();
+        let (back, _, bad) = encoding_rs::GB18030.decode(&b);
+        assert!(!bad && back == "刘䶮");
+    }
+
+    #[test]
+    fn gbk_holds_the_characters_of_code_page_936_and_no_others() {
+        for c in [
+            '达', '州', '（', '、', '€', '·', '—', '镕', '玥', '喆', 'é', 'ā', 'Ⅲ',
+        ] {
+            assert!(in_gbk(c), "{c}");
+        }
+        for c in [
+            '䶮', '\u{9fb4}', '\u{2e81}', '\u{2ff0}', '\u{fe10}', '\u{e000}', '\u{e5e5}',
+            '\u{1f9}', '\u{1e3f}', '😀', '𠀀',
+        ] {
+            assert!(!in_gbk(c), "U+{:04X}", c as u32);
+        }
     }
 }
