@@ -1315,3 +1315,27 @@ fn gbk_export_refuses_a_character_gbk_lacks_and_gb18030_writes_it() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("新增 0，变更 0"), "{}", r.out);
 }
+
+#[test]
+fn a_blank_line_between_title_and_header_keeps_the_header_line_number() {
+    for (ending, blank_lines) in [("\n", 1), ("\r\n", 1), ("\n", 3)] {
+        let env = Env::new();
+        let blank = ending.repeat(blank_lines);
+        let csv = format!(
+            "2024年企业名单{ending}{blank}企业名称,统一社会信用代码{ending}达州甲公司,91511700MA6ABCDE15{ending}"
+        );
+        let f = env.write("blank.csv", csv.as_bytes());
+        let r = env.import(&f, &["--dry-run"]);
+        let header = 2 + blank_lines;
+        assert!(
+            r.all().contains(&format!("表头在第 {header} 行")),
+            "{ending:?} x{blank_lines}: {}",
+            r.all()
+        );
+        assert!(
+            r.all().contains(&format!("第{}行", header + 1)),
+            "{ending:?} x{blank_lines}: the bad code is on the next line: {}",
+            r.all()
+        );
+    }
+}

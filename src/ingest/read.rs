@@ -348,8 +348,15 @@ impl Workbook {
                         }
                     }
                     // The line the record starts on, as a spreadsheet or editor numbers it
-                    // (blank lines and CRLF endings included).
-                    let line = record.position().map_or(before, |p| p.line() as u32);
+                    // (blank lines and CRLF endings included). The csv crate gives the
+                    // position where it began reading, before the blank lines it skips.
+                    let line = record.position().map_or(before, |p| {
+                        let skipped = text
+                            .as_bytes()
+                            .get(p.byte() as usize..)
+                            .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n').count());
+                        p.line() as u32 + skipped as u32
+                    });
                     if record.len() > MAX_COLUMNS {
                         truncated = true;
                     }
