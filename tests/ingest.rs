@@ -1339,3 +1339,32 @@ fn a_blank_line_between_title_and_header_keeps_the_header_line_number() {
         );
     }
 }
+
+#[test]
+fn encoding_and_empty_file_messages_say_what_is_true() {
+    let env = Env::new();
+    let f = env.write(
+        "utf8.csv",
+        "企业名称,所属县（市、区）\n达州申公司,大竹县\n".as_bytes(),
+    );
+    let r = env.import(&f, &["--encoding", "gbk"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.err.contains("按 GBK 编码无法解读"), "{}", r.err);
+    assert!(r.err.contains("--encoding utf-8"), "{}", r.err);
+    assert!(
+        !r.err.contains("--encoding gbk"),
+        "suggests the encoding that failed: {}",
+        r.err
+    );
+
+    for (name, text) in [
+        ("blank.csv", "\n\n   \n"),
+        ("commas.csv", "\u{feff},,\r\n\r\n ,\t,\r\n"),
+    ] {
+        let f = env.write(name, text.as_bytes());
+        let r = env.import(&f, &[]);
+        assert_eq!(r.code, 1, "{name}: {}", r.all());
+        assert!(r.err.contains("没有内容"), "{name}: {}", r.err);
+        assert!(!r.err.contains("表头"), "{name}: {}", r.err);
+    }
+}

@@ -129,10 +129,16 @@ fn gbk(bytes: &[u8], file: &str, enc: Encoding) -> Result<String, IngestError> {
         let at = text.find('\u{fffd}').unwrap_or(0);
         // Map the char offset back to a line count of the decoded text.
         let line = text[..at].matches('\n').count() + 1;
+        let hint = if std::str::from_utf8(bytes).is_ok() {
+            "这个文件是 UTF-8 编码的：去掉 --encoding（会自动识别）或改用 --encoding utf-8。"
+        } else {
+            "请去掉 --encoding 让程序自动识别，或在 Excel/WPS 中另存为“CSV UTF-8”后再导入。"
+        };
         return Err(IngestError::BadEncoding {
             file: file.to_string(),
             encoding: enc.label(),
             line,
+            hint,
         });
     }
     Ok(text.into_owned())

@@ -56,13 +56,15 @@ pub enum IngestError {
         "文件 {file} 不是 UTF-8 编码（第 {line} 行有无法识别的字节）。如果它是用 Excel/WPS 另存的 CSV，多半是 GBK 编码：请加 --encoding gbk 再试。"
     )]
     NotUtf8 { file: String, line: usize },
-    #[error(
-        "文件 {file} 按 {encoding} 编码无法解读（第 {line} 行）。请换用 --encoding utf-8 或 --encoding gbk。"
-    )]
+    #[error("文件 {0} 里没有内容（只有空行、空格或分隔符），没有可导入的数据。请确认选对了文件。")]
+    NoContent(String),
+    #[error("文件 {file} 按 {encoding} 编码无法解读（第 {line} 行）。{hint}")]
     BadEncoding {
         file: String,
         encoding: &'static str,
         line: usize,
+        /// What to try instead (never the encoding that just failed).
+        hint: &'static str,
     },
     #[error("不认识的编码“{0}”。可用：utf-8、gbk、gb18030。")]
     UnknownEncoding(String),

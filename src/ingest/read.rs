@@ -220,6 +220,14 @@ impl Workbook {
                     encoding,
                     guessed,
                 } = decoded;
+                // Only blank lines, spaces and separators: say so rather than that no header
+                // was found.
+                if text
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\u{feff}'))
+                {
+                    return Err(IngestError::NoContent(file));
+                }
                 return Ok(Workbook {
                     format,
                     encoding: Some((encoding, guessed)),
