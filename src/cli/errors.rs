@@ -70,6 +70,11 @@ pub fn error_text(e: &anyhow::Error) -> String {
     out
 }
 
+/// An I/O failure in Chinese where it is a common one, else as the system words it.
+pub fn io_text(e: &std::io::Error) -> String {
+    io_reason(e.kind()).map_or_else(|| e.to_string(), str::to_string)
+}
+
 /// Chinese for the I/O failures users meet (a wrong path, permissions, a full disk).
 fn io_reason(kind: std::io::ErrorKind) -> Option<&'static str> {
     use std::io::ErrorKind as K;

@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
+use crate::cli::errors::io_text;
 use crate::ingest::export as ex;
 use crate::store::{Filter, Store};
 
@@ -65,6 +64,8 @@ pub fn export_enterprises_in(
 }
 
 fn write(sheet: &ex::Sheet, format: Format, path: &Path) -> anyhow::Result<()> {
+    // The TUI shows the message as it is: say the failure in Chinese, as the CLI does.
+    let failed = |reason: String| anyhow::anyhow!("无法写入 {}：{reason}", path.display());
     if path.exists() {
         anyhow::bail!("{} 已存在", path.display());
     }
@@ -75,19 +76,47 @@ fn write(sheet: &ex::Sheet, format: Format, path: &Path) -> anyhow::Result<()> {
                 .write(true)
                 .create_new(true)
                 .open(path)
-                .with_context(|| format!("无法写入 {}", path.display()))?;
+                .map_err(|e| failed(io_text(&e)))?;
             let result = std::io::Write::write_all(&mut file, format!("\u{feff}{text}").as_bytes());
             if let Err(e) = result {
                 let _ = std::fs::remove_file(path);
-                return Err(e).with_context(|| format!("无法写入 {}", path.display()));
+                return Err(failed(io_text(&e)));
             }
         }
         Format::Xlsx => {
             if let Err(e) = ex::write_xlsx(sheet, path) {
                 let _ = std::fs::remove_file(path);
-                return Err(e).with_context(|| format!("无法写入 {}", path.display()));
+                let reason = match &e {
+                    rust_xlsxwriter::XlsxError::IoError(io) => io_text(io),
+                    other => other.to_string(),
+                };
+                return Err(failed(reason));
             }
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_export_says_why_in_chinese() {
+        let store = Store::open_in_memory().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = vec![dir.path().join("no/such/dir")];
+        for format in [Format::Csv, Format::Xlsx] {
+            let e =
+                export_enterprises_in(&store, &Filter::default(), format, &missing).unwrap_err();
+            let text = format!("{e:#}");
+            assert!(
+                text.contains("无法写入") && text.contains("不存在"),
+                "{text}"
+            );
+            for english in ["No such file", "os error", "directory"] {
+                assert!(!text.contains(english), "{format:?}: {text}");
+            }
+        }
+    }
 }
