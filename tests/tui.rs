@@ -576,12 +576,12 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("计入的企业（{}）", detail.counting.len())),
+        out.contains(&format!("计入（{}）", detail.counting.len())),
         "{out}"
     );
-    assert!(out.contains(&detail.counting[0].0), "{out}");
+    assert!(out.contains(&detail.counting[0].name), "{out}");
     // The enterprise's own profile names the target it counts toward.
-    let name = detail.counting[0].0.clone();
+    let name = detail.counting[0].name.clone();
     build_index_now(&mut s).unwrap();
     act(&mut s, [Action::StartSearch]);
     type_str(&mut s, &name);
@@ -946,7 +946,10 @@ fn the_profile_follows_the_list_when_the_list_changes() {
     assert_ne!(selected(&s), filtered, "the list starts over");
     assert_eq!(shown(&s), selected(&s));
     let name = selected(&s).unwrap();
-    assert!(screen(&s).matches(name.as_str()).count() >= 2, "list and profile");
+    assert!(
+        screen(&s).matches(name.as_str()).count() >= 2,
+        "list and profile"
+    );
 
     // A park whose enterprises are none: the profile pane empties with the list.
     act(&mut s, [Action::Show(Screen::Parks)]);
@@ -965,4 +968,68 @@ fn the_profile_follows_the_list_when_the_list_changes() {
     assert_eq!(s.enterprises.total, 0);
     assert_eq!(shown(&s), None);
     assert!(!screen(&s).contains(&name), "no stale profile");
+}
+
+/// At 80×24 a target's holders run past the pane: moving in the detail walks them (the pane
+/// scrolls along) and Enter opens the chosen one's profile.
+#[test]
+fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
+    // Twelve enterprises that gained 专精特新 in 2025 count toward D002-T29.
+    let store = Store::open_in_memory().unwrap();
+    let region: i64 = store
+        .conn()
+        .query_row("SELECT id FROM regions WHERE name = '通川区'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for i in 0..12 {
+        let name = format!("通川示例{i:02}有限公司");
+        store
+            .conn()
+            .execute(
+                "INSERT INTO enterprises(name, name_norm, region_id) VALUES (?1, ?1, ?2)",
+                rusqlite::params![name, region],
+            )
+            .unwrap();
+        let id = store.conn().last_insert_rowid();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO designations(enterprise_id, type, level, year)
+                 VALUES (?1, '专精特新中小企业', '省级', 2025)",
+                [id],
+            )
+            .unwrap();
+    }
+    let mut s = state_with(store, 80, 24, Theme::default());
+    let code = "D002-T29";
+    select_target(&mut s, code);
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.focus(), Pane::Detail);
+    let d = s.targets.detail.clone().expect("detail");
+    let holders: Vec<_> = d.holders().cloned().collect();
+    assert!(holders.len() >= 12, "{code}: {}", holders.len());
+    let last = holders.last().unwrap();
+    assert!(
+        !screen(&s).contains(&last.name),
+        "the last holder starts out of view"
+    );
+    for _ in 1..holders.len() {
+        act(&mut s, [Action::Down]);
+    }
+    let out = screen(&s);
+    assert!(out.contains(&last.name), "scrolled into view: {out}");
+    act(&mut s, [Action::Open]);
+    let want = match last.kind {
+        yuanqi::model::HolderKind::Enterprise => Screen::Enterprises,
+        yuanqi::model::HolderKind::Park => Screen::Parks,
+    };
+    assert_eq!(s.screen, want);
+    let shown = match s.detail() {
+        Some(Detail::Enterprise(p)) => p.name.clone(),
+        Some(Detail::Park(p)) => p.name.clone(),
+        None => String::new(),
+    };
+    assert_eq!(shown, last.name);
+    assert!(screen(&s).contains(&last.name));
 }

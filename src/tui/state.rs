@@ -147,8 +147,8 @@ pub struct TargetLine {
 pub struct TargetDetail {
     pub id: i64,
     pub by_region: Vec<(String, f64)>,
-    pub counting: Vec<(String, String)>,
-    pub close: Vec<(String, String)>,
+    pub counting: Vec<crate::targets::Counted>,
+    pub close: Vec<crate::targets::Counted>,
     /// Every figure reported against the target, newest first: (figure with its date, source).
     pub reports: Vec<(String, String)>,
 }
@@ -161,6 +161,15 @@ pub struct TargetsScreen {
     pub rows: Vec<TargetLine>,
     pub cursor: Cursor,
     pub detail: Option<TargetDetail>,
+    /// The holder selected in the detail: an index into `counting` followed by `close`.
+    pub holder: usize,
+}
+
+impl TargetDetail {
+    /// The holders listed (those that count, then those close), in the order shown.
+    pub fn holders(&self) -> impl Iterator<Item = &crate::targets::Counted> {
+        self.counting.iter().chain(&self.close)
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -2,7 +2,7 @@
 //! details the Targets screen draws, and lists the targets a profile counts toward.
 
 use crate::model::HolderKind;
-use crate::targets::{self, Counted, TargetProgress};
+use crate::targets::{self, TargetProgress};
 
 use super::state::{State, TargetDetail, TargetLine};
 
@@ -57,10 +57,6 @@ pub fn load(state: &mut State) {
     state.targets.cursor.scroll_into_view(n, rows);
 }
 
-fn pairs(v: Vec<Counted>) -> Vec<(String, String)> {
-    v.into_iter().map(|c| (c.name, c.reason)).collect()
-}
-
 /// Breakdown by county, the holders that count and those close to counting.
 pub fn detail(state: &State, id: i64) -> Option<TargetDetail> {
     let y = state.now_year;
@@ -68,10 +64,8 @@ pub fn detail(state: &State, id: i64) -> Option<TargetDetail> {
     Some(TargetDetail {
         id,
         by_region: targets::breakdown_by_region(s, id, y).unwrap_or_default(),
-        counting: targets::counting(s, id, y).map(pairs).unwrap_or_default(),
-        close: targets::close_candidates(s, id, y)
-            .map(pairs)
-            .unwrap_or_default(),
+        counting: targets::counting(s, id, y).unwrap_or_default(),
+        close: targets::close_candidates(s, id, y).unwrap_or_default(),
         reports: targets::reports(s, id)
             .map(|list| {
                 list.into_iter()

@@ -428,15 +428,18 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
             state.facets.cursor.move_by(delta, len, rows);
         }
         Pane::Detail => {
-            let s = state.detail_scroll as isize + delta;
-            state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
-            if state.screen == Screen::Targets {
-                // The target detail has no own cursor: moving in it walks the targets.
-                state.detail_scroll = 0;
-                let rows = state.list_rows();
-                let len = state.targets.rows.len();
-                state.targets.cursor.move_by(delta, len, rows);
-                open_target(state);
+            // A target's detail moves over the holders it lists (Enter opens one); any other
+            // detail, or one without holders, scrolls.
+            let holders = match (&state.targets.detail, state.screen) {
+                (Some(d), Screen::Targets) => d.holders().count(),
+                _ => 0,
+            };
+            if holders > 0 {
+                let h = state.targets.holder as isize + delta;
+                state.targets.holder = h.clamp(0, holders as isize - 1) as usize;
+            } else {
+                let s = state.detail_scroll as isize + delta;
+                state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
             }
         }
         Pane::List => {
@@ -615,6 +618,8 @@ fn open_target(state: &mut State) {
         .map(|t| t.id)
     {
         state.targets.detail = targets_data::detail(state, id);
+        state.targets.holder = 0;
+        state.detail_scroll = 0;
     }
 }
 
@@ -637,6 +642,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 Ok(())
             }
         },
+        Pane::Detail if state.screen == Screen::Targets => {
+            // From a target's detail, Enter opens the selected holder's profile.
+            let chosen = state
+                .targets
+                .detail
+                .as_ref()
+                .and_then(|d| d.holders().nth(state.targets.holder))
+                .map(|c| (c.kind, c.id));
+            if let Some((kind, id)) = chosen {
+                open_holder(state, kind, id)?;
+            }
+            Ok(())
+        }
         Pane::Detail => {
             // From a park's profile, Enter lists its enterprises.
             if let (Screen::Parks, Some(Detail::Park(p))) = (state.screen, &state.park_detail) {

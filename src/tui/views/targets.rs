@@ -112,19 +112,40 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     };
-    let lines = widgets::hanging(
-        detail_lines(state, r, inner.width as usize),
-        inner.width as usize,
-    );
+    let width = inner.width as usize;
+    let (lines, holder_line) = detail_lines(state, r, width, focused);
+    // Laid out line by line to know the row the selected holder lands on: the pane scrolls
+    // to keep it in view; without holders it scrolls as the user moves.
+    let mut rows = Vec::with_capacity(lines.len());
+    let mut holder_row = None;
+    for (i, line) in lines.into_iter().enumerate() {
+        if Some(i) == holder_line {
+            holder_row = Some(rows.len());
+        }
+        rows.extend(widgets::hanging(vec![line], width));
+    }
+    let visible = inner.height as usize;
+    let scroll = match holder_row {
+        // One more row below the selected holder stays in view.
+        Some(row) => (row + 2).saturating_sub(visible) as u16,
+        None => state.detail_scroll,
+    };
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(rows)
             .wrap(Wrap { trim: false })
-            .scroll((state.detail_scroll, 0)),
+            .scroll((scroll, 0)),
         inner,
     );
 }
 
-fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Line<'a>> {
+/// The detail's lines, and which of them is the selected holder (when the detail is focused
+/// and lists holders).
+fn detail_lines<'a>(
+    state: &'a State,
+    r: &'a TargetLine,
+    width: usize,
+    focused: bool,
+) -> (Vec<Line<'a>>, Option<usize>) {
     let t = &state.theme;
     let kv = |k: &str, v: String| {
         Line::from(vec![
@@ -195,8 +216,9 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
             "按 Enter 查看分县情况、计入企业与接近达标的企业。"
         };
         lines.push(Line::styled(what, t.dim()));
-        return lines;
+        return (lines, None);
     };
+    let mut holder_line = None;
     if r.recorded {
         lines.push(Line::styled(
             "填报类目标：按库中的企业记录算不出，只列文件或用户填报的数。",
@@ -216,25 +238,27 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
         if d.by_region.is_empty() {
             lines.push(Line::styled("  无", t.dim()));
         }
-        lines.push(Line::styled(
-            format!("计入的企业（{}）", d.counting.len()),
-            t.heading(),
-        ));
-        for (name, why) in &d.counting {
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}", clean(name, t))),
-                Span::styled(format!("  {}", clean(why, t)), t.dim()),
-            ]));
-        }
-        lines.push(Line::styled(
-            format!("接近达标（{}）", d.close.len()),
-            t.heading(),
-        ));
-        for (name, why) in &d.close {
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}", clean(name, t))),
-                Span::styled(format!("  {}", clean(why, t)), t.dim()),
-            ]));
+        let mut k = 0;
+        for (heading, list) in [("计入", &d.counting), ("接近计入或需关注", &d.close)] {
+            lines.push(Line::styled(
+                format!("{heading}（{}）", list.len()),
+                t.heading(),
+            ));
+            for c in list {
+                let chosen = focused && k == state.targets.holder;
+                if chosen {
+                    holder_line = Some(lines.len());
+                }
+                let mut line = Line::from(vec![
+                    Span::raw(format!("  {}", clean(&c.name, t))),
+                    Span::styled(format!("  {}", clean(&c.reason, t)), t.dim()),
+                ]);
+                if chosen {
+                    line = line.style(t.selected(true));
+                }
+                lines.push(line);
+                k += 1;
+            }
         }
     }
     lines.push(Line::styled(
@@ -256,5 +280,5 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
             t.dim(),
         ));
     }
-    lines
+    (lines, holder_line)
 }
