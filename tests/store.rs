@@ -152,3 +152,82 @@ fn every_facet_count_equals_the_list_it_would_filter_to() {
         }
     }
 }
+
+/// Stores seeded by earlier builds carried facts the documents do not state; migration 6
+/// corrects those seeded rows and leaves rows from users and imports alone.
+#[test]
+fn upgrading_corrects_facts_seeded_by_earlier_builds() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("v5.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta(key, value) VALUES ('seeded_at', '2026-11-01');
+             INSERT INTO sources(id, code, kind, title) VALUES
+                 (1, 'D000', 'document', 'd0'), (2, 'D001', 'document', 'd1'),
+                 (3, 'D002', 'document', 'd2'), (4, 'D003', 'document', 'd3'),
+                 (5, 'user', 'user', 'u');
+             INSERT INTO parks(id, name, name_norm, kind) VALUES
+                 (1, '普光经济开发区', 'a', '经开区'), (2, '玄纤新材料产业园区', 'b', '特色产业园区'),
+                 (3, '大竹县苎麻省级现代农业园区', 'c', '现代农业园区'), (4, '斌郎化工园区', 'd', '化工园区');
+             INSERT INTO designations(park_id, type, level, year, notes, source_id) VALUES
+                 (1, '绿色工业园区', '国家级', 2025, '原文为国家级绿色化工园区', 1),
+                 (1, '绿色工业园区', '省级', 2020, '用户录入', 5),
+                 (2, '特色产业园区', '省级', NULL, '', 2),
+                 (3, '现代农业园区评定', '省级', NULL, '', 2),
+                 (4, '化工园区认定', '省级', 2025, '', 1),
+                 (4, '化工园区认定', '省级', 2024, '', 3);
+             INSERT INTO targets(code, name, period_start, period_end, kind, types, target, source_id) VALUES
+                 ('D003-T10', '新增数字化车间', 2025, 2025, 'new', '数字化车间', 3, 4),
+                 ('D003-T97', '重点孵化规上工业企业', 2025, 2025, 'new', '规上工业企业', 8, 4),
+                 ('D003-T50', '新增规上企业', 2025, 2025, 'new', '规上工业企业', 15, 4);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path, &rw()).unwrap();
+    let conn = store.conn();
+    let held = |park: i64| -> Vec<(String, Option<i64>, i64)> {
+        conn.prepare(
+            "SELECT type, year, source_id FROM designations WHERE park_id = ?1 ORDER BY id",
+        )
+        .unwrap()
+        .query_map([park], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    assert_eq!(
+        held(1),
+        vec![
+            ("绿色化工园区".into(), Some(2025), 1),
+            ("绿色工业园区".into(), Some(2020), 5)
+        ],
+        "the seeded title is corrected, the user's row is not touched"
+    );
+    assert_eq!(held(2), vec![("特色产业园区培育名单".into(), None, 2)]);
+    assert_eq!(held(3), vec![], "a level read off a project name is gone");
+    assert_eq!(held(4), vec![("化工园区认定".into(), Some(2024), 3)]);
+    let target = |code: &str| -> (String, String, Option<String>) {
+        conn.query_row(
+            "SELECT kind, types, period_note FROM targets WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let (kind, types, note) = target("D003-T10");
+    assert_eq!((kind.as_str(), types.as_str()), ("new", "数字化车间"));
+    assert!(note.unwrap().contains("文中未写年份"));
+    let (kind, types, note) = target("D003-T97");
+    assert_eq!((kind.as_str(), types.as_str()), ("recorded", ""));
+    assert!(note.is_some());
+    assert_eq!(
+        target("D003-T50").2,
+        None,
+        "a year the document states has no note"
+    );
+}

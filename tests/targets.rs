@@ -1057,6 +1057,17 @@ fn cli_add_report_list_and_remove_round_trip() {
         card.contains("分布：通川区 "),
         "every county listed: {card}"
     );
+    // A year the article implies rather than states is marked and explained.
+    let o = yuanqi(&db)
+        .args(["targets", "show", "D003-T15"])
+        .output()
+        .unwrap();
+    let card = stdout(&o);
+    assert!(
+        card.contains("期间：2025*")
+            && card.contains("*年份：文中未写年份；同篇“2024年及今年一季度”"),
+        "{card}"
+    );
     let o = yuanqi(&db)
         .args([
             "targets",

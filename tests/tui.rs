@@ -681,6 +681,21 @@ fn target_detail_names_code_and_scope_and_a_recorded_target_lists_its_reports() 
 }
 
 #[test]
+fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
+    let mut s = seeded(100, 30);
+    select_target(&mut s, "D003-T10");
+    assert!(screen(&s).contains("2025*"), "the list marks the period");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("*年份：文中未写年份"), "{out}");
+    // A year the document states beside the target carries no mark.
+    select_target(&mut s, "D003-T50");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(!out.contains("*年份"), "{out}");
+}
+
+#[test]
 fn facets_from_parks_or_targets_say_they_filter_enterprises() {
     for from in [Screen::Parks, Screen::Targets] {
         let mut s = seeded(80, 24);
@@ -912,4 +927,42 @@ fn help_at_80x24_keeps_long_descriptions_whole() {
         act(&mut s, [Action::Down]);
     }
     assert!(seen.contains("级别、年份）"), "{seen}");
+}
+
+/// The profile beside the list always shows the list's selection, also after the list changed
+/// under it (filters cleared, a park's enterprises listed), and nothing when the list is empty.
+#[test]
+fn the_profile_follows_the_list_when_the_list_changes() {
+    let mut s = seeded(120, 40);
+    let shown = |s: &State| match &s.enterprise_detail {
+        Some(Detail::Enterprise(p)) => Some(p.name.clone()),
+        _ => None,
+    };
+    let selected = |s: &State| s.enterprises.selected_row().map(|r| r.name.clone());
+    act(&mut s, [Action::ToggleFacets, Action::Down, Action::Open]);
+    let filtered = selected(&s);
+    assert_eq!(shown(&s), filtered);
+    act(&mut s, [Action::ClearFilters]);
+    assert_ne!(selected(&s), filtered, "the list starts over");
+    assert_eq!(shown(&s), selected(&s));
+    let name = selected(&s).unwrap();
+    assert!(screen(&s).matches(name.as_str()).count() >= 2, "list and profile");
+
+    // A park whose enterprises are none: the profile pane empties with the list.
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises == 0)
+        .expect("a park without enterprises");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.enterprises.total, 0);
+    assert_eq!(shown(&s), None);
+    assert!(!screen(&s).contains(&name), "no stale profile");
 }

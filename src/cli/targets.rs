@@ -540,6 +540,9 @@ fn show(cli: &Cli, a: &ShowArgs) -> anyhow::Result<()> {
         sanitize(&p.scope),
         p.period()
     );
+    if let Some(n) = &p.period_note {
+        let _ = writeln!(out, "  *年份：{}", sanitize(n));
+    }
     if !p.types.is_empty() {
         let lapsed = if def.count_lapsed {
             "过期未复核的也计入"

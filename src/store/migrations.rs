@@ -249,6 +249,63 @@ DROP INDEX enterprise_clusters_cluster;
 ALTER TABLE changes ADD COLUMN last_id INTEGER;
 CREATE INDEX changes_ranges ON changes(entity, last_id) WHERE last_id IS NOT NULL;
 "#,
+    // 6: a target's period can come from its article's context rather than from the target's
+    // own words (an article dated by "2024年及今年一季度" setting this year's targets):
+    // `period_note` says so, and is NULL when the document states the year with the target.
+    // It also corrects seeded facts of earlier builds that the documents do not state (the
+    // seed files were corrected alongside); rows a user or an import added are not touched.
+    r#"
+ALTER TABLE targets ADD COLUMN period_note TEXT;
+
+-- 普光: 国家级绿色化工园区 is its own list, not the ministry's 绿色工业园区.
+UPDATE designations SET type = '绿色化工园区', notes = ''
+ WHERE type = '绿色工业园区'
+   AND park_id IN (SELECT id FROM parks WHERE name = '普光经济开发区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D000');
+-- On the cultivation list, not yet holders of the title.
+UPDATE designations SET type = '特色产业园区培育名单',
+       notes = '全省“5+1”现代产业体系特色产业园区培育名单（共7个园区）；省级特色产业园区尚待创建（见D001-T43）'
+ WHERE type = '特色产业园区'
+   AND park_id IN (SELECT id FROM parks WHERE name IN ('玄纤新材料产业园区', '锂钾综合开发产业园区'))
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D001');
+-- A level read off a project's name only.
+DELETE FROM designations
+ WHERE type = '现代农业园区评定'
+   AND park_id IN (SELECT id FROM parks WHERE name = '大竹县苎麻省级现代农业园区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D001');
+-- One recognition, dated 2024 by D002; D000's listing among 2025 results is in the note.
+DELETE FROM designations
+ WHERE type = '化工园区认定' AND year = 2025
+   AND park_id IN (SELECT id FROM parks WHERE name = '斌郎化工园区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D000');
+UPDATE designations
+   SET notes = '2024年与麻柳化工园区一同通过省政府认定；D000把“认定为省级化工园区”列在2025年成果中，两文年份不一，取D002的2024年'
+ WHERE type = '化工园区认定' AND year = 2024
+   AND park_id IN (SELECT id FROM parks WHERE name = '斌郎化工园区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D002');
+-- Counts the store cannot compute: firms to incubate, and 规上 manufacturing only.
+UPDATE targets SET kind = 'recorded', types = '', min_level = NULL,
+       metric = CASE code WHEN 'D001-T33' THEN '规模以上制造业企业数'
+                          WHEN 'D003-T97' THEN '重点孵化的规上工业企业数'
+                          ELSE '重点孵化的高新技术企业数' END
+ WHERE code IN ('D001-T33', 'D003-T97', 'D003-T98')
+   AND source_id IN (SELECT id FROM sources WHERE code IN ('D001', 'D003'));
+UPDATE targets SET period_note = CASE
+        WHEN code IN ('D003-T39', 'D003-T40', 'D003-T41')
+            THEN '文中未写年份；所在段落以“2025年，将持续深化招商引资”起首'
+        WHEN code IN ('D003-T64', 'D003-T65')
+            THEN '原文为“年内”；同篇有“计划2025年新增科技型企业”'
+        WHEN code IN ('D003-T84', 'D003-T85', 'D003-T86', 'D003-T87', 'D003-T88')
+            THEN '文中未写年份；同篇开头为“明确2025年发展目标”'
+        WHEN code IN ('D003-T97', 'D003-T98', 'D003-T99')
+            THEN '文中未写年份；同篇有“2025年，双桥工业园区将”'
+        ELSE '文中未写年份；同篇“2024年及今年一季度”表明报道年为2025' END
+ WHERE code IN ('D003-T01', 'D003-T02', 'D003-T05', 'D003-T09', 'D003-T10', 'D003-T11',
+                'D003-T15', 'D003-T16', 'D003-T21', 'D003-T39', 'D003-T40', 'D003-T41',
+                'D003-T64', 'D003-T65', 'D003-T84', 'D003-T85', 'D003-T86', 'D003-T87',
+                'D003-T88', 'D003-T97', 'D003-T98', 'D003-T99')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
+"#,
 ];
 
 /// The schema version this build writes.

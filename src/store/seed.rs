@@ -150,6 +150,8 @@ struct TargetRow {
     notes: String,
     source: String,
     locator: String,
+    /// Where the year comes from when the target's own words do not state it.
+    period_note: String,
 }
 
 #[derive(Deserialize)]
@@ -596,13 +598,14 @@ fn load_targets(
         ctx.tx.execute(
             "INSERT INTO targets(code, name, scope_region_id, scope_park_id, period_start, period_end, kind, types,
                 min_level, count_lapsed, metric, baseline, baseline_year, target, target_form, qualifier,
-                target_text, unit, notes, source_id, locator)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                target_text, unit, notes, source_id, locator, period_note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             params![r.id, r.name, scope_region, scope_park, start, end, kind.as_str(), types.join("|"),
                 min_level.map(|l| l.label()), r.count_lapsed.trim() == "1", opt(&r.metric),
                 parse_num(f, line, "baseline", &r.baseline)?, year(&r.baseline_year, "baseline_year")?,
                 parse_num(f, line, "target", &r.target)?, opt(&r.target_form).unwrap_or("plain"),
-                r.qualifier, opt(&r.target_text), r.unit, sanitize(&r.notes), src, r.locator],
+                r.qualifier, opt(&r.target_text), r.unit, sanitize(&r.notes), src, r.locator,
+                opt(&r.period_note).map(sanitize)],
         )
         .map_err(|e| err(f, line, format!("{e}（目标 id 重复？）")))?;
         ids.insert(r.id.clone(), ctx.tx.last_insert_rowid());

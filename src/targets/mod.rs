@@ -78,6 +78,9 @@ pub struct TargetProgress {
     pub scope: String,
     pub period_start: i32,
     pub period_end: i32,
+    /// Where the period comes from when the document does not state the year with the target
+    /// (the article's own dating); `None` when it does.
+    pub period_note: Option<String>,
     #[serde(serialize_with = "ser_kind")]
     pub kind: TargetKind,
     /// Canonical designation types counted.
@@ -102,6 +105,8 @@ pub struct TargetProgress {
     pub status: TargetStatus,
     /// Where the target is set: "D000 · 2026年重点任务".
     pub source: String,
+    /// What the plan adds about the target (its wording, what the figure covers).
+    pub notes: String,
 }
 
 fn ser_kind<S: Serializer>(k: &TargetKind, s: S) -> Result<S::Ok, S::Error> {
@@ -118,9 +123,15 @@ fn ser_status<S: Serializer>(st: &TargetStatus, s: S) -> Result<S::Ok, S::Error>
 }
 
 impl TargetProgress {
-    /// "2026" or "2021–2025".
+    /// "2026" or "2021–2025"; "2025*" when the year comes from the article's context rather
+    /// than the target's own words (see [`TargetProgress::period_note`]).
     pub fn period(&self) -> String {
-        rules::period_label(self.period_start, self.period_end)
+        let label = rules::period_label(self.period_start, self.period_end);
+        if self.period_note.is_some() {
+            format!("{label}*")
+        } else {
+            label
+        }
     }
 
     /// The figure progress is measured with: the reported one when there is one, else the
@@ -206,6 +217,7 @@ pub(crate) struct TargetDef {
     pub scope_park: Option<i64>,
     pub period_start: i32,
     pub period_end: i32,
+    pub period_note: Option<String>,
     pub kind: TargetKind,
     pub types: Vec<String>,
     pub min_level: Option<Level>,
@@ -234,7 +246,7 @@ impl TargetDef {
 const DEF_SELECT: &str = "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.scope_region_id, t.scope_park_id,
         t.period_start, t.period_end, t.kind, t.types, t.min_level, t.count_lapsed, t.baseline, t.target,
         t.target_form, t.qualifier, t.target_text, t.unit, s.code, t.locator, t.updated_by, t.updated_at,
-        t.metric, t.baseline_year, t.notes
+        t.metric, t.baseline_year, t.notes, t.period_note
      FROM targets t
      LEFT JOIN regions r ON r.id = t.scope_region_id
      LEFT JOIN parks p ON p.id = t.scope_park_id
@@ -258,6 +270,9 @@ fn def_from_row(r: &rusqlite::Row) -> rusqlite::Result<TargetDef> {
         scope_park: r.get(5)?,
         period_start: r.get(6)?,
         period_end: r.get(7)?,
+        period_note: r
+            .get::<_, Option<String>>(25)?
+            .filter(|n| !n.trim().is_empty()),
         // The schema's CHECK admits only the three kinds.
         kind: TargetKind::parse(&kind).unwrap_or(TargetKind::Recorded),
         types: types
@@ -728,6 +743,7 @@ fn progress_of(
         scope: def.scope.clone(),
         period_start: def.period_start,
         period_end: def.period_end,
+        period_note: def.period_note.clone(),
         kind: def.kind,
         types: def.types.clone(),
         min_level: def.min_level,
@@ -741,6 +757,7 @@ fn progress_of(
         progress,
         status,
         source: def.source.clone(),
+        notes: def.notes.clone(),
     })
 }
 

@@ -118,7 +118,10 @@ pub struct TargetLine {
     pub code: String,
     pub name: String,
     pub scope: String,
+    /// "2025", "2021–2025", or "2025*" when the year comes from the article's context.
     pub period: String,
+    /// Where a "*" period's year comes from.
+    pub period_note: Option<String>,
     pub kind: String,
     /// A recorded target: a figure no enterprise record can compute, only reported.
     pub recorded: bool,
@@ -135,6 +138,8 @@ pub struct TargetLine {
     pub progress: Option<f64>,
     pub status: TargetStatus,
     pub source: String,
+    /// The plan's remarks on the target.
+    pub notes: String,
 }
 
 /// Detail of one target: breakdown by county, the enterprises that count and those close.

@@ -24,6 +24,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         name: t.name.clone(),
         scope: t.scope.clone(),
         period: t.period(),
+        period_note: t.period_note.clone(),
         kind: t.kind.label().to_string(),
         recorded: t.kind == crate::model::TargetKind::Recorded,
         baseline: t.baseline,
@@ -35,6 +36,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         progress: t.progress,
         status: t.status,
         source: t.source.clone(),
+        notes: t.notes.clone(),
     }
 }
 

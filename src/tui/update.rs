@@ -215,6 +215,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 state.filter_labels.clear();
                 state.enterprises.cursor = Cursor::default();
                 state.reload_enterprises()?;
+                enterprise_list_changed(state)?;
                 request_facets(state, fx);
                 state.info("已清除全部筛选");
             }
@@ -646,6 +647,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 state.screen = Screen::Enterprises;
                 state.set_focus(Pane::List);
                 state.reload_enterprises()?;
+                enterprise_list_changed(state)?;
                 request_facets(state, fx);
             }
             Ok(())
@@ -684,10 +686,21 @@ fn toggle_facet_value(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), Sto
     // Stay on the same value once the new counts arrive.
     state.facets.keep = Some(v.key.clone());
     request_facets(state, fx);
+    enterprise_list_changed(state)
+}
+
+/// The enterprise list now holds other rows: the profile beside it shows the new selection
+/// (or nothing when the list is empty), never an enterprise the list no longer has selected.
+fn enterprise_list_changed(state: &mut State) -> Result<(), StoreError> {
     if state.wide() {
-        follow_selection(state)?;
+        let screen = std::mem::replace(&mut state.screen, Screen::Enterprises);
+        let result = follow_selection(state);
+        state.screen = screen;
+        result
+    } else {
+        state.enterprise_detail = None;
+        Ok(())
     }
-    Ok(())
 }
 
 fn selected_name(state: &State) -> Option<String> {

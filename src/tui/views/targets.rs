@@ -160,10 +160,16 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
         kv("计算", computed),
         kv("填报", reported),
     ];
+    if let Some(n) = &r.period_note {
+        lines.insert(4, kv("*年份", clean(n, t)));
+    }
     if !r.counts.trim().is_empty() {
         lines.push(kv("计入", clean(&r.counts, t)));
     }
     lines.push(kv("来源", clean(&r.source, t)));
+    if !r.notes.trim().is_empty() {
+        lines.push(kv("备注", clean(&r.notes, t)));
+    }
     let pct = r
         .progress
         .filter(|p| p.is_finite())
