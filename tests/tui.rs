@@ -1033,3 +1033,20 @@ fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
     assert_eq!(shown, last.name);
     assert!(screen(&s).contains(&last.name));
 }
+
+/// ü is typed as v in every pinyin input method: "lvse" finds 绿色…, and so does "lüse".
+#[test]
+fn pinyin_v_stands_for_u_umlaut() {
+    for q in ["lvse", "lüse", "wyshesls"] {
+        let mut s = seeded(100, 30);
+        build_index_now(&mut s).unwrap();
+        act(&mut s, [Action::StartSearch]);
+        type_str(&mut s, q);
+        let hits = &s.search.as_ref().unwrap().hits;
+        assert!(
+            hits.iter().any(|h| h.name.contains("绿色")),
+            "{q}: {:?}",
+            hits.iter().map(|h| &h.name).collect::<Vec<_>>()
+        );
+    }
+}

@@ -252,10 +252,15 @@ CREATE INDEX changes_ranges ON changes(entity, last_id) WHERE last_id IS NOT NUL
     // 6: a target's period can come from its article's context rather than from the target's
     // own words (an article dated by "2024年及今年一季度" setting this year's targets):
     // `period_note` says so, and is NULL when the document states the year with the target.
+    // Stored pinyin forms spell ü as `v`, the way it is typed.
     // It also corrects seeded facts of earlier builds that the documents do not state (the
     // seed files were corrected alongside); rows a user or an import added are not touched.
     r#"
 ALTER TABLE targets ADD COLUMN period_note TEXT;
+
+-- Pinyin forms spell ü as typed: 绿 is "lv".
+UPDATE enterprises SET search_forms = replace(search_forms, 'ü', 'v') WHERE instr(search_forms, 'ü') > 0;
+UPDATE parks SET search_forms = replace(search_forms, 'ü', 'v') WHERE instr(search_forms, 'ü') > 0;
 
 -- 普光: 国家级绿色化工园区 is its own list, not the ministry's 绿色工业园区.
 UPDATE designations SET type = '绿色化工园区', notes = ''
