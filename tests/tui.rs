@@ -1050,3 +1050,70 @@ fn pinyin_v_stands_for_u_umlaut() {
         );
     }
 }
+
+/// ASCII mode is for terminals that draw characters of ambiguous width (curly quotes, dashes,
+/// the ellipsis, arrows, box drawing) two cells wide: none of them may reach the screen, from
+/// the data (“万达开”…) or from the app's own words.
+#[test]
+fn ascii_mode_leaves_no_character_of_ambiguous_width_on_screen() {
+    use unicode_width::UnicodeWidthChar;
+    let ambiguous = |s: &State| -> Vec<String> {
+        let term = terminal(s);
+        term.backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol().to_string())
+            .filter(|sym| {
+                sym.chars()
+                    .any(|c| !c.is_ascii() && c.width() != c.width_cjk())
+            })
+            .collect()
+    };
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state_with(
+            Store::open_in_memory().unwrap(),
+            w,
+            h,
+            Theme::new(true, true),
+        );
+        build_index_now(&mut s).unwrap();
+        let mut seen = Vec::new();
+        for step in [
+            vec![Action::Show(Screen::Parks)],
+            vec![Action::Down, Action::Down, Action::Open],
+            vec![Action::Show(Screen::Enterprises), Action::ToggleFacets],
+            vec![
+                Action::ToggleFacets,
+                Action::Show(Screen::Targets),
+                Action::Open,
+            ],
+            vec![Action::Back, Action::Help],
+            vec![Action::Back, Action::StartSearch],
+        ] {
+            act(&mut s, step);
+            seen.extend(ambiguous(&s));
+        }
+        type_str(&mut s, "“无此企业”");
+        seen.extend(ambiguous(&s));
+        assert!(seen.is_empty(), "{w}x{h}: {seen:?}");
+    }
+    // The seeded park “万达开”绿色能源工业园区 keeps readable quotes.
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        120,
+        40,
+        Theme::new(true, true),
+    );
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name.contains('“'))
+        .expect("a park with quotes");
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    assert!(screen(&s).contains("\"万达开\""), "{}", screen(&s));
+}

@@ -147,6 +147,13 @@ pub fn help_len() -> usize {
 
 /// Draw the whole interface.
 pub fn draw(frame: &mut Frame, state: &State) {
+    draw_all(frame, state);
+    if state.theme.ascii {
+        super::widgets::asciify(frame.buffer_mut());
+    }
+}
+
+fn draw_all(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
