@@ -1117,3 +1117,33 @@ fn ascii_mode_leaves_no_character_of_ambiguous_width_on_screen() {
     }
     assert!(screen(&s).contains("\"万达开\""), "{}", screen(&s));
 }
+
+/// The selected search result is drawn in the selection's colours from end to end: the full
+/// name after "→" is not dark grey on blue.
+#[test]
+fn the_selected_search_result_is_readable_to_its_end() {
+    let mut s = seeded(100, 30);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "达钢");
+    let term = terminal(&s);
+    let buf = term.backend().buffer();
+    let lines = text(buf);
+    let y = lines
+        .iter()
+        .position(|l| l.contains("达钢") && l.contains("→"))
+        .expect("the short name's hit with its full name");
+    let x = lines[y]
+        .chars()
+        .take_while(|c| *c != '→')
+        .map(|c| c.to_string().width())
+        .sum::<usize>();
+    let tail = &buf[(x as u16 + 2, y as u16)];
+    assert_ne!(tail.fg, Color::DarkGray, "{:?}", tail);
+    assert_eq!(
+        tail.bg,
+        Color::Blue,
+        "the row is the selected one: {:?}",
+        tail
+    );
+}
