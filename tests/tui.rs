@@ -506,7 +506,7 @@ fn targets_screen_has_its_tab_and_navigation() {
     act(&mut s, [Action::Show(Screen::Targets)]);
     let out = screen(&s);
     assert!(out.lines().next().unwrap().contains("3 目标"));
-    assert!(out.contains("目标值") && out.contains("进度"), "{out}");
+    assert!(out.contains("目标值") && out.contains("状态"), "{out}");
     act(&mut s, [Action::NextScreen]);
     assert_eq!(s.screen, Screen::Parks);
     act(&mut s, [Action::PrevScreen]);
@@ -735,6 +735,13 @@ fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
         lines[at + 1].starts_with("|       ") && !lines[at + 1].starts_with("|        "),
         "the continuation sits under the text above it:\n{out}"
     );
+    // Further down the profile.
+    act(
+        &mut s,
+        [Action::Down, Action::Down, Action::Down, Action::Down],
+    );
+    let out = screen(&s);
+    let lines: Vec<&str> = out.lines().collect();
     let src = lines
         .iter()
         .position(|l| l.starts_with("|资料来源："))
@@ -865,7 +872,7 @@ fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
 }
 
 #[test]
-fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
+fn targets_list_tells_same_named_targets_apart_by_scope() {
     let mut s = seeded(120, 32);
     act(&mut s, [Action::Show(Screen::Targets)]);
     let out = screen(&s);
@@ -881,10 +888,32 @@ fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
         .map(|r| r.scope.as_str())
         .collect();
     assert!(scopes.len() > 1, "the seed data sets it for several scopes");
-    // At 80 columns the name needs the room; the detail names the scope.
+    // At 80 columns too: the progress bar gives way (the status keeps the percentage).
     let mut narrow = seeded(80, 24);
     act(&mut narrow, [Action::Show(Screen::Targets)]);
-    assert!(!screen(&narrow).lines().nth(2).unwrap().contains("范围"));
+    let out = screen(&narrow);
+    let header = out.lines().nth(2).unwrap();
+    assert!(
+        header.contains("范围") && !header.contains("进度"),
+        "{header}"
+    );
+    let first = out.lines().nth(3).unwrap();
+    assert!(first.contains(&narrow.targets.rows[0].scope), "{first}");
+    let with_progress = narrow
+        .targets
+        .rows
+        .iter()
+        .position(|r| r.progress.is_some())
+        .expect("a target with progress");
+    let pct = format!(
+        "{:.0}% {}",
+        narrow.targets.rows[with_progress].progress.unwrap() * 100.0,
+        narrow.targets.rows[with_progress].status.label()
+    );
+    for _ in 0..with_progress {
+        act(&mut narrow, [Action::Down]);
+    }
+    assert!(screen(&narrow).contains(&pct), "{pct}");
 }
 
 /// A popup over the list: a double-width character just left of its border would be drawn

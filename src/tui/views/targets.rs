@@ -36,14 +36,27 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let w = inner.width as usize;
     // Several scopes set targets of the same name (工业投资增长 2025 for the city, 大足区 and two
-    // of its parks): with room, a scope column tells them apart; narrower, the detail does.
-    let scope = w >= SCOPE_COLUMN_FROM;
-    // [scope,] period, target, computed, reported, bar, status
-    let mut fixed = vec![9usize, 10, 5, 9, 13, 8];
-    let mut heads = vec!["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
-    if scope {
-        fixed.insert(0, 12);
-        heads.insert(1, "范围");
+    // of its parks): the scope column stays at every width. Narrower than
+    // [`BAR_COLUMN_FROM`], the progress bar goes and the status cell carries the percentage.
+    let bar_column = w >= BAR_COLUMN_FROM;
+    // scope, period, target, computed, reported, [bar,] status
+    let fixed: Vec<usize> = if bar_column {
+        vec![12, 9, 10, 5, 9, 13, 8]
+    } else {
+        vec![10, 9, 10, 5, 9, 11]
+    };
+    let mut heads = vec![
+        "目标",
+        "范围",
+        "期间",
+        "目标值",
+        "计算",
+        "填报",
+        "进度",
+        "状态",
+    ];
+    if !bar_column {
+        heads.remove(6);
     }
     let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
     widths.extend(fixed);
@@ -65,32 +78,39 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Style::default()
         };
-        let bar = match r.progress {
-            Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
-            None => "-".to_string(),
-        };
+        let pct = r
+            .progress
+            .map(|p| format!("{:>3.0}%", (p * 100.0).min(999.0)));
         let mut cells = vec![
             (clean(&r.name, t), base),
+            (clean(&r.scope, t), base),
             (clean(&r.period, t), base),
             (clean(&r.target, t), base),
             (r.computed.map(num).unwrap_or_else(|| "-".into()), base),
             (clean(r.reported.as_deref().unwrap_or("-"), t), base),
-            (bar, base.patch(t.good())),
-            (
-                r.status.label().to_string(),
-                base.patch(status_style(r.status, t)),
-            ),
         ];
-        if scope {
-            cells.insert(1, (clean(&r.scope, t), base));
+        let status = base.patch(status_style(r.status, t));
+        if bar_column {
+            let bar = match (r.progress, &pct) {
+                (Some(p), Some(pct)) => format!("{} {pct}", widgets::bar(p, 8, t)),
+                _ => "-".to_string(),
+            };
+            cells.push((bar, base.patch(t.good())));
+            cells.push((r.status.label().to_string(), status));
+        } else {
+            let label = match &pct {
+                Some(pct) => format!("{} {}", pct.trim_start(), r.status.label()),
+                None => r.status.label().to_string(),
+            };
+            cells.push((label, status));
         }
         lines.push(widgets::row(cells, &widths, w, t));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// From this inner width on, the targets list has a 范围 column.
-const SCOPE_COLUMN_FROM: usize = 96;
+/// From this inner width on, the targets list draws a progress bar.
+const BAR_COLUMN_FROM: usize = 96;
 
 fn selected(state: &State) -> Option<&TargetLine> {
     state.targets.rows.get(state.targets.cursor.selected)
