@@ -1176,3 +1176,33 @@ fn the_selected_search_result_is_readable_to_its_end() {
         tail
     );
 }
+
+/// A park's profile lists the targets set for it, apart from those it counts toward.
+#[test]
+fn a_parks_profile_lists_the_targets_set_for_it() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name == "大足高新区")
+        .expect("大足高新区 in the seeds");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    let set = s.detail_park_targets.clone().expect("evaluated on Enter");
+    assert!(
+        set.iter()
+            .any(|(what, target)| what.contains("新增规上企业") && target == "15家"),
+        "{set:?}"
+    );
+    let out = screen(&s);
+    assert!(
+        out.contains(&format!("本园区的目标（{}）", set.len())),
+        "{out}"
+    );
+    assert!(out.contains("新增规上企业"), "{out}");
+}

@@ -223,6 +223,8 @@ pub struct State {
     /// Targets the shown profile counts toward: (target, why); `None` until the profile is
     /// opened with Enter (evaluating every target on each cursor move would be too slow).
     pub detail_targets: Option<Vec<(String, String)>>,
+    /// Targets set for the shown park (or a park inside it), with Enter like `detail_targets`.
+    pub detail_park_targets: Option<Vec<(String, String)>>,
     pub detail_scroll: u16,
     pub search: Option<SearchState>,
     pub index: Option<Arc<SearchIndex>>,
@@ -271,6 +273,7 @@ impl State {
             enterprise_detail: None,
             park_detail: None,
             detail_targets: None,
+            detail_park_targets: None,
             detail_scroll: 0,
             search: None,
             index: None,
@@ -359,6 +362,8 @@ impl State {
     ) -> Result<(), StoreError> {
         self.detail_scroll = 0;
         self.detail_targets = with_targets.then(|| super::targets_data::for_holder(self, kind, id));
+        self.detail_park_targets = (with_targets && kind == HolderKind::Park)
+            .then(|| crate::targets::set_for_park(&self.store, id).unwrap_or_default());
         match kind {
             HolderKind::Enterprise => {
                 let p = self.store.enterprise_profile(id)?;
