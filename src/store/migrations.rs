@@ -288,6 +288,13 @@ UPDATE designations
  WHERE type = '化工园区认定' AND year = 2024
    AND park_id IN (SELECT id FROM parks WHERE name = '斌郎化工园区')
    AND source_id IN (SELECT id FROM sources WHERE code = 'D002');
+-- Parks a Dazhou document names as the city's own, county not stated: in 达州市, as their
+-- enterprises are, so the city's targets count them.
+UPDATE parks SET region_id = (SELECT id FROM regions WHERE name = '达州市')
+ WHERE region_id IS NULL AND parent_id IS NULL
+   AND source_id IN (SELECT id FROM sources WHERE code IN ('D000', 'D001', 'D002', 'D004'))
+   AND name NOT IN ('万州国家级经开区', '“万达开”智能制造工业园区', '“万达开”绿色能源工业园区',
+                    '三地现代医药产业园区');
 -- Counts the store cannot compute: firms to incubate, and 规上 manufacturing only.
 UPDATE targets SET kind = 'recorded', types = '', min_level = NULL,
        metric = CASE code WHEN 'D001-T33' THEN '规模以上制造业企业数'
