@@ -1206,3 +1206,36 @@ fn a_parks_profile_lists_the_targets_set_for_it() {
     );
     assert!(out.contains("新增规上企业"), "{out}");
 }
+
+/// Labels are cut only when the room is not there: at 180 columns the parks' kind and county,
+/// and at 100 columns a target's county labels, show whole.
+#[test]
+fn labels_show_whole_when_there_is_room() {
+    let mut s = seeded(180, 50);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let out = screen(&s);
+    for p in s.parks.rows.iter().take(40) {
+        assert!(out.contains(&p.kind), "{}: {out}", p.kind);
+        if let Some(r) = &p.region {
+            assert!(out.contains(r.as_str()), "{r}: {out}");
+        }
+    }
+    let mut s = seeded(100, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let code = s
+        .targets
+        .rows
+        .iter()
+        .filter(|r| r.scope == "达州市")
+        .max_by_key(|r| r.computed.unwrap_or(0.0) as i64)
+        .map(|r| r.code.clone())
+        .unwrap();
+    select_target(&mut s, &code);
+    act(&mut s, [Action::Open]);
+    let d = s.targets.detail.clone().unwrap();
+    assert!(d.by_region.len() > 1);
+    let out = screen(&s);
+    for (label, _) in &d.by_region {
+        assert!(out.contains(&format!("  {label} ")), "{label}: {out}");
+    }
+}

@@ -247,10 +247,21 @@ fn detail_lines<'a>(
     } else {
         lines.push(Line::styled("分县（市、区）", t.heading()));
         let max = d.by_region.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+        // Labels as wide as the longest (未分县（市、区）), as far as the pane allows.
+        let label_w = d
+            .by_region
+            .iter()
+            .map(|(r, _)| crate::model::text::display_width(&clean(r, t)))
+            .max()
+            .unwrap_or(0)
+            .clamp(8, width.saturating_sub(24).max(8));
         for (region, v) in &d.by_region {
             let ratio = if max > 0.0 { v / max } else { 0.0 };
             lines.push(Line::from(vec![
-                Span::raw(format!("  {} ", widgets::fit(&clean(region, t), 12, t))),
+                Span::raw(format!(
+                    "  {} ",
+                    widgets::fit(&clean(region, t), label_w, t)
+                )),
                 Span::styled(widgets::bar(ratio, 12, t), t.good()),
                 Span::raw(format!(" {}", num(*v))),
             ]));
