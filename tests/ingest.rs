@@ -790,10 +790,10 @@ fn the_report_counts_records_of_each_kind() {
         "{}",
         r.out
     );
-    // The next year's list: same enterprises, one moved county.
+    // The next year's list: same enterprises, one moved county (written without its 区).
     let g = env.write(
         "list2.csv",
-        "单位名称,县区\n达州子公司,通川区\n达州丑公司,万源\n".as_bytes(),
+        "单位名称,县区\n达州子公司,通川\n达州丑公司,万源\n".as_bytes(),
     );
     let r = env.import(&g, &["--designation", "省级专精特新", "--year", "2025"]);
     assert_eq!(r.code, 0, "{}", r.all());
