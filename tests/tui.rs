@@ -1239,3 +1239,44 @@ fn labels_show_whole_when_there_is_room() {
         assert!(out.contains(&format!("  {label} ")), "{label}: {out}");
     }
 }
+
+/// Esc goes back the way the user came: from a park's enterprises to the park (with the
+/// filter as it was), from a target's holder to the target.
+#[test]
+fn esc_returns_through_the_detail_the_user_came_from() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises > 0)
+        .expect("a park with enterprises");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    let park = s.parks.rows[i].name.clone();
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert!(!s.filter.is_empty());
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Parks);
+    assert_eq!(s.focus(), Pane::Detail);
+    assert!(
+        s.filter.is_empty(),
+        "the park filter the drill-down set is gone"
+    );
+    assert!(screen(&s).contains(&park));
+
+    // From a target's holder back to the target.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    act(&mut s, [Action::Back, Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert!(screen(&s).contains("代码：D003-T25"));
+    // Without such a detour Esc on a list stays put.
+    act(&mut s, [Action::Show(Screen::Enterprises), Action::Back]);
+    assert_eq!(s.screen, Screen::Enterprises);
+}

@@ -187,6 +187,15 @@ pub struct SearchState {
     pub cursor: Cursor,
 }
 
+/// Where Esc on a list goes back to after the user went through a detail to another screen
+/// (a park's enterprises, a target's holder): that screen's detail, with the enterprise
+/// filter as it was before.
+#[derive(Debug, Clone)]
+pub struct BackTo {
+    pub screen: Screen,
+    pub filter: Option<(Filter, Vec<(Facet, String)>)>,
+}
+
 /// What the detail pane of a screen shows.
 #[derive(Debug, Clone)]
 pub enum Detail {
@@ -213,6 +222,8 @@ pub struct State {
     pub filter: Filter,
     /// Labels of the active filters, for the status line.
     pub filter_labels: Vec<(Facet, String)>,
+    /// Set when a detail led to another screen; Esc on that screen's list returns.
+    pub back_to: Option<BackTo>,
     pub enterprises: EnterpriseList,
     pub facets: FacetPane,
     pub parks: ParksScreen,
@@ -266,6 +277,7 @@ impl State {
             background: false,
             filter: Filter::default(),
             filter_labels: Vec::new(),
+            back_to: None,
             enterprises: EnterpriseList::default(),
             facets: FacetPane::default(),
             parks: ParksScreen::default(),

@@ -9,7 +9,7 @@ use crate::model::HolderKind;
 use crate::store::{Facet, Store, StoreError};
 
 use super::action::{Action, Screen};
-use super::state::{Cursor, Detail, Pane, SearchState, State, screen_index};
+use super::state::{BackTo, Cursor, Detail, Pane, SearchState, State, screen_index};
 use super::{export, targets_data, views};
 
 /// What the run loop must do after an action.
@@ -236,7 +236,18 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::Back => match state.focus() {
             Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
             Pane::List => {
-                if state.screen == Screen::Targets {
+                if let Some(back) = state.back_to.take().filter(|b| b.screen != state.screen) {
+                    if let Some((filter, labels)) = back.filter {
+                        state.filter = filter;
+                        state.filter_labels = labels;
+                        state.enterprises.cursor = Cursor::default();
+                        state.reload_enterprises()?;
+                        enterprise_list_changed(state)?;
+                        request_facets(state, fx);
+                    }
+                    show(state, back.screen)?;
+                    state.set_focus(Pane::Detail);
+                } else if state.screen == Screen::Targets {
                     state.targets.detail = None;
                 }
             }
@@ -373,6 +384,10 @@ fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), Store
 }
 
 fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
+    if screen != state.screen {
+        // Choosing a screen is a fresh start: Esc no longer goes back through a detail.
+        state.back_to = None;
+    }
     state.screen = screen;
     match screen {
         Screen::Parks => {
@@ -652,6 +667,10 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
                 open_holder(state, kind, id)?;
+                state.back_to = Some(BackTo {
+                    screen: Screen::Targets,
+                    filter: None,
+                });
             }
             Ok(())
         }
@@ -659,6 +678,10 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
             // From a park's profile, Enter lists its enterprises.
             if let (Screen::Parks, Some(Detail::Park(p))) = (state.screen, &state.park_detail) {
                 let (id, name) = (p.id, p.name.clone());
+                state.back_to = Some(BackTo {
+                    screen: Screen::Parks,
+                    filter: Some((state.filter.clone(), state.filter_labels.clone())),
+                });
                 Facet::Park.apply(&mut state.filter, Some(&id.to_string()));
                 set_label(state, Facet::Park, Some(name));
                 state.enterprises.cursor = Cursor::default();
