@@ -301,7 +301,7 @@ pub static BINDINGS: &[Binding] = &[
             (KeyCode::Left, NONE)
         ],
         Action::Back,
-        "返回"
+        "返回（从园区的企业回到园区，从目标的企业回到目标）"
     ),
     bind!(
         Facets,
