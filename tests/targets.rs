@@ -588,6 +588,9 @@ fn close_candidates_name_lower_levels_feeders_lapsed_and_lapsing_titles() {
         !c.iter().any(|x| x.name == "甲"),
         "already counts, valid to 2027"
     );
+    // Once the period is over, nobody is close any more (丁's title of a later year would
+    // not count toward it).
+    assert!(targets::close_candidates(s, t, 2026).unwrap().is_empty());
 
     // 省级专精特新 holders are candidates for a 国家级“小巨人” target.
     let giant = target(

@@ -1280,3 +1280,19 @@ fn esc_returns_through_the_detail_the_user_came_from() {
     act(&mut s, [Action::Show(Screen::Enterprises), Action::Back]);
     assert_eq!(s.screen, Screen::Enterprises);
 }
+
+/// A stock target whose computed count is below its baseline says why its progress is 0.
+#[test]
+fn a_computed_count_below_the_baseline_is_explained() {
+    let mut s = seeded(100, 40);
+    select_target(&mut s, "D001-T11");
+    act(&mut s, [Action::Open]);
+    let r = s.targets.rows[s.targets.cursor.selected].clone();
+    assert!(r.computed.unwrap() < r.baseline.unwrap() && r.reported.is_none());
+    let out = screen(&s);
+    assert!(out.contains("低于基数"), "{out}");
+    // Where the computed count is not below the baseline nothing is added.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open]);
+    assert!(!screen(&s).contains("低于基数"));
+}

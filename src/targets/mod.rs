@@ -910,7 +910,8 @@ pub fn close_candidates(
     now_year: i32,
 ) -> Result<Vec<Counted>, TargetError> {
     let def = load_def(store, target_id)?;
-    if !def.is_count() {
+    // Once the period is over nobody can still come to count toward it.
+    if !def.is_count() || now_year > def.period_end {
         return Ok(Vec::new());
     }
     let mut ctx = Ctx::default();

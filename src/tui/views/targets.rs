@@ -204,6 +204,18 @@ fn detail_lines<'a>(
     if let Some(n) = &r.period_note {
         lines.insert(4, kv("*年份", clean(n, t)));
     }
+    if let (Some(b), Some(c), None) = (r.baseline, r.computed, &r.reported)
+        && c < b
+    {
+        lines.push(Line::styled(
+            format!(
+                "  计算数 {} 低于基数 {}：库里只有文件点名和导入的企业，进度按 0 计；全量名单导入后或有填报数时才准。",
+                num(c),
+                num(b)
+            ),
+            t.dim(),
+        ));
+    }
     if !r.counts.trim().is_empty() {
         lines.push(kv("计入", clean(&r.counts, t)));
     }
@@ -246,7 +258,9 @@ fn detail_lines<'a>(
         ));
     } else {
         lines.push(Line::styled("分县（市、区）", t.heading()));
-        let max = d.by_region.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+        // Each county's bar is its share of the whole (one of one is a full bar, one of ten
+        // a tenth).
+        let total: f64 = d.by_region.iter().map(|(_, v)| *v).sum();
         // Labels as wide as the longest (未分县（市、区）), as far as the pane allows.
         let label_w = d
             .by_region
@@ -256,7 +270,7 @@ fn detail_lines<'a>(
             .unwrap_or(0)
             .clamp(8, width.saturating_sub(24).max(8));
         for (region, v) in &d.by_region {
-            let ratio = if max > 0.0 { v / max } else { 0.0 };
+            let ratio = if total > 0.0 { v / total } else { 0.0 };
             lines.push(Line::from(vec![
                 Span::raw(format!(
                     "  {} ",
