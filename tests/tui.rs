@@ -696,20 +696,63 @@ fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
 }
 
 #[test]
-fn facets_from_parks_or_targets_say_they_filter_enterprises() {
-    for from in [Screen::Parks, Screen::Targets] {
-        let mut s = seeded(80, 24);
-        act(&mut s, [Action::Show(from), Action::ToggleFacets]);
-        assert_eq!(s.screen, Screen::Enterprises);
-        assert_eq!(s.focus(), Pane::Facets);
-        let status = screen(&s).lines().nth(22).unwrap().to_string();
-        assert!(status.contains("筛选只适用于企业"), "{status}");
-        assert!(status.contains(from.label()), "{status}");
-    }
+fn facets_from_parks_say_they_filter_enterprises() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Parks), Action::ToggleFacets]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.focus(), Pane::Facets);
+    let status = screen(&s).lines().nth(22).unwrap().to_string();
+    assert!(status.contains("筛选的是企业"), "{status}");
+    assert!(status.contains(Screen::Parks.label()), "{status}");
     // On the enterprises screen itself there is nothing to explain.
     let mut s = seeded(80, 24);
     act(&mut s, [Action::ToggleFacets]);
-    assert!(!screen(&s).contains("筛选只适用于企业"));
+    assert!(!screen(&s).contains("筛选的是企业"));
+}
+
+/// On the targets screen f filters targets by scope: a county keeps its own targets and
+/// those of its parks and zones; Enter again or x shows all.
+#[test]
+fn targets_filter_by_scope() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let all = s.targets.rows.len();
+    act(&mut s, [Action::ToggleFacets]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.focus(), Pane::Facets);
+    let i = s
+        .targets
+        .scopes
+        .iter()
+        .position(|v| v.key == "大足区")
+        .expect("大足区 sets targets");
+    let want = s.targets.scopes[i].count as usize;
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.targets.rows.len(), want);
+    assert!(want < all);
+    let scopes: std::collections::BTreeSet<&str> =
+        s.targets.rows.iter().map(|r| r.scope.as_str()).collect();
+    assert!(
+        scopes.contains("大足区") && scopes.contains("双桥工业园区"),
+        "{scopes:?}"
+    );
+    assert!(!scopes.contains("达州市"), "{scopes:?}");
+    let out = screen(&s);
+    assert!(
+        out.contains("范围：大足区") && out.contains(&format!("共 {want} 项目标")),
+        "{out}"
+    );
+    act(&mut s, [Action::ClearFilters]);
+    assert_eq!(s.targets.rows.len(), all);
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(
+        s.targets.rows.len(),
+        all,
+        "choosing the active scope again shows all"
+    );
 }
 
 #[test]

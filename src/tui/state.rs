@@ -158,7 +158,16 @@ pub struct TargetsScreen {
     pub loaded: bool,
     /// Why there are no targets to show (the module is missing, or a query failed).
     pub unavailable: Option<String>,
+    /// The targets shown: all of them, or those within `scope`.
     pub rows: Vec<TargetLine>,
+    /// Every target in the store.
+    pub all: Vec<TargetLine>,
+    /// Show only the targets within this region or park (its own, its counties', its parks').
+    pub scope: Option<String>,
+    /// The scope pane (`f` on this screen): every scope with its number of targets.
+    pub show_scopes: bool,
+    pub scopes: Vec<crate::store::FacetValue>,
+    pub scope_cursor: Cursor,
     pub cursor: Cursor,
     pub detail: Option<TargetDetail>,
     /// The holder selected in the detail: an index into `counting` followed by `close`.

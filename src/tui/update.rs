@@ -173,6 +173,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::NextPane | Action::PrevPane => {
             cycle_pane(state, matches!(action, Action::NextPane))?
         }
+        Action::ToggleFacets if state.screen == Screen::Targets => {
+            // Targets filter by their scope, in a pane of their own.
+            state.targets.show_scopes = !state.targets.show_scopes;
+            if state.targets.show_scopes {
+                state.set_focus(Pane::Facets);
+            } else if state.focus() == Pane::Facets {
+                state.set_focus(Pane::List);
+            }
+            relayout(state)?;
+        }
         Action::ToggleFacets => {
             if state.screen != Screen::Enterprises {
                 // Facets filter enterprises only: go there, and say so, rather than leave
@@ -181,7 +191,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 show(state, Screen::Enterprises)?;
                 state.show_facets = true;
                 state.info(format!(
-                    "筛选只适用于企业：已转到企业画面，按 {} 回{}",
+                    "园区没有筛选，筛选的是企业：已转到企业画面，按 {} 回{}",
                     Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
                     from.label(),
                 ));
@@ -195,6 +205,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 state.set_focus(Pane::List);
             }
             relayout(state)?;
+        }
+        Action::NextFacet | Action::PrevFacet if state.screen == Screen::Targets => {}
+        Action::ClearFilters if state.screen == Screen::Targets => {
+            if state.targets.scope.take().is_some() {
+                targets_data::apply_scope(state);
+                state.targets.detail = None;
+                state.info("已清除目标的范围筛选");
+            } else {
+                state.info("没有生效的筛选");
+            }
         }
         Action::NextFacet | Action::PrevFacet => {
             let n = Facet::ALL.len();
@@ -404,7 +424,7 @@ fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
 
 fn cycle_pane(state: &mut State, forward: bool) -> Result<(), StoreError> {
     let mut panes = Vec::new();
-    if state.screen == Screen::Enterprises && state.show_facets {
+    if views::facets_shown(state) {
         panes.push(Pane::Facets);
     }
     panes.push(Pane::List);
@@ -437,6 +457,11 @@ fn page(state: &State) -> usize {
 
 fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
     match state.focus() {
+        Pane::Facets if state.screen == Screen::Targets => {
+            let rows = views::facet_rows(state);
+            let len = state.targets.scopes.len();
+            state.targets.scope_cursor.move_by(delta, len, rows);
+        }
         Pane::Facets => {
             let rows = views::facet_rows(state);
             let len = state.facets.values.len();
@@ -640,6 +665,16 @@ fn open_target(state: &mut State) {
 
 fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     match state.focus() {
+        Pane::Facets if state.screen == Screen::Targets => {
+            let ts = &mut state.targets;
+            if let Some(v) = ts.scopes.get(ts.scope_cursor.selected) {
+                // Choosing the active scope again shows all targets.
+                ts.scope = (ts.scope.as_deref() != Some(v.key.as_str())).then(|| v.key.clone());
+                ts.detail = None;
+                targets_data::apply_scope(state);
+            }
+            Ok(())
+        }
         Pane::Facets => toggle_facet_value(state, fx),
         Pane::List => match state.screen {
             Screen::Targets => {
