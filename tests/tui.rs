@@ -998,7 +998,7 @@ fn help_at_80x24_keeps_long_descriptions_whole() {
         seen.push_str(&screen(&s));
         act(&mut s, [Action::Down]);
     }
-    assert!(seen.contains("级别、年份）"), "{seen}");
+    assert!(seen.contains("目标：范围）"), "{seen}");
 }
 
 /// The profile beside the list always shows the list's selection, also after the list changed
