@@ -773,6 +773,39 @@ fn designation_from_options_applies_to_every_row() {
     assert!(bad.err.contains("不是已知的认定类型"), "{}", bad.err);
 }
 
+/// A row of a designation list adds a designation and may also update its enterprise: the
+/// report counts the records of each kind, not only the rows.
+#[test]
+fn the_report_counts_records_of_each_kind() {
+    let env = Env::new();
+    let f = env.write(
+        "list.csv",
+        "单位名称,县区\n达州子公司,宣汉\n达州丑公司,万源\n".as_bytes(),
+    );
+    let r = env.import(&f, &["--designation", "省级专精特新", "--year", "2024"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.out
+            .contains("按记录：企业 新增 2、更新 0；认定 新增 2、更新 0"),
+        "{}",
+        r.out
+    );
+    // The next year's list: same enterprises, one moved county (written without its 区).
+    let g = env.write(
+        "list2.csv",
+        "单位名称,县区\n达州子公司,通川\n达州丑公司,万源\n".as_bytes(),
+    );
+    let r = env.import(&g, &["--designation", "省级专精特新", "--year", "2025"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("结果：新增 2，变更 0"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("按记录：企业 新增 0、更新 1；认定 新增 2、更新 0"),
+        "{}",
+        r.out
+    );
+}
+
 #[test]
 fn header_mapping_years_and_numbers_in_their_usual_spellings() {
     let env = Env::new();

@@ -181,6 +181,7 @@ fn upgrading_corrects_facts_seeded_by_earlier_builds() {
                  (3, '现代农业园区评定', '省级', NULL, '', 2),
                  (4, '化工园区认定', '省级', 2025, '', 1),
                  (4, '化工园区认定', '省级', 2024, '', 3);
+             INSERT INTO enterprises(name, name_norm, search_forms) VALUES ('绿色示例', 'x', 'lü se shi li');
              INSERT INTO targets(code, name, period_start, period_end, kind, types, target, source_id) VALUES
                  ('D003-T10', '新增数字化车间', 2025, 2025, 'new', '数字化车间', 3, 4),
                  ('D003-T97', '重点孵化规上工业企业', 2025, 2025, 'new', '规上工业企业', 8, 4),
@@ -230,4 +231,12 @@ fn upgrading_corrects_facts_seeded_by_earlier_builds() {
         None,
         "a year the document states has no note"
     );
+    let forms: String = conn
+        .query_row(
+            "SELECT search_forms FROM enterprises WHERE name = '绿色示例'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(forms, "lv se shi li", "stored pinyin spells ü as typed");
 }

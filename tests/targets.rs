@@ -588,6 +588,9 @@ fn close_candidates_name_lower_levels_feeders_lapsed_and_lapsing_titles() {
         !c.iter().any(|x| x.name == "甲"),
         "already counts, valid to 2027"
     );
+    // Once the period is over, nobody is close any more (丁's title of a later year would
+    // not count toward it).
+    assert!(targets::close_candidates(s, t, 2026).unwrap().is_empty());
 
     // 省级专精特新 holders are candidates for a 国家级“小巨人” target.
     let giant = target(
@@ -1309,4 +1312,29 @@ fn a_sheet_of_targets_is_checked_whole_then_saved_and_reimported_as_updates() {
     assert_eq!(out.saved.updated.len(), 2);
     assert!(out.saved.created.is_empty());
     assert_eq!(targets::evaluate(&s, xh, 2025).unwrap().target, Some(3.0));
+}
+
+/// A park a Dazhou document names without its county still lies in 达州市: the city's targets
+/// count it (斌郎 and 麻柳 passed the province's recognition of chemical parks in 2024).
+#[test]
+fn the_citys_targets_count_its_parks_whose_county_is_not_stated() {
+    let mut s = Store::open_in_memory().unwrap();
+    let id = targets::create(
+        &mut s,
+        NewTarget {
+            name: "新认定省级化工园区".into(),
+            scope: "达州市".into(),
+            period_start: 2024,
+            period_end: 2024,
+            kind: TargetKind::New,
+            types: vec!["化工园区认定".into()],
+            target: Some(2.0),
+            ..NewTarget::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        names(&targets::counting(&s, id, 2025).unwrap()),
+        set(&["斌郎化工园区", "麻柳化工园区"])
+    );
 }

@@ -506,7 +506,7 @@ fn targets_screen_has_its_tab_and_navigation() {
     act(&mut s, [Action::Show(Screen::Targets)]);
     let out = screen(&s);
     assert!(out.lines().next().unwrap().contains("3 目标"));
-    assert!(out.contains("目标值") && out.contains("进度"), "{out}");
+    assert!(out.contains("目标值") && out.contains("状态"), "{out}");
     act(&mut s, [Action::NextScreen]);
     assert_eq!(s.screen, Screen::Parks);
     act(&mut s, [Action::PrevScreen]);
@@ -576,12 +576,12 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
         "{out}"
     );
     assert!(
-        out.contains(&format!("计入的企业（{}）", detail.counting.len())),
+        out.contains(&format!("计入（{}）", detail.counting.len())),
         "{out}"
     );
-    assert!(out.contains(&detail.counting[0].0), "{out}");
+    assert!(out.contains(&detail.counting[0].name), "{out}");
     // The enterprise's own profile names the target it counts toward.
-    let name = detail.counting[0].0.clone();
+    let name = detail.counting[0].name.clone();
     build_index_now(&mut s).unwrap();
     act(&mut s, [Action::StartSearch]);
     type_str(&mut s, &name);
@@ -696,20 +696,63 @@ fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
 }
 
 #[test]
-fn facets_from_parks_or_targets_say_they_filter_enterprises() {
-    for from in [Screen::Parks, Screen::Targets] {
-        let mut s = seeded(80, 24);
-        act(&mut s, [Action::Show(from), Action::ToggleFacets]);
-        assert_eq!(s.screen, Screen::Enterprises);
-        assert_eq!(s.focus(), Pane::Facets);
-        let status = screen(&s).lines().nth(22).unwrap().to_string();
-        assert!(status.contains("筛选只适用于企业"), "{status}");
-        assert!(status.contains(from.label()), "{status}");
-    }
+fn facets_from_parks_say_they_filter_enterprises() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Parks), Action::ToggleFacets]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.focus(), Pane::Facets);
+    let status = screen(&s).lines().nth(22).unwrap().to_string();
+    assert!(status.contains("筛选的是企业"), "{status}");
+    assert!(status.contains(Screen::Parks.label()), "{status}");
     // On the enterprises screen itself there is nothing to explain.
     let mut s = seeded(80, 24);
     act(&mut s, [Action::ToggleFacets]);
-    assert!(!screen(&s).contains("筛选只适用于企业"));
+    assert!(!screen(&s).contains("筛选的是企业"));
+}
+
+/// On the targets screen f filters targets by scope: a county keeps its own targets and
+/// those of its parks and zones; Enter again or x shows all.
+#[test]
+fn targets_filter_by_scope() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let all = s.targets.rows.len();
+    act(&mut s, [Action::ToggleFacets]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.focus(), Pane::Facets);
+    let i = s
+        .targets
+        .scopes
+        .iter()
+        .position(|v| v.key == "大足区")
+        .expect("大足区 sets targets");
+    let want = s.targets.scopes[i].count as usize;
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.targets.rows.len(), want);
+    assert!(want < all);
+    let scopes: std::collections::BTreeSet<&str> =
+        s.targets.rows.iter().map(|r| r.scope.as_str()).collect();
+    assert!(
+        scopes.contains("大足区") && scopes.contains("双桥工业园区"),
+        "{scopes:?}"
+    );
+    assert!(!scopes.contains("达州市"), "{scopes:?}");
+    let out = screen(&s);
+    assert!(
+        out.contains("范围：大足区") && out.contains(&format!("共 {want} 项目标")),
+        "{out}"
+    );
+    act(&mut s, [Action::ClearFilters]);
+    assert_eq!(s.targets.rows.len(), all);
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(
+        s.targets.rows.len(),
+        all,
+        "choosing the active scope again shows all"
+    );
 }
 
 #[test]
@@ -735,6 +778,13 @@ fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
         lines[at + 1].starts_with("|       ") && !lines[at + 1].starts_with("|        "),
         "the continuation sits under the text above it:\n{out}"
     );
+    // Further down the profile.
+    act(
+        &mut s,
+        [Action::Down, Action::Down, Action::Down, Action::Down],
+    );
+    let out = screen(&s);
+    let lines: Vec<&str> = out.lines().collect();
     let src = lines
         .iter()
         .position(|l| l.starts_with("|资料来源："))
@@ -865,7 +915,7 @@ fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
 }
 
 #[test]
-fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
+fn targets_list_tells_same_named_targets_apart_by_scope() {
     let mut s = seeded(120, 32);
     act(&mut s, [Action::Show(Screen::Targets)]);
     let out = screen(&s);
@@ -881,10 +931,32 @@ fn targets_list_tells_same_named_targets_apart_by_scope_when_wide() {
         .map(|r| r.scope.as_str())
         .collect();
     assert!(scopes.len() > 1, "the seed data sets it for several scopes");
-    // At 80 columns the name needs the room; the detail names the scope.
+    // At 80 columns too: the progress bar gives way (the status keeps the percentage).
     let mut narrow = seeded(80, 24);
     act(&mut narrow, [Action::Show(Screen::Targets)]);
-    assert!(!screen(&narrow).lines().nth(2).unwrap().contains("范围"));
+    let out = screen(&narrow);
+    let header = out.lines().nth(2).unwrap();
+    assert!(
+        header.contains("范围") && !header.contains("进度"),
+        "{header}"
+    );
+    let first = out.lines().nth(3).unwrap();
+    assert!(first.contains(&narrow.targets.rows[0].scope), "{first}");
+    let with_progress = narrow
+        .targets
+        .rows
+        .iter()
+        .position(|r| r.progress.is_some())
+        .expect("a target with progress");
+    let pct = format!(
+        "{:.0}% {}",
+        narrow.targets.rows[with_progress].progress.unwrap() * 100.0,
+        narrow.targets.rows[with_progress].status.label()
+    );
+    for _ in 0..with_progress {
+        act(&mut narrow, [Action::Down]);
+    }
+    assert!(screen(&narrow).contains(&pct), "{pct}");
 }
 
 /// A popup over the list: a double-width character just left of its border would be drawn
@@ -926,5 +998,344 @@ fn help_at_80x24_keeps_long_descriptions_whole() {
         seen.push_str(&screen(&s));
         act(&mut s, [Action::Down]);
     }
-    assert!(seen.contains("级别、年份）"), "{seen}");
+    assert!(seen.contains("目标：范围）"), "{seen}");
+}
+
+/// The profile beside the list always shows the list's selection, also after the list changed
+/// under it (filters cleared, a park's enterprises listed), and nothing when the list is empty.
+#[test]
+fn the_profile_follows_the_list_when_the_list_changes() {
+    let mut s = seeded(120, 40);
+    let shown = |s: &State| match &s.enterprise_detail {
+        Some(Detail::Enterprise(p)) => Some(p.name.clone()),
+        _ => None,
+    };
+    let selected = |s: &State| s.enterprises.selected_row().map(|r| r.name.clone());
+    act(&mut s, [Action::ToggleFacets, Action::Down, Action::Open]);
+    let filtered = selected(&s);
+    assert_eq!(shown(&s), filtered);
+    act(&mut s, [Action::ClearFilters]);
+    assert_ne!(selected(&s), filtered, "the list starts over");
+    assert_eq!(shown(&s), selected(&s));
+    let name = selected(&s).unwrap();
+    assert!(
+        screen(&s).matches(name.as_str()).count() >= 2,
+        "list and profile"
+    );
+
+    // A park whose enterprises are none: the profile pane empties with the list.
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises == 0)
+        .expect("a park without enterprises");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.enterprises.total, 0);
+    assert_eq!(shown(&s), None);
+    assert!(!screen(&s).contains(&name), "no stale profile");
+}
+
+/// At 80×24 a target's holders run past the pane: moving in the detail walks them (the pane
+/// scrolls along) and Enter opens the chosen one's profile.
+#[test]
+fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
+    // Twelve enterprises that gained 专精特新 in 2025 count toward D002-T29.
+    let store = Store::open_in_memory().unwrap();
+    let region: i64 = store
+        .conn()
+        .query_row("SELECT id FROM regions WHERE name = '通川区'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for i in 0..12 {
+        let name = format!("通川示例{i:02}有限公司");
+        store
+            .conn()
+            .execute(
+                "INSERT INTO enterprises(name, name_norm, region_id) VALUES (?1, ?1, ?2)",
+                rusqlite::params![name, region],
+            )
+            .unwrap();
+        let id = store.conn().last_insert_rowid();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO designations(enterprise_id, type, level, year)
+                 VALUES (?1, '专精特新中小企业', '省级', 2025)",
+                [id],
+            )
+            .unwrap();
+    }
+    let mut s = state_with(store, 80, 24, Theme::default());
+    let code = "D002-T29";
+    select_target(&mut s, code);
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.focus(), Pane::Detail);
+    let d = s.targets.detail.clone().expect("detail");
+    let holders: Vec<_> = d.holders().cloned().collect();
+    assert!(holders.len() >= 12, "{code}: {}", holders.len());
+    let last = holders.last().unwrap();
+    assert!(
+        !screen(&s).contains(&last.name),
+        "the last holder starts out of view"
+    );
+    for _ in 1..holders.len() {
+        act(&mut s, [Action::Down]);
+    }
+    let out = screen(&s);
+    assert!(out.contains(&last.name), "scrolled into view: {out}");
+    act(&mut s, [Action::Open]);
+    let want = match last.kind {
+        yuanqi::model::HolderKind::Enterprise => Screen::Enterprises,
+        yuanqi::model::HolderKind::Park => Screen::Parks,
+    };
+    assert_eq!(s.screen, want);
+    let shown = match s.detail() {
+        Some(Detail::Enterprise(p)) => p.name.clone(),
+        Some(Detail::Park(p)) => p.name.clone(),
+        None => String::new(),
+    };
+    assert_eq!(shown, last.name);
+    assert!(screen(&s).contains(&last.name));
+}
+
+/// ü is typed as v in every pinyin input method: "lvse" finds 绿色…, and so does "lüse".
+#[test]
+fn pinyin_v_stands_for_u_umlaut() {
+    for q in ["lvse", "lüse", "wyshesls"] {
+        let mut s = seeded(100, 30);
+        build_index_now(&mut s).unwrap();
+        act(&mut s, [Action::StartSearch]);
+        type_str(&mut s, q);
+        let hits = &s.search.as_ref().unwrap().hits;
+        assert!(
+            hits.iter().any(|h| h.name.contains("绿色")),
+            "{q}: {:?}",
+            hits.iter().map(|h| &h.name).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// ASCII mode is for terminals that draw characters of ambiguous width (curly quotes, dashes,
+/// the ellipsis, arrows, box drawing) two cells wide: none of them may reach the screen, from
+/// the data (“万达开”…) or from the app's own words.
+#[test]
+fn ascii_mode_leaves_no_character_of_ambiguous_width_on_screen() {
+    use unicode_width::UnicodeWidthChar;
+    let ambiguous = |s: &State| -> Vec<String> {
+        let term = terminal(s);
+        term.backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol().to_string())
+            .filter(|sym| {
+                sym.chars()
+                    .any(|c| !c.is_ascii() && c.width() != c.width_cjk())
+            })
+            .collect()
+    };
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state_with(
+            Store::open_in_memory().unwrap(),
+            w,
+            h,
+            Theme::new(true, true),
+        );
+        build_index_now(&mut s).unwrap();
+        let mut seen = Vec::new();
+        for step in [
+            vec![Action::Show(Screen::Parks)],
+            vec![Action::Down, Action::Down, Action::Open],
+            vec![Action::Show(Screen::Enterprises), Action::ToggleFacets],
+            vec![
+                Action::ToggleFacets,
+                Action::Show(Screen::Targets),
+                Action::Open,
+            ],
+            vec![Action::Back, Action::Help],
+            vec![Action::Back, Action::StartSearch],
+        ] {
+            act(&mut s, step);
+            seen.extend(ambiguous(&s));
+        }
+        type_str(&mut s, "“无此企业”");
+        seen.extend(ambiguous(&s));
+        assert!(seen.is_empty(), "{w}x{h}: {seen:?}");
+    }
+    // The seeded park “万达开”绿色能源工业园区 keeps readable quotes.
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        120,
+        40,
+        Theme::new(true, true),
+    );
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name.contains('“'))
+        .expect("a park with quotes");
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    assert!(screen(&s).contains("\"万达开\""), "{}", screen(&s));
+}
+
+/// The selected search result is drawn in the selection's colours from end to end: the full
+/// name after "→" is not dark grey on blue.
+#[test]
+fn the_selected_search_result_is_readable_to_its_end() {
+    let mut s = seeded(100, 30);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "达钢");
+    let term = terminal(&s);
+    let buf = term.backend().buffer();
+    let lines = text(buf);
+    let y = lines
+        .iter()
+        .position(|l| l.contains("达钢") && l.contains("→"))
+        .expect("the short name's hit with its full name");
+    let x = lines[y]
+        .chars()
+        .take_while(|c| *c != '→')
+        .map(|c| c.to_string().width())
+        .sum::<usize>();
+    let tail = &buf[(x as u16 + 2, y as u16)];
+    assert_ne!(tail.fg, Color::DarkGray, "{:?}", tail);
+    assert_eq!(
+        tail.bg,
+        Color::Blue,
+        "the row is the selected one: {:?}",
+        tail
+    );
+}
+
+/// A park's profile lists the targets set for it, apart from those it counts toward.
+#[test]
+fn a_parks_profile_lists_the_targets_set_for_it() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name == "大足高新区")
+        .expect("大足高新区 in the seeds");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    let set = s.detail_park_targets.clone().expect("evaluated on Enter");
+    assert!(
+        set.iter()
+            .any(|(what, target)| what.contains("新增规上企业") && target == "15家"),
+        "{set:?}"
+    );
+    let out = screen(&s);
+    assert!(
+        out.contains(&format!("本园区的目标（{}）", set.len())),
+        "{out}"
+    );
+    assert!(out.contains("新增规上企业"), "{out}");
+}
+
+/// Labels are cut only when the room is not there: at 180 columns the parks' kind and county,
+/// and at 100 columns a target's county labels, show whole.
+#[test]
+fn labels_show_whole_when_there_is_room() {
+    let mut s = seeded(180, 50);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let out = screen(&s);
+    for p in s.parks.rows.iter().take(40) {
+        assert!(out.contains(&p.kind), "{}: {out}", p.kind);
+        if let Some(r) = &p.region {
+            assert!(out.contains(r.as_str()), "{r}: {out}");
+        }
+    }
+    let mut s = seeded(100, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    let code = s
+        .targets
+        .rows
+        .iter()
+        .filter(|r| r.scope == "达州市")
+        .max_by_key(|r| r.computed.unwrap_or(0.0) as i64)
+        .map(|r| r.code.clone())
+        .unwrap();
+    select_target(&mut s, &code);
+    act(&mut s, [Action::Open]);
+    let d = s.targets.detail.clone().unwrap();
+    assert!(d.by_region.len() > 1);
+    let out = screen(&s);
+    for (label, _) in &d.by_region {
+        assert!(out.contains(&format!("  {label} ")), "{label}: {out}");
+    }
+}
+
+/// Esc goes back the way the user came: from a park's enterprises to the park (with the
+/// filter as it was), from a target's holder to the target.
+#[test]
+fn esc_returns_through_the_detail_the_user_came_from() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.enterprises > 0)
+        .expect("a park with enterprises");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    let park = s.parks.rows[i].name.clone();
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert!(!s.filter.is_empty());
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Parks);
+    assert_eq!(s.focus(), Pane::Detail);
+    assert!(
+        s.filter.is_empty(),
+        "the park filter the drill-down set is gone"
+    );
+    assert!(screen(&s).contains(&park));
+
+    // From a target's holder back to the target.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    act(&mut s, [Action::Back, Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert!(screen(&s).contains("代码：D003-T25"));
+    // Without such a detour Esc on a list stays put.
+    act(&mut s, [Action::Show(Screen::Enterprises), Action::Back]);
+    assert_eq!(s.screen, Screen::Enterprises);
+}
+
+/// A stock target whose computed count is below its baseline says why its progress is 0.
+#[test]
+fn a_computed_count_below_the_baseline_is_explained() {
+    let mut s = seeded(100, 40);
+    select_target(&mut s, "D001-T11");
+    act(&mut s, [Action::Open]);
+    let r = s.targets.rows[s.targets.cursor.selected].clone();
+    assert!(r.computed.unwrap() < r.baseline.unwrap() && r.reported.is_none());
+    let out = screen(&s);
+    assert!(out.contains("低于基数"), "{out}");
+    // Where the computed count is not below the baseline nothing is added.
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open]);
+    assert!(!screen(&s).contains("低于基数"));
 }

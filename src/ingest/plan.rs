@@ -834,6 +834,22 @@ impl Plan {
                 self.region_by_norm.entry(normalize_name(s)).or_insert(*id);
             }
         }
+        // A county-level name without its 区/县/市 ("通川" for 通川区), when no other region
+        // shares it: spreadsheets write counties that way as often as not.
+        let mut bare: HashMap<String, Vec<i64>> = HashMap::new();
+        for (id, name, _) in &self.regions {
+            let n = normalize_name(name);
+            if let Some(stem) = n.strip_suffix(['区', '县', '市'])
+                && stem.chars().count() >= 2
+            {
+                bare.entry(stem.to_string()).or_default().push(*id);
+            }
+        }
+        for (stem, ids) in bare {
+            if let [id] = ids[..] {
+                self.region_by_norm.entry(stem).or_insert(id);
+            }
+        }
         let mut stmt =
             conn.prepare("SELECT id, key, name, short_names FROM clusters ORDER BY id")?;
         self.clusters = stmt

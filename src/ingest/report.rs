@@ -30,6 +30,9 @@ pub struct Report {
     /// "省级 专精特新中小企业 2024 第一批（取自标题“…”）"
     pub list: Option<String>,
     pub counts: Counts,
+    /// Records written (or to be written), by what they are: a row of a designation list can
+    /// add a designation and also update its enterprise's county.
+    pub records: Vec<Records>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
     pub changes: Vec<RowChange>,
@@ -41,6 +44,31 @@ pub struct Report {
     /// True when problems stopped the import: nothing was written.
     pub refused: bool,
     pub import_id: Option<i64>,
+}
+
+/// New and updated records of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Records {
+    pub what: &'static str,
+    pub new: usize,
+    pub updated: usize,
+}
+
+impl Records {
+    fn of<'a, T: 'a>(
+        what: &'static str,
+        writes: impl Iterator<Item = (usize, Option<&'a T>, &'a T)>,
+    ) -> Records {
+        let (mut new, mut updated) = (0, 0);
+        for (_, before, _) in writes {
+            if before.is_some() {
+                updated += 1;
+            } else {
+                new += 1;
+            }
+        }
+        Records { what, new, updated }
+    }
 }
 
 impl Report {
@@ -91,7 +119,16 @@ impl Report {
             }
             format!("{s}（取自{from}）")
         });
+        let records = [
+            Records::of("企业", plan.enterprise_writes()),
+            Records::of("园区", plan.park_writes()),
+            Records::of("认定", plan.designation_writes()),
+        ]
+        .into_iter()
+        .filter(|r| r.new + r.updated > 0)
+        .collect();
         Report {
+            records,
             file: p.file_name.clone(),
             sheet: p.sheet.clone(),
             kind: p.kind,
@@ -135,6 +172,7 @@ impl Report {
             "dry_run": self.dry_run,
             "refused": self.refused,
             "counts": self.counts,
+            "records": self.records,
             "problems": self.problems,
             "warnings": self.warnings,
             "changes": self.changes,
@@ -230,6 +268,14 @@ impl Report {
         }
         out.push_str(&summary_table(&rows));
         out.push_str(&format!("结果：{}\n", self.summary_line()));
+        if !self.records.is_empty() && !self.refused {
+            let parts: Vec<String> = self
+                .records
+                .iter()
+                .map(|r| format!("{} 新增 {}、更新 {}", r.what, r.new, r.updated))
+                .collect();
+            out.push_str(&format!("按记录：{}\n", parts.join("；")));
+        }
         if self.refused {
             out.push_str("未写入任何数据。\n");
         } else if self.dry_run {

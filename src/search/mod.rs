@@ -336,7 +336,8 @@ enum Mode {
 
 impl Query {
     fn parse(query: &str) -> Option<Query> {
-        let q = normalize_name(query);
+        // The forms spell ü as it is typed, v; a query may have either.
+        let q = normalize_name(query).replace('ü', "v");
         if q.is_empty() {
             return None;
         }

@@ -118,9 +118,20 @@ fn token(c: char) -> &'static str {
         d @ '0'..='9' => d as usize - '0' as usize,
         l @ 'a'..='z' => l as usize - 'a' as usize + 10,
         u @ 'A'..='Z' => u as usize - 'A' as usize + 10,
-        _ => return c.to_pinyin().map(|p| p.plain()).unwrap_or(""),
+        _ => return c.to_pinyin().map(|p| typed(p.plain())).unwrap_or(""),
     };
     &ASCII[i..i + 1]
+}
+
+/// A syllable as it is typed: ü is keyed as `v` (绿 is "lv" in every pinyin input method).
+fn typed(plain: &'static str) -> &'static str {
+    match plain {
+        "lü" => "lv",
+        "nü" => "nv",
+        "lüe" => "lve",
+        "nüe" => "nve",
+        other => other,
+    }
 }
 
 /// [`PHRASES`] split into characters once, with the phrases that start with each character.
@@ -184,6 +195,19 @@ mod tests {
         assert_eq!(full("乐山"), "leshan");
         assert_eq!(full("行业"), "hangye");
         assert_eq!(full("制造业单项冠军"), "zhizaoyedanxiangguanjun");
+    }
+
+    #[test]
+    fn u_umlaut_is_keyed_as_v() {
+        assert_eq!(full("绿色"), "lvse");
+        assert_eq!(full("女"), "nv");
+        assert_eq!(full("略"), "lve");
+        assert!(
+            (0x4e00..=0x9fa5u32)
+                .filter_map(char::from_u32)
+                .all(|c| token(c).is_ascii()),
+            "every syllable is plain ASCII"
+        );
     }
 
     #[test]

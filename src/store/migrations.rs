@@ -252,10 +252,15 @@ CREATE INDEX changes_ranges ON changes(entity, last_id) WHERE last_id IS NOT NUL
     // 6: a target's period can come from its article's context rather than from the target's
     // own words (an article dated by "2024年及今年一季度" setting this year's targets):
     // `period_note` says so, and is NULL when the document states the year with the target.
+    // Stored pinyin forms spell ü as `v`, the way it is typed.
     // It also corrects seeded facts of earlier builds that the documents do not state (the
     // seed files were corrected alongside); rows a user or an import added are not touched.
     r#"
 ALTER TABLE targets ADD COLUMN period_note TEXT;
+
+-- Pinyin forms spell ü as typed: 绿 is "lv".
+UPDATE enterprises SET search_forms = replace(search_forms, 'ü', 'v') WHERE instr(search_forms, 'ü') > 0;
+UPDATE parks SET search_forms = replace(search_forms, 'ü', 'v') WHERE instr(search_forms, 'ü') > 0;
 
 -- 普光: 国家级绿色化工园区 is its own list, not the ministry's 绿色工业园区.
 UPDATE designations SET type = '绿色化工园区', notes = ''
@@ -283,6 +288,13 @@ UPDATE designations
  WHERE type = '化工园区认定' AND year = 2024
    AND park_id IN (SELECT id FROM parks WHERE name = '斌郎化工园区')
    AND source_id IN (SELECT id FROM sources WHERE code = 'D002');
+-- Parks a Dazhou document names as the city's own, county not stated: in 达州市, as their
+-- enterprises are, so the city's targets count them.
+UPDATE parks SET region_id = (SELECT id FROM regions WHERE name = '达州市')
+ WHERE region_id IS NULL AND parent_id IS NULL
+   AND source_id IN (SELECT id FROM sources WHERE code IN ('D000', 'D001', 'D002', 'D004'))
+   AND name NOT IN ('万州国家级经开区', '“万达开”智能制造工业园区', '“万达开”绿色能源工业园区',
+                    '三地现代医药产业园区');
 -- Counts the store cannot compute: firms to incubate, and 规上 manufacturing only.
 UPDATE targets SET kind = 'recorded', types = '', min_level = NULL,
        metric = CASE code WHEN 'D001-T33' THEN '规模以上制造业企业数'

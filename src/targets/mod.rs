@@ -164,10 +164,12 @@ impl TargetProgress {
 
     /// The target as written: "25户以上", "116→150户", "【10】个", or the words of the plan.
     pub fn target_label(&self) -> String {
-        match self.target {
-            Some(t) => format!("{}{}{}", fmt_num(t), self.unit, self.qualifier),
-            None => self.target_text.clone().unwrap_or_default(),
-        }
+        written_target(
+            self.target,
+            &self.unit,
+            &self.qualifier,
+            self.target_text.as_deref(),
+        )
     }
 
     /// "省级及以上 专精特新中小企业" — what counts, in words.
@@ -183,6 +185,14 @@ impl TargetProgress {
         }
         s.push_str(&self.types.join("、"));
         s
+    }
+}
+
+/// A target as the plan writes it: "25户以上", or its words when it has no figure.
+fn written_target(target: Option<f64>, unit: &str, qualifier: &str, text: Option<&str>) -> String {
+    match target {
+        Some(t) => format!("{}{unit}{qualifier}", fmt_num(t)),
+        None => text.unwrap_or_default().to_string(),
     }
 }
 
@@ -900,7 +910,8 @@ pub fn close_candidates(
     now_year: i32,
 ) -> Result<Vec<Counted>, TargetError> {
     let def = load_def(store, target_id)?;
-    if !def.is_count() {
+    // Once the period is over nobody can still come to count toward it.
+    if !def.is_count() || now_year > def.period_end {
         return Ok(Vec::new());
     }
     let mut ctx = Ctx::default();
@@ -1042,6 +1053,35 @@ pub fn for_holder(
         }
     }
     Ok(out)
+}
+
+/// The targets set for a park or a park inside it (as opposed to those it counts toward):
+/// ("2025* 新增规上企业", "15家"), by period.
+pub fn set_for_park(store: &Store, park: i64) -> Result<Vec<(String, String)>, TargetError> {
+    let ids: HashSet<i64> = store
+        .conn()
+        .prepare(
+            "WITH RECURSIVE pk(id) AS (SELECT ?1 UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
+             SELECT t.id FROM targets t WHERE t.scope_park_id IN (SELECT id FROM pk)",
+        )?
+        .query_map([park], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut defs: Vec<TargetDef> = load_defs(store)?
+        .into_iter()
+        .filter(|d| ids.contains(&d.id))
+        .collect();
+    defs.sort_by_key(|d| (d.period_end, d.period_start, d.id));
+    Ok(defs
+        .into_iter()
+        .map(|d| {
+            let mut period = rules::period_label(d.period_start, d.period_end);
+            if d.period_note.is_some() {
+                period.push('*');
+            }
+            let target = written_target(d.target, &d.unit, &d.qualifier, d.target_text.as_deref());
+            (format!("{period} {}", d.name), target)
+        })
+        .collect())
 }
 
 /// Ids of the targets whose scope lies within the named region or park: a region takes targets

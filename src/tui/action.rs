@@ -205,7 +205,7 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('f'), NONE)],
         Action::ToggleFacets,
-        "打开/关闭筛选栏（县区、园区、集群、认定、级别、年份）"
+        "打开/关闭筛选栏（企业：县区、园区、集群、认定、级别、年份；目标：范围）"
     ),
     bind!(
         Global,
@@ -301,7 +301,7 @@ pub static BINDINGS: &[Binding] = &[
             (KeyCode::Left, NONE)
         ],
         Action::Back,
-        "返回"
+        "返回（从园区的企业回到园区，从目标的企业回到目标）"
     ),
     bind!(
         Facets,

@@ -147,8 +147,8 @@ pub struct TargetLine {
 pub struct TargetDetail {
     pub id: i64,
     pub by_region: Vec<(String, f64)>,
-    pub counting: Vec<(String, String)>,
-    pub close: Vec<(String, String)>,
+    pub counting: Vec<crate::targets::Counted>,
+    pub close: Vec<crate::targets::Counted>,
     /// Every figure reported against the target, newest first: (figure with its date, source).
     pub reports: Vec<(String, String)>,
 }
@@ -158,9 +158,27 @@ pub struct TargetsScreen {
     pub loaded: bool,
     /// Why there are no targets to show (the module is missing, or a query failed).
     pub unavailable: Option<String>,
+    /// The targets shown: all of them, or those within `scope`.
     pub rows: Vec<TargetLine>,
+    /// Every target in the store.
+    pub all: Vec<TargetLine>,
+    /// Show only the targets within this region or park (its own, its counties', its parks').
+    pub scope: Option<String>,
+    /// The scope pane (`f` on this screen): every scope with its number of targets.
+    pub show_scopes: bool,
+    pub scopes: Vec<crate::store::FacetValue>,
+    pub scope_cursor: Cursor,
     pub cursor: Cursor,
     pub detail: Option<TargetDetail>,
+    /// The holder selected in the detail: an index into `counting` followed by `close`.
+    pub holder: usize,
+}
+
+impl TargetDetail {
+    /// The holders listed (those that count, then those close), in the order shown.
+    pub fn holders(&self) -> impl Iterator<Item = &crate::targets::Counted> {
+        self.counting.iter().chain(&self.close)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -176,6 +194,15 @@ pub struct SearchState {
     pub query: String,
     pub hits: Vec<Hit>,
     pub cursor: Cursor,
+}
+
+/// Where Esc on a list goes back to after the user went through a detail to another screen
+/// (a park's enterprises, a target's holder): that screen's detail, with the enterprise
+/// filter as it was before.
+#[derive(Debug, Clone)]
+pub struct BackTo {
+    pub screen: Screen,
+    pub filter: Option<(Filter, Vec<(Facet, String)>)>,
 }
 
 /// What the detail pane of a screen shows.
@@ -204,6 +231,8 @@ pub struct State {
     pub filter: Filter,
     /// Labels of the active filters, for the status line.
     pub filter_labels: Vec<(Facet, String)>,
+    /// Set when a detail led to another screen; Esc on that screen's list returns.
+    pub back_to: Option<BackTo>,
     pub enterprises: EnterpriseList,
     pub facets: FacetPane,
     pub parks: ParksScreen,
@@ -214,6 +243,8 @@ pub struct State {
     /// Targets the shown profile counts toward: (target, why); `None` until the profile is
     /// opened with Enter (evaluating every target on each cursor move would be too slow).
     pub detail_targets: Option<Vec<(String, String)>>,
+    /// Targets set for the shown park (or a park inside it), with Enter like `detail_targets`.
+    pub detail_park_targets: Option<Vec<(String, String)>>,
     pub detail_scroll: u16,
     pub search: Option<SearchState>,
     pub index: Option<Arc<SearchIndex>>,
@@ -255,6 +286,7 @@ impl State {
             background: false,
             filter: Filter::default(),
             filter_labels: Vec::new(),
+            back_to: None,
             enterprises: EnterpriseList::default(),
             facets: FacetPane::default(),
             parks: ParksScreen::default(),
@@ -262,6 +294,7 @@ impl State {
             enterprise_detail: None,
             park_detail: None,
             detail_targets: None,
+            detail_park_targets: None,
             detail_scroll: 0,
             search: None,
             index: None,
@@ -350,6 +383,8 @@ impl State {
     ) -> Result<(), StoreError> {
         self.detail_scroll = 0;
         self.detail_targets = with_targets.then(|| super::targets_data::for_holder(self, kind, id));
+        self.detail_park_targets = (with_targets && kind == HolderKind::Park)
+            .then(|| crate::targets::set_for_park(&self.store, id).unwrap_or_default());
         match kind {
             HolderKind::Enterprise => {
                 let p = self.store.enterprise_profile(id)?;

@@ -2,7 +2,8 @@
 //! details the Targets screen draws, and lists the targets a profile counts toward.
 
 use crate::model::HolderKind;
-use crate::targets::{self, Counted, TargetProgress};
+use crate::store::FacetValue;
+use crate::targets::{self, TargetProgress};
 
 use super::state::{State, TargetDetail, TargetLine};
 
@@ -40,25 +41,83 @@ fn line(t: &TargetProgress) -> TargetLine {
     }
 }
 
-/// Fill the Targets screen from the store.
+/// Fill the Targets screen from the store, keeping the scope filter.
 pub fn load(state: &mut State) {
     match targets::evaluate_all(&state.store, state.now_year) {
         Ok(all) => {
-            state.targets.rows = all.iter().map(line).collect();
+            state.targets.all = all.iter().map(line).collect();
             state.targets.unavailable = None;
         }
         Err(e) => {
-            state.targets.rows.clear();
+            state.targets.all.clear();
             state.targets.unavailable = Some(format!("无法计算目标：{e}"));
         }
     }
-    let n = state.targets.rows.len();
-    let rows = state.list_rows();
-    state.targets.cursor.scroll_into_view(n, rows);
+    state.targets.scopes = scopes(state);
+    apply_scope(state);
 }
 
-fn pairs(v: Vec<Counted>) -> Vec<(String, String)> {
-    v.into_iter().map(|c| (c.name, c.reason)).collect()
+/// Every scope the targets are set for, each with the number of targets within it (a county
+/// counts its own, its parks' and functional zones'): regions first, the widest first.
+fn scopes(state: &State) -> Vec<FacetValue> {
+    let mut names: Vec<&str> = state.targets.all.iter().map(|t| t.scope.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out: Vec<(bool, FacetValue)> = names
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .filter_map(|name| {
+            let ids = targets::within_scope(&state.store, name).ok()?;
+            let count = state
+                .targets
+                .all
+                .iter()
+                .filter(|t| ids.contains(&t.id))
+                .count();
+            let is_region = state.store.region_id(name).ok().flatten().is_some();
+            Some((
+                is_region,
+                FacetValue {
+                    key: name.to_string(),
+                    label: name.to_string(),
+                    count: count as i64,
+                    depth: 0,
+                },
+            ))
+        })
+        .collect();
+    out.sort_by(|(ra, a), (rb, b)| {
+        rb.cmp(ra)
+            .then(b.count.cmp(&a.count))
+            .then(a.label.cmp(&b.label))
+    });
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
+/// Show the targets within the chosen scope (all without one); the cursor starts over.
+pub fn apply_scope(state: &mut State) {
+    let ts = &mut state.targets;
+    ts.rows = match &ts.scope {
+        Some(scope) => match targets::within_scope(&state.store, scope) {
+            Ok(ids) => ts
+                .all
+                .iter()
+                .filter(|t| ids.contains(&t.id))
+                .cloned()
+                .collect(),
+            Err(_) => {
+                ts.scope = None;
+                ts.all.clone()
+            }
+        },
+        None => ts.all.clone(),
+    };
+    let n = ts.rows.len();
+    if ts.cursor.selected >= n {
+        ts.cursor = Default::default();
+    }
+    let rows = state.list_rows();
+    state.targets.cursor.scroll_into_view(n, rows);
 }
 
 /// Breakdown by county, the holders that count and those close to counting.
@@ -68,10 +127,8 @@ pub fn detail(state: &State, id: i64) -> Option<TargetDetail> {
     Some(TargetDetail {
         id,
         by_region: targets::breakdown_by_region(s, id, y).unwrap_or_default(),
-        counting: targets::counting(s, id, y).map(pairs).unwrap_or_default(),
-        close: targets::close_candidates(s, id, y)
-            .map(pairs)
-            .unwrap_or_default(),
+        counting: targets::counting(s, id, y).unwrap_or_default(),
+        close: targets::close_candidates(s, id, y).unwrap_or_default(),
         reports: targets::reports(s, id)
             .map(|list| {
                 list.into_iter()

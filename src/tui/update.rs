@@ -9,7 +9,7 @@ use crate::model::HolderKind;
 use crate::store::{Facet, Store, StoreError};
 
 use super::action::{Action, Screen};
-use super::state::{Cursor, Detail, Pane, SearchState, State, screen_index};
+use super::state::{BackTo, Cursor, Detail, Pane, SearchState, State, screen_index};
 use super::{export, targets_data, views};
 
 /// What the run loop must do after an action.
@@ -173,6 +173,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::NextPane | Action::PrevPane => {
             cycle_pane(state, matches!(action, Action::NextPane))?
         }
+        Action::ToggleFacets if state.screen == Screen::Targets => {
+            // Targets filter by their scope, in a pane of their own.
+            state.targets.show_scopes = !state.targets.show_scopes;
+            if state.targets.show_scopes {
+                state.set_focus(Pane::Facets);
+            } else if state.focus() == Pane::Facets {
+                state.set_focus(Pane::List);
+            }
+            relayout(state)?;
+        }
         Action::ToggleFacets => {
             if state.screen != Screen::Enterprises {
                 // Facets filter enterprises only: go there, and say so, rather than leave
@@ -181,7 +191,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 show(state, Screen::Enterprises)?;
                 state.show_facets = true;
                 state.info(format!(
-                    "筛选只适用于企业：已转到企业画面，按 {} 回{}",
+                    "园区没有筛选，筛选的是企业：已转到企业画面，按 {} 回{}",
                     Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
                     from.label(),
                 ));
@@ -195,6 +205,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 state.set_focus(Pane::List);
             }
             relayout(state)?;
+        }
+        Action::NextFacet | Action::PrevFacet if state.screen == Screen::Targets => {}
+        Action::ClearFilters if state.screen == Screen::Targets => {
+            if state.targets.scope.take().is_some() {
+                targets_data::apply_scope(state);
+                state.targets.detail = None;
+                state.info("已清除目标的范围筛选");
+            } else {
+                state.info("没有生效的筛选");
+            }
         }
         Action::NextFacet | Action::PrevFacet => {
             let n = Facet::ALL.len();
@@ -215,6 +235,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                 state.filter_labels.clear();
                 state.enterprises.cursor = Cursor::default();
                 state.reload_enterprises()?;
+                enterprise_list_changed(state)?;
                 request_facets(state, fx);
                 state.info("已清除全部筛选");
             }
@@ -235,7 +256,18 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::Back => match state.focus() {
             Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
             Pane::List => {
-                if state.screen == Screen::Targets {
+                if let Some(back) = state.back_to.take().filter(|b| b.screen != state.screen) {
+                    if let Some((filter, labels)) = back.filter {
+                        state.filter = filter;
+                        state.filter_labels = labels;
+                        state.enterprises.cursor = Cursor::default();
+                        state.reload_enterprises()?;
+                        enterprise_list_changed(state)?;
+                        request_facets(state, fx);
+                    }
+                    show(state, back.screen)?;
+                    state.set_focus(Pane::Detail);
+                } else if state.screen == Screen::Targets {
                     state.targets.detail = None;
                 }
             }
@@ -372,6 +404,10 @@ fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), Store
 }
 
 fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
+    if screen != state.screen {
+        // Choosing a screen is a fresh start: Esc no longer goes back through a detail.
+        state.back_to = None;
+    }
     state.screen = screen;
     match screen {
         Screen::Parks => {
@@ -388,7 +424,7 @@ fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
 
 fn cycle_pane(state: &mut State, forward: bool) -> Result<(), StoreError> {
     let mut panes = Vec::new();
-    if state.screen == Screen::Enterprises && state.show_facets {
+    if views::facets_shown(state) {
         panes.push(Pane::Facets);
     }
     panes.push(Pane::List);
@@ -421,21 +457,29 @@ fn page(state: &State) -> usize {
 
 fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
     match state.focus() {
+        Pane::Facets if state.screen == Screen::Targets => {
+            let rows = views::facet_rows(state);
+            let len = state.targets.scopes.len();
+            state.targets.scope_cursor.move_by(delta, len, rows);
+        }
         Pane::Facets => {
             let rows = views::facet_rows(state);
             let len = state.facets.values.len();
             state.facets.cursor.move_by(delta, len, rows);
         }
         Pane::Detail => {
-            let s = state.detail_scroll as isize + delta;
-            state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
-            if state.screen == Screen::Targets {
-                // The target detail has no own cursor: moving in it walks the targets.
-                state.detail_scroll = 0;
-                let rows = state.list_rows();
-                let len = state.targets.rows.len();
-                state.targets.cursor.move_by(delta, len, rows);
-                open_target(state);
+            // A target's detail moves over the holders it lists (Enter opens one); any other
+            // detail, or one without holders, scrolls.
+            let holders = match (&state.targets.detail, state.screen) {
+                (Some(d), Screen::Targets) => d.holders().count(),
+                _ => 0,
+            };
+            if holders > 0 {
+                let h = state.targets.holder as isize + delta;
+                state.targets.holder = h.clamp(0, holders as isize - 1) as usize;
+            } else {
+                let s = state.detail_scroll as isize + delta;
+                state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
             }
         }
         Pane::List => {
@@ -614,11 +658,23 @@ fn open_target(state: &mut State) {
         .map(|t| t.id)
     {
         state.targets.detail = targets_data::detail(state, id);
+        state.targets.holder = 0;
+        state.detail_scroll = 0;
     }
 }
 
 fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     match state.focus() {
+        Pane::Facets if state.screen == Screen::Targets => {
+            let ts = &mut state.targets;
+            if let Some(v) = ts.scopes.get(ts.scope_cursor.selected) {
+                // Choosing the active scope again shows all targets.
+                ts.scope = (ts.scope.as_deref() != Some(v.key.as_str())).then(|| v.key.clone());
+                ts.detail = None;
+                targets_data::apply_scope(state);
+            }
+            Ok(())
+        }
         Pane::Facets => toggle_facet_value(state, fx),
         Pane::List => match state.screen {
             Screen::Targets => {
@@ -636,16 +692,38 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 Ok(())
             }
         },
+        Pane::Detail if state.screen == Screen::Targets => {
+            // From a target's detail, Enter opens the selected holder's profile.
+            let chosen = state
+                .targets
+                .detail
+                .as_ref()
+                .and_then(|d| d.holders().nth(state.targets.holder))
+                .map(|c| (c.kind, c.id));
+            if let Some((kind, id)) = chosen {
+                open_holder(state, kind, id)?;
+                state.back_to = Some(BackTo {
+                    screen: Screen::Targets,
+                    filter: None,
+                });
+            }
+            Ok(())
+        }
         Pane::Detail => {
             // From a park's profile, Enter lists its enterprises.
             if let (Screen::Parks, Some(Detail::Park(p))) = (state.screen, &state.park_detail) {
                 let (id, name) = (p.id, p.name.clone());
+                state.back_to = Some(BackTo {
+                    screen: Screen::Parks,
+                    filter: Some((state.filter.clone(), state.filter_labels.clone())),
+                });
                 Facet::Park.apply(&mut state.filter, Some(&id.to_string()));
                 set_label(state, Facet::Park, Some(name));
                 state.enterprises.cursor = Cursor::default();
                 state.screen = Screen::Enterprises;
                 state.set_focus(Pane::List);
                 state.reload_enterprises()?;
+                enterprise_list_changed(state)?;
                 request_facets(state, fx);
             }
             Ok(())
@@ -684,10 +762,21 @@ fn toggle_facet_value(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), Sto
     // Stay on the same value once the new counts arrive.
     state.facets.keep = Some(v.key.clone());
     request_facets(state, fx);
+    enterprise_list_changed(state)
+}
+
+/// The enterprise list now holds other rows: the profile beside it shows the new selection
+/// (or nothing when the list is empty), never an enterprise the list no longer has selected.
+fn enterprise_list_changed(state: &mut State) -> Result<(), StoreError> {
     if state.wide() {
-        follow_selection(state)?;
+        let screen = std::mem::replace(&mut state.screen, Screen::Enterprises);
+        let result = follow_selection(state);
+        state.screen = screen;
+        result
+    } else {
+        state.enterprise_detail = None;
+        Ok(())
     }
-    Ok(())
 }
 
 fn selected_name(state: &State) -> Option<String> {

@@ -49,7 +49,7 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
         _ => state.detail().is_some(),
     };
     let mut rest = area;
-    let facets = state.screen == Screen::Enterprises && state.show_facets;
+    let facets = facets_shown(state);
     // The targets table needs the width more than the detail does.
     let wide = area.width
         >= if state.screen == Screen::Targets {
@@ -123,6 +123,16 @@ pub fn list_rows(state: &State) -> usize {
 }
 
 /// Values visible in the facet pane (border and dimension header excluded).
+/// Whether the current screen shows a filter pane: the enterprises' facets, or the targets'
+/// scopes.
+pub fn facets_shown(state: &State) -> bool {
+    match state.screen {
+        Screen::Enterprises => state.show_facets,
+        Screen::Targets => state.targets.show_scopes,
+        Screen::Parks => false,
+    }
+}
+
 pub fn facet_rows(state: &State) -> usize {
     body_height(state).saturating_sub(3).max(1)
 }
@@ -147,6 +157,13 @@ pub fn help_len() -> usize {
 
 /// Draw the whole interface.
 pub fn draw(frame: &mut Frame, state: &State) {
+    draw_all(frame, state);
+    if state.theme.ascii {
+        super::widgets::asciify(frame.buffer_mut());
+    }
+}
+
+fn draw_all(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
@@ -182,6 +199,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
             }
         }
         Screen::Targets => {
+            if let Some(r) = b.facets {
+                facets::draw_scopes(frame, r, state);
+            }
             if let Some(r) = b.list {
                 targets::draw_list(frame, r, state);
             }

@@ -18,10 +18,24 @@ pub fn columns(inner: usize) -> Vec<usize> {
         let name = inner.saturating_sub(6 + 4 + 2);
         return vec![name, 0, 6, 0, 4, 0];
     }
+    // With room to spare, kind and county first get their longest values (特色产业园区,
+    // 达州东部经开区) whole; the name keeps the rest.
+    let mut fixed = fixed;
+    let mut name = name;
+    for (col, want) in [(0usize, 14usize), (2, 14)] {
+        let give = want
+            .saturating_sub(fixed[col])
+            .min(name.saturating_sub(NAME_ROOM));
+        fixed[col] += give;
+        name -= give;
+    }
     let mut v = vec![name];
     v.extend(fixed);
     v
 }
+
+/// Name width beyond which the other columns may grow.
+const NAME_ROOM: usize = 40;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;

@@ -23,7 +23,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ),
         Some(Detail::Park(p)) => (
             " 园区档案 ",
-            park_lines(p, state.detail_targets.as_deref(), t),
+            park_lines(
+                p,
+                state.detail_targets.as_deref(),
+                state.detail_park_targets.as_deref(),
+                t,
+            ),
         ),
         None => (
             " 档案 ",
@@ -182,6 +187,7 @@ pub fn enterprise_lines<'a>(
 pub fn park_lines<'a>(
     p: &ParkProfile,
     targets: Option<&[(String, String)]>,
+    set_for_it: Option<&[(String, String)]>,
     t: &Theme,
 ) -> Vec<Line<'a>> {
     let mut out = vec![Line::styled(clean(&p.name, t), t.title())];
@@ -221,6 +227,15 @@ pub fn park_lines<'a>(
     out.push(Line::raw(""));
     timeline(&p.designations, t, &mut out);
     targets_block(targets, t, &mut out);
+    if let Some(set) = set_for_it.filter(|s| !s.is_empty()) {
+        out.push(heading(&format!("本园区的目标（{}）", set.len()), t));
+        for (what, target) in set {
+            out.push(Line::from(vec![
+                Span::raw(format!("  {}", clean(what, t))),
+                Span::styled(format!("  {}", clean(target, t)), t.dim()),
+            ]));
+        }
+    }
     out.push(Line::raw(""));
     out.push(heading(
         &format!(

@@ -74,7 +74,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             HolderKind::Enterprise => "企 ",
             HolderKind::Park => "园 ",
         };
-        let mut spans = vec![Span::styled(tag, base.patch(t.dim()))];
+        // Dim text is unreadable on the selection's background: the selected row keeps the
+        // selection's own foreground throughout.
+        let quiet = if selected { base } else { t.dim() };
+        let mut spans = vec![Span::styled(tag, quiet)];
         let matched = clean(&h.matched, t);
         let name = clean(&h.name, t);
         let rest = w.saturating_sub(3);
@@ -107,10 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         ));
         let left = rest.saturating_sub(mw);
         if left > 0 {
-            spans.push(Span::styled(
-                widgets::fit(&tail, left, t),
-                base.patch(t.dim()),
-            ));
+            spans.push(Span::styled(widgets::fit(&tail, left, t), quiet));
         }
         lines.push(Line::from(spans));
     }

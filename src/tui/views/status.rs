@@ -26,7 +26,9 @@ pub fn status_text(state: &State) -> (Vec<String>, Option<(String, bool)>) {
         Screen::Parks => parts.push(format!("共 {} 个园区", state.parks.rows.len())),
         Screen::Targets => parts.push(format!("共 {} 项目标", state.targets.rows.len())),
     }
-    if !state.filter_labels.is_empty() {
+    if let (Screen::Targets, Some(scope)) = (state.screen, &state.targets.scope) {
+        parts.push(format!("范围：{}", clean(scope, t)));
+    } else if !state.filter_labels.is_empty() && state.screen != Screen::Targets {
         let labels: Vec<String> = state
             .filter_labels
             .iter()

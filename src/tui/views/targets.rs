@@ -36,14 +36,27 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let w = inner.width as usize;
     // Several scopes set targets of the same name (工业投资增长 2025 for the city, 大足区 and two
-    // of its parks): with room, a scope column tells them apart; narrower, the detail does.
-    let scope = w >= SCOPE_COLUMN_FROM;
-    // [scope,] period, target, computed, reported, bar, status
-    let mut fixed = vec![9usize, 10, 5, 9, 13, 8];
-    let mut heads = vec!["目标", "期间", "目标值", "计算", "填报", "进度", "状态"];
-    if scope {
-        fixed.insert(0, 12);
-        heads.insert(1, "范围");
+    // of its parks): the scope column stays at every width. Narrower than
+    // [`BAR_COLUMN_FROM`], the progress bar goes and the status cell carries the percentage.
+    let bar_column = w >= BAR_COLUMN_FROM;
+    // scope, period, target, computed, reported, [bar,] status
+    let fixed: Vec<usize> = if bar_column {
+        vec![12, 9, 10, 5, 9, 13, 8]
+    } else {
+        vec![10, 9, 10, 5, 9, 11]
+    };
+    let mut heads = vec![
+        "目标",
+        "范围",
+        "期间",
+        "目标值",
+        "计算",
+        "填报",
+        "进度",
+        "状态",
+    ];
+    if !bar_column {
+        heads.remove(6);
     }
     let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
     widths.extend(fixed);
@@ -65,32 +78,39 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Style::default()
         };
-        let bar = match r.progress {
-            Some(p) => format!("{} {:>3.0}%", widgets::bar(p, 8, t), (p * 100.0).min(999.0)),
-            None => "-".to_string(),
-        };
+        let pct = r
+            .progress
+            .map(|p| format!("{:>3.0}%", (p * 100.0).min(999.0)));
         let mut cells = vec![
             (clean(&r.name, t), base),
+            (clean(&r.scope, t), base),
             (clean(&r.period, t), base),
             (clean(&r.target, t), base),
             (r.computed.map(num).unwrap_or_else(|| "-".into()), base),
             (clean(r.reported.as_deref().unwrap_or("-"), t), base),
-            (bar, base.patch(t.good())),
-            (
-                r.status.label().to_string(),
-                base.patch(status_style(r.status, t)),
-            ),
         ];
-        if scope {
-            cells.insert(1, (clean(&r.scope, t), base));
+        let status = base.patch(status_style(r.status, t));
+        if bar_column {
+            let bar = match (r.progress, &pct) {
+                (Some(p), Some(pct)) => format!("{} {pct}", widgets::bar(p, 8, t)),
+                _ => "-".to_string(),
+            };
+            cells.push((bar, base.patch(t.good())));
+            cells.push((r.status.label().to_string(), status));
+        } else {
+            let label = match &pct {
+                Some(pct) => format!("{} {}", pct.trim_start(), r.status.label()),
+                None => r.status.label().to_string(),
+            };
+            cells.push((label, status));
         }
         lines.push(widgets::row(cells, &widths, w, t));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// From this inner width on, the targets list has a 范围 column.
-const SCOPE_COLUMN_FROM: usize = 96;
+/// From this inner width on, the targets list draws a progress bar.
+const BAR_COLUMN_FROM: usize = 96;
 
 fn selected(state: &State) -> Option<&TargetLine> {
     state.targets.rows.get(state.targets.cursor.selected)
@@ -112,19 +132,40 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     };
-    let lines = widgets::hanging(
-        detail_lines(state, r, inner.width as usize),
-        inner.width as usize,
-    );
+    let width = inner.width as usize;
+    let (lines, holder_line) = detail_lines(state, r, width, focused);
+    // Laid out line by line to know the row the selected holder lands on: the pane scrolls
+    // to keep it in view; without holders it scrolls as the user moves.
+    let mut rows = Vec::with_capacity(lines.len());
+    let mut holder_row = None;
+    for (i, line) in lines.into_iter().enumerate() {
+        if Some(i) == holder_line {
+            holder_row = Some(rows.len());
+        }
+        rows.extend(widgets::hanging(vec![line], width));
+    }
+    let visible = inner.height as usize;
+    let scroll = match holder_row {
+        // One more row below the selected holder stays in view.
+        Some(row) => (row + 2).saturating_sub(visible) as u16,
+        None => state.detail_scroll,
+    };
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(rows)
             .wrap(Wrap { trim: false })
-            .scroll((state.detail_scroll, 0)),
+            .scroll((scroll, 0)),
         inner,
     );
 }
 
-fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Line<'a>> {
+/// The detail's lines, and which of them is the selected holder (when the detail is focused
+/// and lists holders).
+fn detail_lines<'a>(
+    state: &'a State,
+    r: &'a TargetLine,
+    width: usize,
+    focused: bool,
+) -> (Vec<Line<'a>>, Option<usize>) {
     let t = &state.theme;
     let kv = |k: &str, v: String| {
         Line::from(vec![
@@ -163,6 +204,18 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
     if let Some(n) = &r.period_note {
         lines.insert(4, kv("*年份", clean(n, t)));
     }
+    if let (Some(b), Some(c), None) = (r.baseline, r.computed, &r.reported)
+        && c < b
+    {
+        lines.push(Line::styled(
+            format!(
+                "  计算数 {} 低于基数 {}：库里只有文件点名和导入的企业，进度按 0 计；全量名单导入后或有填报数时才准。",
+                num(c),
+                num(b)
+            ),
+            t.dim(),
+        ));
+    }
     if !r.counts.trim().is_empty() {
         lines.push(kv("计入", clean(&r.counts, t)));
     }
@@ -195,8 +248,9 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
             "按 Enter 查看分县情况、计入企业与接近达标的企业。"
         };
         lines.push(Line::styled(what, t.dim()));
-        return lines;
+        return (lines, None);
     };
+    let mut holder_line = None;
     if r.recorded {
         lines.push(Line::styled(
             "填报类目标：按库中的企业记录算不出，只列文件或用户填报的数。",
@@ -204,11 +258,24 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
         ));
     } else {
         lines.push(Line::styled("分县（市、区）", t.heading()));
-        let max = d.by_region.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+        // Each county's bar is its share of the whole (one of one is a full bar, one of ten
+        // a tenth).
+        let total: f64 = d.by_region.iter().map(|(_, v)| *v).sum();
+        // Labels as wide as the longest (未分县（市、区）), as far as the pane allows.
+        let label_w = d
+            .by_region
+            .iter()
+            .map(|(r, _)| crate::model::text::display_width(&clean(r, t)))
+            .max()
+            .unwrap_or(0)
+            .clamp(8, width.saturating_sub(24).max(8));
         for (region, v) in &d.by_region {
-            let ratio = if max > 0.0 { v / max } else { 0.0 };
+            let ratio = if total > 0.0 { v / total } else { 0.0 };
             lines.push(Line::from(vec![
-                Span::raw(format!("  {} ", widgets::fit(&clean(region, t), 12, t))),
+                Span::raw(format!(
+                    "  {} ",
+                    widgets::fit(&clean(region, t), label_w, t)
+                )),
                 Span::styled(widgets::bar(ratio, 12, t), t.good()),
                 Span::raw(format!(" {}", num(*v))),
             ]));
@@ -216,25 +283,27 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
         if d.by_region.is_empty() {
             lines.push(Line::styled("  无", t.dim()));
         }
-        lines.push(Line::styled(
-            format!("计入的企业（{}）", d.counting.len()),
-            t.heading(),
-        ));
-        for (name, why) in &d.counting {
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}", clean(name, t))),
-                Span::styled(format!("  {}", clean(why, t)), t.dim()),
-            ]));
-        }
-        lines.push(Line::styled(
-            format!("接近达标（{}）", d.close.len()),
-            t.heading(),
-        ));
-        for (name, why) in &d.close {
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {}", clean(name, t))),
-                Span::styled(format!("  {}", clean(why, t)), t.dim()),
-            ]));
+        let mut k = 0;
+        for (heading, list) in [("计入", &d.counting), ("接近计入或需关注", &d.close)] {
+            lines.push(Line::styled(
+                format!("{heading}（{}）", list.len()),
+                t.heading(),
+            ));
+            for c in list {
+                let chosen = focused && k == state.targets.holder;
+                if chosen {
+                    holder_line = Some(lines.len());
+                }
+                let mut line = Line::from(vec![
+                    Span::raw(format!("  {}", clean(&c.name, t))),
+                    Span::styled(format!("  {}", clean(&c.reason, t)), t.dim()),
+                ]);
+                if chosen {
+                    line = line.style(t.selected(true));
+                }
+                lines.push(line);
+                k += 1;
+            }
         }
     }
     lines.push(Line::styled(
@@ -256,5 +325,5 @@ fn detail_lines<'a>(state: &'a State, r: &'a TargetLine, width: usize) -> Vec<Li
             t.dim(),
         ));
     }
-    lines
+    (lines, holder_line)
 }

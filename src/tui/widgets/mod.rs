@@ -15,18 +15,86 @@ use super::theme::Theme;
 use crate::model::text::{display_width, sanitize};
 use unicode_width::UnicodeWidthChar;
 
-/// Store text made safe to draw: sanitised, and in ASCII mode with the few decorative
-/// characters the store uses (the path separator `›`, the ellipsis) replaced.
+/// Store text made safe to draw: sanitised, and in ASCII mode without characters of
+/// ambiguous width (curly quotes, dashes, the ellipsis, arrows, circled numbers …): the
+/// terminals that need ASCII mode draw those two cells wide, which pushes borders out.
 pub fn clean(s: &str, theme: &Theme) -> String {
     let s = sanitize(s);
-    if theme.ascii {
-        s.replace('›', ">")
-            .replace('…', "~")
-            .replace('·', "-")
-            .replace(['–', '—'], "-")
-            .replace('→', "->")
+    if theme.ascii && s.chars().any(is_ambiguous) {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if is_ambiguous(c) {
+                out.push_str(ascii_for(c));
+            } else {
+                out.push(c);
+            }
+        }
+        out
     } else {
         s
+    }
+}
+
+/// The last step of drawing in ASCII mode: any character of ambiguous width left in the frame
+/// (from a label, a message, or text [`clean`] did not see) becomes a one-column ASCII
+/// stand-in, so nothing the terminal might draw two cells wide reaches it.
+pub fn asciify(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let mut chars = cell.symbol().chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && is_ambiguous(c)
+        {
+            cell.set_char(ascii_char(c));
+        }
+    }
+}
+
+/// [`ascii_for`] in one column.
+fn ascii_char(c: char) -> char {
+    match c {
+        '→' | '›' | '▶' | '►' => '>',
+        '←' | '◀' | '◄' => '<',
+        '①'..='⑨' => char::from_digit(c as u32 - '①' as u32 + 1, 10).unwrap_or('?'),
+        _ => ascii_for(c).chars().next().unwrap_or('?'),
+    }
+}
+
+/// Narrow in most terminals, wide in East Asian ones.
+fn is_ambiguous(c: char) -> bool {
+    !c.is_ascii() && c.width() != c.width_cjk()
+}
+
+/// An ASCII stand-in for a character of ambiguous width.
+fn ascii_for(c: char) -> &'static str {
+    match c {
+        '“' | '”' | '„' | '‟' | '″' => "\"",
+        '‘' | '’' | '‚' | '‛' | '′' => "'",
+        '…' | '⋯' => "~",
+        '·' | '•' | '‧' | '∙' | '–' | '—' | '―' | '‐' | '－' => "-",
+        '›' | '→' | '▶' | '►' => "->",
+        '◀' | '◄' => "<-",
+        '←' => "<-",
+        '↑' => "^",
+        '↓' => "v",
+        '×' => "x",
+        '÷' => "/",
+        '±' => "+-",
+        '°' => "o",
+        '№' => "No.",
+        '※' | '★' | '☆' | '◆' | '◇' | '■' | '□' | '▲' | '△' | '●' | '○' | '◎' => {
+            "*"
+        }
+        '①' => "(1)",
+        '②' => "(2)",
+        '③' => "(3)",
+        '④' => "(4)",
+        '⑤' => "(5)",
+        '⑥' => "(6)",
+        '⑦' => "(7)",
+        '⑧' => "(8)",
+        '⑨' => "(9)",
+        '⑩' => "(10)",
+        _ => "?",
     }
 }
 
