@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     };
     let store = cli.open_store()?;
     store
-        .backup_to(&dest)
+        .backup_to_new(&dest)
         .with_context(|| format!("备份到 {} 失败", dest.display()))?;
     println!("已备份到 {}", dest.display());
     Ok(())

@@ -246,16 +246,11 @@ impl Store {
     fn backup_before_migration(&self, path: &Path, version: i64) -> Result<PathBuf, StoreError> {
         let tag = format!(".v{version}");
         for dest in backup_names(path, &tag) {
-            match create_private_file(&dest, self.is_shared()) {
-                Ok(()) => {}
+            match self.backup_to_new(&dest) {
+                Ok(()) => return Ok(dest),
                 Err(StoreError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
             }
-            if let Err(e) = self.backup_to(&dest) {
-                let _ = std::fs::remove_file(&dest);
-                return Err(e);
-            }
-            return Ok(dest);
         }
         Err(too_many_backups(path))
     }
@@ -274,6 +269,17 @@ impl Store {
             .as_deref()
             .and_then(|p| std::fs::metadata(p).ok())
             .is_some_and(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o060 != 0)
+    }
+
+    /// [`Store::backup_to`] a file that must not exist yet: creating it fails (with
+    /// `AlreadyExists`) rather than replace a file another process made meanwhile.
+    pub fn backup_to_new(&self, dest: &Path) -> Result<(), StoreError> {
+        create_private_file(dest, self.is_shared())?;
+        if let Err(e) = self.backup_to(dest) {
+            let _ = std::fs::remove_file(dest);
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// A consistent copy of the whole store, made with SQLite's online backup while others
