@@ -1,5 +1,6 @@
-//! `yuanqi export enterprises|parks|designations`: CSV (UTF-8 with BOM, or GBK), xlsx or JSON,
-//! in the shape `yuanqi import` reads back.
+//! `yuanqi export enterprises|parks|designations`: CSV (UTF-8 with BOM, GBK or GB18030), xlsx
+//! or JSON, in the shape `yuanqi import` reads back; to a file, or to standard output
+//! (no `-o`, or `-o -`).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

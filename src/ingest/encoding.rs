@@ -1,9 +1,12 @@
-//! How the bytes of a CSV file become text.
+//! How the bytes of a CSV file become text, and text the bytes of a CSV export.
 //!
 //! Order of decisions: an explicit `--encoding` wins; a UTF-8 BOM means UTF-8; bytes that are
 //! valid UTF-8 are UTF-8; otherwise the file is tried as GB18030 (a superset of GBK, which is
 //! what Excel and WPS write on Chinese Windows) and accepted only when it decodes cleanly into
 //! text that is mostly Chinese. Anything else is refused with a hint to use `--encoding gbk`.
+//!
+//! Exports write UTF-8 with a BOM, GB18030 (every character), or GBK only when every
+//! character is one GBK itself has ([`in_gbk`]).
 
 use super::IngestError;
 
