@@ -127,8 +127,7 @@ fn show_prints_a_profile_card_with_designations_and_sources() {
     let card = stdout(&out);
     assert!(card.starts_with("宣汉正原微玻纤有限公司"), "{card}");
     assert!(card.contains("制造业单项冠军"), "{card}");
-    // The county under the same label as in the TUI and the README (the seeds take it from
-    // the name: 宣汉…).
+    // The county under the same label as in the TUI and the README.
     assert!(card.contains("  区县：宣汉县"), "{card}");
     assert!(
         card.contains("D00"),

@@ -20,10 +20,12 @@ use unicode_width::UnicodeWidthChar;
 /// terminals that need ASCII mode draw those two cells wide, which pushes borders out.
 pub fn clean(s: &str, theme: &Theme) -> String {
     let s = sanitize(s);
-    if theme.ascii && s.chars().any(is_ambiguous) {
+    // `›` (the store's path separator) is narrow everywhere, but ASCII mode promises ASCII.
+    let stand_in = |c: char| is_ambiguous(c) || c == '›';
+    if theme.ascii && s.chars().any(stand_in) {
         let mut out = String::with_capacity(s.len());
         for c in s.chars() {
-            if is_ambiguous(c) {
+            if stand_in(c) {
                 out.push_str(ascii_for(c));
             } else {
                 out.push(c);
@@ -71,7 +73,8 @@ fn ascii_for(c: char) -> &'static str {
         '‘' | '’' | '‚' | '‛' | '′' => "'",
         '…' | '⋯' => "~",
         '·' | '•' | '‧' | '∙' | '–' | '—' | '―' | '‐' | '－' => "-",
-        '›' | '→' | '▶' | '►' => "->",
+        '›' => ">",
+        '→' | '▶' | '►' => "->",
         '◀' | '◄' => "<-",
         '←' => "<-",
         '↑' => "^",
