@@ -142,6 +142,13 @@ fn show_a_park_lists_the_parks_inside_it() {
     let out = yuanqi(&db).args(["show", "达州高新区"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("园中园"), "{}", stdout(&out));
+    // A park's card lists the targets set for it.
+    let out = yuanqi(&db).args(["show", "大足高新区"]).output().unwrap();
+    let card = stdout(&out);
+    assert!(
+        card.contains("本园区的目标：") && card.contains("新增规上企业 — 15家"),
+        "{card}"
+    );
 }
 
 #[test]

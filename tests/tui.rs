@@ -292,7 +292,7 @@ fn parks_screen_shows_children_under_their_parent_and_a_detail() {
     act(&mut s, [Action::Open]);
     let out = screen(&s);
     assert!(
-        out.contains("园区档案") && out.contains("所属园区"),
+        out.contains("园区档案") && out.contains("上级园区"),
         "{out}"
     );
     assert!(out.contains(&rows[parent].name));

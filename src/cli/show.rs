@@ -162,6 +162,14 @@ pub fn park_card(store: &Store, p: &ParkProfile) -> String {
         );
     }
     targets_block(&mut out, store, HolderKind::Park, p.id);
+    if let Ok(set) = crate::targets::set_for_park(store, p.id)
+        && !set.is_empty()
+    {
+        let _ = writeln!(out, "  本园区的目标：");
+        for (what, target) in set {
+            let _ = writeln!(out, "    {} — {}", sanitize(&what), sanitize(&target));
+        }
+    }
     out
 }
 

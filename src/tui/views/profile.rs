@@ -207,11 +207,11 @@ pub fn park_lines<'a>(
         t,
     ));
     if let Some(parent) = &p.parent {
-        out.push(kv("所属园区", clean(parent, t), t));
+        out.push(kv("上级园区", clean(parent, t), t));
     }
     if !p.children.is_empty() {
         let c: Vec<String> = p.children.iter().map(|s| clean(s, t)).collect();
-        out.push(kv("下属园区", c.join("、"), t));
+        out.push(kv("园中园", c.join("、"), t));
     }
     if !p.clusters.is_empty() {
         out.push(kv(
