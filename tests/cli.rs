@@ -250,6 +250,21 @@ fn help_and_version_are_chinese_on_stdout_and_exit_0() {
         help.contains("enterprises（企业）、parks（园区）、designations（认定）"),
         "{help}"
     );
+    // The interface's options are not offered to commands that have no interface.
+    assert!(
+        !help.contains("--ascii") && !help.contains("--mouse"),
+        "{help}"
+    );
+    let out = yuanqi(&db)
+        .args(["search", "x", "--ascii"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--ascii 是界面选项"),
+        "{}",
+        stderr(&out)
+    );
     assert!(help.contains("（可选：csv、json、xlsx）"), "{help}");
     assert!(!help.contains("[possible values"), "{help}");
     let out = yuanqi(&db).arg("-V").output().unwrap();

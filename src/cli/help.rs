@@ -274,6 +274,11 @@ pub fn render_error(e: &clap::Error, usage: &str) -> String {
                 .unwrap_or_default();
             format!("{arg} 的值“{value}”无效{why}")
         }
+        ErrorKind::UnknownArgument
+            if ["--ascii", "--no-color", "--mouse"].contains(&arg.as_str()) =>
+        {
+            format!("{arg} 是界面选项，只在不带子命令运行时有效，如 yuanqi {arg}")
+        }
         ErrorKind::UnknownArgument => {
             format!("不认识的参数“{}”", crate::model::text::sanitize(&arg))
         }

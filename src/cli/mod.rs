@@ -41,16 +41,18 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "全局选项")]
     pub shared: bool,
 
+    // The interface's options: only without a subcommand (they mean nothing to the others,
+    // whose help would list them otherwise).
     /// 用 + - | 画边框（适用于把制表符显示成双宽的终端，如 PuTTY、Xshell 的中文模式）
-    #[arg(long, global = true, help_heading = "全局选项")]
+    #[arg(long, help_heading = "界面选项")]
     pub ascii: bool,
 
     /// 单色界面（也可设置环境变量 NO_COLOR）
-    #[arg(long, global = true, help_heading = "全局选项")]
+    #[arg(long, help_heading = "界面选项")]
     pub no_color: bool,
 
     /// 界面支持鼠标：单击选中一行（再次单击打开）、滚轮滚动、单击标签切换画面；开启后在终端里选取文字需按住 Shift 拖动
-    #[arg(long, global = true, help_heading = "全局选项")]
+    #[arg(long, help_heading = "界面选项")]
     pub mouse: bool,
 
     #[command(subcommand)]
