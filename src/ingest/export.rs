@@ -14,8 +14,11 @@ use crate::store::{Filter, Store, StoreError};
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum What {
+    #[value(alias = "企业")]
     Enterprises,
+    #[value(alias = "园区")]
     Parks,
+    #[value(alias = "认定")]
     Designations,
 }
 

@@ -114,8 +114,11 @@ impl From<rusqlite::Error> for IngestError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    #[value(alias = "企业")]
     Enterprises,
+    #[value(alias = "认定")]
     Designations,
+    #[value(alias = "园区")]
     Parks,
 }
 

@@ -426,12 +426,12 @@ pub fn add_report(
     }
     // Undated reports are dated today: a figure without a date cannot be weighed.
     let as_of = as_of
-        .map(sanitize)
+        .map(|s| normalize_as_of(&sanitize(s)))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
     if !valid_as_of(&as_of) {
         return Err(TargetError::Invalid(format!(
-            "截至时间“{as_of}”不是有效日期：应写作 2026、2026-06 或 2026-06-30。"
+            "截至时间“{as_of}”不是有效日期：应写作 2026、2026-06（2026年6月）或 2026-06-30。"
         )));
     }
     let as_of = Some(as_of);
@@ -548,6 +548,38 @@ pub fn find(store: &Store, code: &str) -> Result<i64, TargetError> {
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real year (1949–2100), month and day.
+/// A date as people write it — 2025年6月, 2025年6月30日, 2025/6/30, 2025.6 — in the stored
+/// form 2025-06 / 2025-06-30. Anything else is returned as given (and then refused).
+fn normalize_as_of(s: &str) -> String {
+    let t = s.trim().trim_end_matches('日');
+    let unified: String = t
+        .chars()
+        .map(|c| match c {
+            '年' | '月' | '/' | '.' => '-',
+            c => c,
+        })
+        .collect();
+    let parts: Vec<&str> = unified.trim_end_matches('-').split('-').collect();
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return s.trim().to_string();
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i > 0 && p.len() == 1 {
+                format!("0{p}")
+            } else {
+                p.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 fn valid_as_of(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str| {
@@ -576,7 +608,25 @@ fn valid_as_of(s: &str) -> bool {
 
 #[cfg(test)]
 mod as_of_tests {
-    use super::valid_as_of;
+    use super::{normalize_as_of, valid_as_of};
+
+    #[test]
+    fn dates_as_people_write_them() {
+        for (typed, stored) in [
+            ("2025年6月", "2025-06"),
+            ("2025年6月30日", "2025-06-30"),
+            ("2025年", "2025"),
+            ("2025/6/30", "2025-06-30"),
+            ("2025.6", "2025-06"),
+            ("2026-06", "2026-06"),
+        ] {
+            assert_eq!(normalize_as_of(typed), stored);
+            assert!(valid_as_of(&normalize_as_of(typed)), "{typed}");
+        }
+        for bad in ["明年", "2025年第二季度", "2025-13"] {
+            assert!(!valid_as_of(&normalize_as_of(bad)), "{bad}");
+        }
+    }
 
     #[test]
     fn report_dates_must_be_real() {
