@@ -1082,15 +1082,32 @@ fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
     let holders: Vec<_> = d.holders().cloned().collect();
     assert!(holders.len() >= 12, "{code}: {}", holders.len());
     let last = holders.last().unwrap();
+    let out = screen(&s);
     assert!(
-        !screen(&s).contains(&last.name),
+        !out.contains(&last.name),
         "the last holder starts out of view"
+    );
+    assert!(
+        out.contains("代码：D002-T29"),
+        "the detail opens at its top: {out}"
     );
     for _ in 1..holders.len() {
         act(&mut s, [Action::Down]);
     }
     let out = screen(&s);
     assert!(out.contains(&last.name), "scrolled into view: {out}");
+    // Moving on past the last holder scrolls to the reports below; back up returns.
+    for _ in 0..15 {
+        act(&mut s, [Action::Down]);
+    }
+    assert!(screen(&s).contains("填报记录（"), "{}", screen(&s));
+    for _ in 0..60 {
+        act(&mut s, [Action::Up]);
+    }
+    assert!(screen(&s).contains("代码：D002-T29"), "{}", screen(&s));
+    for _ in 1..holders.len() {
+        act(&mut s, [Action::Down]);
+    }
     act(&mut s, [Action::Open]);
     let want = match last.kind {
         yuanqi::model::HolderKind::Enterprise => Screen::Enterprises,

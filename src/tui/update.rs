@@ -470,16 +470,25 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
         Pane::Detail => {
             // A target's detail moves over the holders it lists (Enter opens one); any other
             // detail, or one without holders, scrolls.
-            let holders = match (&state.targets.detail, state.screen) {
-                (Some(d), Screen::Targets) => d.holders().count(),
-                _ => 0,
+            // Past the last holder the pane scrolls on (to the reports below the lists),
+            // at most about as far as the detail has lines.
+            let (holders, cap) = match (&state.targets.detail, state.screen) {
+                (Some(d), Screen::Targets) => (
+                    d.holders().count(),
+                    d.by_region.len() + d.holders().count() + d.reports.len() + 30,
+                ),
+                _ => (0, u16::MAX as usize / 2),
             };
-            if holders > 0 {
+            let last = holders.saturating_sub(1);
+            let walking = holders > 0
+                && state.detail_scroll == 0
+                && !(delta > 0 && state.targets.holder == last);
+            if walking {
                 let h = state.targets.holder as isize + delta;
-                state.targets.holder = h.clamp(0, holders as isize - 1) as usize;
+                state.targets.holder = h.clamp(0, last as isize) as usize;
             } else {
                 let s = state.detail_scroll as isize + delta;
-                state.detail_scroll = s.clamp(0, u16::MAX as isize / 2) as u16;
+                state.detail_scroll = s.clamp(0, cap as isize) as u16;
             }
         }
         Pane::List => {

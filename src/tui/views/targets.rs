@@ -145,11 +145,14 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State) {
         rows.extend(widgets::hanging(vec![line], width));
     }
     let visible = inner.height as usize;
-    let scroll = match holder_row {
-        // One more row below the selected holder stays in view.
-        Some(row) => (row + 2).saturating_sub(visible) as u16,
-        None => state.detail_scroll,
+    // The pane opens at its top; once the user walks the holders it keeps the selected one in
+    // view (with a row below it), and moving on past the last one scrolls on to the end.
+    let follow = match holder_row {
+        Some(row) if state.targets.holder > 0 => (row + 2).saturating_sub(visible),
+        _ => 0,
     };
+    let end = rows.len().saturating_sub(visible);
+    let scroll = (follow + state.detail_scroll as usize).min(end) as u16;
     frame.render_widget(
         Paragraph::new(rows)
             .wrap(Wrap { trim: false })
