@@ -1336,6 +1336,26 @@ fn esc_returns_through_the_detail_the_user_came_from() {
     act(&mut s, [Action::Back, Action::Back]);
     assert_eq!(s.screen, Screen::Targets);
     assert!(screen(&s).contains("代码：D003-T25"));
+    // Target → park → its enterprises unwinds step by step.
+    select_target(&mut s, "D002-T34");
+    act(&mut s, [Action::Open]);
+    let park = s
+        .targets
+        .detail
+        .as_ref()
+        .and_then(|d| d.holders().next().cloned())
+        .filter(|h| h.kind == yuanqi::model::HolderKind::Park)
+        .expect("D002-T34's first holder is a park in the seeds");
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Parks);
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Parks);
+    assert!(screen(&s).contains(&park.name));
+    act(&mut s, [Action::Back, Action::Back]);
+    assert_eq!(s.screen, Screen::Targets, "and on back to the target");
+    assert!(screen(&s).contains("代码：D002-T34"));
     // Without such a detour Esc on a list stays put.
     act(&mut s, [Action::Show(Screen::Enterprises), Action::Back]);
     assert_eq!(s.screen, Screen::Enterprises);

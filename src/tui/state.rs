@@ -231,8 +231,9 @@ pub struct State {
     pub filter: Filter,
     /// Labels of the active filters, for the status line.
     pub filter_labels: Vec<(Facet, String)>,
-    /// Set when a detail led to another screen; Esc on that screen's list returns.
-    pub back_to: Option<BackTo>,
+    /// Pushed when a detail led to another screen; Esc on that screen's list pops the way
+    /// back (a target → a park → its enterprises unwinds in turn).
+    pub back_to: Vec<BackTo>,
     pub enterprises: EnterpriseList,
     pub facets: FacetPane,
     pub parks: ParksScreen,
@@ -286,7 +287,7 @@ impl State {
             background: false,
             filter: Filter::default(),
             filter_labels: Vec::new(),
-            back_to: None,
+            back_to: Vec::new(),
             enterprises: EnterpriseList::default(),
             facets: FacetPane::default(),
             parks: ParksScreen::default(),

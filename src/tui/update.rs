@@ -256,7 +256,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::Back => match state.focus() {
             Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
             Pane::List => {
-                if let Some(back) = state.back_to.take().filter(|b| b.screen != state.screen) {
+                if let Some(back) = state.back_to.pop().filter(|b| b.screen != state.screen) {
                     if let Some((filter, labels)) = back.filter {
                         state.filter = filter;
                         state.filter_labels = labels;
@@ -265,7 +265,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                         enterprise_list_changed(state)?;
                         request_facets(state, fx);
                     }
-                    show(state, back.screen)?;
+                    enter(state, back.screen)?;
                     state.set_focus(Pane::Detail);
                 } else if state.screen == Screen::Targets {
                     state.targets.detail = None;
@@ -406,8 +406,13 @@ fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), Store
 fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
     if screen != state.screen {
         // Choosing a screen is a fresh start: Esc no longer goes back through a detail.
-        state.back_to = None;
+        state.back_to.clear();
     }
+    enter(state, screen)
+}
+
+/// Switch to `screen`, loading what it shows.
+fn enter(state: &mut State, screen: Screen) -> Result<(), StoreError> {
     state.screen = screen;
     match screen {
         Screen::Parks => {
@@ -711,7 +716,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
                 open_holder(state, kind, id)?;
-                state.back_to = Some(BackTo {
+                state.back_to.push(BackTo {
                     screen: Screen::Targets,
                     filter: None,
                 });
@@ -722,7 +727,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
             // From a park's profile, Enter lists its enterprises.
             if let (Screen::Parks, Some(Detail::Park(p))) = (state.screen, &state.park_detail) {
                 let (id, name) = (p.id, p.name.clone());
-                state.back_to = Some(BackTo {
+                state.back_to.push(BackTo {
                     screen: Screen::Parks,
                     filter: Some((state.filter.clone(), state.filter_labels.clone())),
                 });
