@@ -1108,6 +1108,9 @@ fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
     for _ in 1..holders.len() {
         act(&mut s, [Action::Down]);
     }
+    // y copies the holder selected in the detail, not the target.
+    let fx = update(&mut s, Action::Copy);
+    assert!(fx.contains(&Effect::Copy(last.name.clone())), "{fx:?}");
     act(&mut s, [Action::Open]);
     let want = match last.kind {
         yuanqi::model::HolderKind::Enterprise => Screen::Enterprises,
@@ -1265,6 +1268,25 @@ fn a_parks_profile_lists_the_targets_set_for_it() {
         "{out}"
     );
     assert!(out.contains("新增规上企业"), "{out}");
+    // A park that is also a functional zone has the zone's targets.
+    act(&mut s, [Action::Back]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name == "达州高新区")
+        .expect("达州高新区 in the seeds");
+    act(&mut s, [Action::Home]);
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    let set = s.detail_park_targets.clone().unwrap();
+    assert!(
+        set.iter()
+            .any(|(what, _)| what.contains("达州高新区争创国家高新区")),
+        "{set:?}"
+    );
 }
 
 /// Labels are cut only when the room is not there: at 180 columns the parks' kind and county,

@@ -166,8 +166,11 @@ pub fn park_card(store: &Store, p: &ParkProfile) -> String {
         && !set.is_empty()
     {
         let _ = writeln!(out, "  本园区的目标：");
-        for (what, target) in set {
-            let _ = writeln!(out, "    {} — {}", sanitize(&what), sanitize(&target));
+        for (what, target) in &set {
+            let _ = writeln!(out, "    {} — {}", sanitize(what), sanitize(target));
+        }
+        if set.iter().any(|(what, _)| what.contains('*')) {
+            let _ = writeln!(out, "    {}", crate::targets::INFERRED_YEAR_NOTE);
         }
     }
     out

@@ -1055,6 +1055,10 @@ pub fn for_holder(
     Ok(out)
 }
 
+/// What a "*" after a period means, for lists that show it without the target's detail.
+pub const INFERRED_YEAR_NOTE: &str =
+    "* 原文未在目标旁写年份，年份据文章上下文（详见目标画面或 targets show）";
+
 /// The targets set for a park or a park inside it (as opposed to those it counts toward):
 /// ("2025* 新增规上企业", "15家"), by period.
 pub fn set_for_park(store: &Store, park: i64) -> Result<Vec<(String, String)>, TargetError> {
@@ -1062,7 +1066,9 @@ pub fn set_for_park(store: &Store, park: i64) -> Result<Vec<(String, String)>, T
         .conn()
         .prepare(
             "WITH RECURSIVE pk(id) AS (SELECT ?1 UNION SELECT c.id FROM parks c JOIN pk ON c.parent_id = pk.id)
-             SELECT t.id FROM targets t WHERE t.scope_park_id IN (SELECT id FROM pk)",
+             SELECT t.id FROM targets t WHERE t.scope_park_id IN (SELECT id FROM pk)
+                 -- A park that is also a functional zone (达州高新区): the zone's targets.
+                 OR t.scope_region_id IN (SELECT r.id FROM regions r JOIN parks p ON p.name = r.name WHERE p.id = ?1)",
         )?
         .query_map([park], |r| r.get(0))?
         .collect::<Result<_, _>>()?;

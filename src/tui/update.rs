@@ -809,6 +809,17 @@ fn selected_name(state: &State) -> Option<String> {
             .get(state.parks.cursor.selected)?
             .name
             .clone(),
+        // In a target's detail: the holder selected there.
+        (Screen::Targets, Pane::Detail)
+            if state
+                .targets
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.holders().next().is_some()) =>
+        {
+            let d = state.targets.detail.as_ref()?;
+            d.holders().nth(state.targets.holder)?.name.clone()
+        }
         (Screen::Targets, _) => state
             .targets
             .rows

@@ -120,7 +120,15 @@ fn value_lines(
         let label = widgets::fit(&format!("{indent}{}", clean(&v.label, t)), label_w, t);
         lines.push(Line::from(vec![
             Span::styled(format!("{mark}{label} "), style),
-            Span::styled(format!("{count} "), style.patch(t.dim())),
+            // Dim is unreadable on the selection's background.
+            Span::styled(
+                format!("{count} "),
+                if i == cursor.selected {
+                    style
+                } else {
+                    style.patch(t.dim())
+                },
+            ),
         ]));
     }
 }

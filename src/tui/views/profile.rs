@@ -235,6 +235,12 @@ pub fn park_lines<'a>(
                 Span::styled(format!("  {}", clean(target, t)), t.dim()),
             ]));
         }
+        if set.iter().any(|(what, _)| what.contains('*')) {
+            out.push(Line::styled(
+                format!("  {}", crate::targets::INFERRED_YEAR_NOTE),
+                t.dim(),
+            ));
+        }
     }
     out.push(Line::raw(""));
     out.push(heading(

@@ -297,13 +297,18 @@ fn detail_lines<'a>(
                 if chosen {
                     holder_line = Some(lines.len());
                 }
-                let mut line = Line::from(vec![
-                    Span::raw(format!("  {}", clean(&c.name, t))),
-                    Span::styled(format!("  {}", clean(&c.reason, t)), t.dim()),
+                let sel = t.selected(true);
+                let line = Line::from(vec![
+                    Span::styled(
+                        format!("  {}", clean(&c.name, t)),
+                        if chosen { sel } else { Style::default() },
+                    ),
+                    Span::styled(
+                        format!("  {}", clean(&c.reason, t)),
+                        if chosen { sel } else { t.dim() },
+                    ),
                 ]);
-                if chosen {
-                    line = line.style(t.selected(true));
-                }
+                let line = if chosen { line.style(sel) } else { line };
                 lines.push(line);
                 k += 1;
             }
