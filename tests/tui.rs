@@ -1398,3 +1398,39 @@ fn a_computed_count_below_the_baseline_is_explained() {
     act(&mut s, [Action::Open]);
     assert!(!screen(&s).contains("低于基数"));
 }
+
+/// Opening an enterprise the filter hides clears the filter (and says so), so the list and
+/// the profile agree; widening the terminal shows the profile of the row selected meanwhile.
+#[test]
+fn the_list_and_the_profile_agree_after_search_and_resize() {
+    let mut s = seeded(120, 40);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::ToggleFacets]);
+    let i = s
+        .facets
+        .values
+        .iter()
+        .position(|v| v.label == "开江县")
+        .expect("开江县 among the counties");
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open, Action::ToggleFacets]);
+    assert!(!s.filter.is_empty());
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    assert!(s.filter.is_empty(), "宣汉县's enterprise is outside 开江县");
+    let selected = s.enterprises.selected_row().map(|r| r.name.clone());
+    assert_eq!(selected.as_deref(), Some("宣汉正原微玻纤有限公司"));
+    assert!(screen(&s).contains("已清除筛选"), "{}", screen(&s));
+
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Down, Action::Down, Action::Down]);
+    let want = s.enterprises.selected_row().unwrap().name.clone();
+    update(&mut s, Action::Resize(120, 40));
+    match &s.enterprise_detail {
+        Some(Detail::Enterprise(p)) => assert_eq!(p.name, want),
+        other => panic!("{other:?}"),
+    }
+}

@@ -87,7 +87,9 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::Resize(w, h) => {
             state.size = (w, h);
             relayout(state)?;
-            if state.wide() && state.detail().is_none() {
+            // Side by side again, the profile shows what the list has selected (the cursor
+            // may have moved while the terminal was narrow and the profile hidden).
+            if state.wide() && (state.detail().is_none() || state.focus() == Pane::List) {
                 follow_selection(state)?;
             }
             return Ok(());
@@ -349,7 +351,7 @@ fn search_action(
                 .map(|h| (h.kind, h.id));
             if let Some((kind, id)) = hit {
                 state.search = None;
-                open_holder(state, kind, id)?;
+                open_holder(state, kind, id, fx)?;
             }
         }
         _ => {}
@@ -375,12 +377,31 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
-fn open_holder(state: &mut State, kind: HolderKind, id: i64) -> Result<(), StoreError> {
+fn open_holder(
+    state: &mut State,
+    kind: HolderKind,
+    id: i64,
+    fx: &mut Vec<Effect>,
+) -> Result<(), StoreError> {
     state.open_profile(kind, id, true)?;
     match kind {
         HolderKind::Enterprise => {
             state.screen = Screen::Enterprises;
             state.ensure_page()?;
+            // An enterprise the filter hides would stand beside a list without it: the filter
+            // goes (and the user is told), so the list can select it.
+            if !state.filter.is_empty()
+                && state
+                    .store
+                    .enterprise_position(&state.filter, id)?
+                    .is_none()
+            {
+                state.filter = Default::default();
+                state.filter_labels.clear();
+                state.reload_enterprises()?;
+                request_facets(state, fx);
+                state.info("所选企业不在当前筛选结果中，已清除筛选");
+            }
             // Put the list's cursor on the opened enterprise, so Esc, y and e act on it.
             if let Some(i) = state.store.enterprise_position(&state.filter, id)? {
                 let rows = state.list_rows();
@@ -715,7 +736,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .and_then(|d| d.holders().nth(state.targets.holder))
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
-                open_holder(state, kind, id)?;
+                open_holder(state, kind, id, fx)?;
                 state.back_to.push(BackTo {
                     screen: Screen::Targets,
                     filter: None,
