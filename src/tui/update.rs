@@ -707,6 +707,8 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 ts.scope = (ts.scope.as_deref() != Some(v.key.as_str())).then(|| v.key.clone());
                 ts.detail = None;
                 targets_data::apply_scope(state);
+                // One scope at a time: on to its targets.
+                state.set_focus(Pane::List);
             }
             Ok(())
         }

@@ -62,7 +62,13 @@ pub fn body_layout(area: Rect, state: &State) -> Body {
         return body;
     }
     if facets {
-        if area.width < FACET_WIDTH + 40 {
+        // The targets table needs about 80 columns to keep its name column readable.
+        let list_min = if state.screen == Screen::Targets {
+            80
+        } else {
+            40
+        };
+        if area.width < FACET_WIDTH + list_min {
             // Too narrow for both: whichever has the keyboard takes the body.
             if focus == Pane::Facets {
                 body.facets = Some(area);
