@@ -799,6 +799,11 @@ fn the_report_counts_records_of_each_kind() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("结果：新增 2，变更 0"), "{}", r.out);
     assert!(
+        r.out.contains("库中为“宣汉县”，将按文件改为“通川区”"),
+        "a county moved is pointed out: {}",
+        r.out
+    );
+    assert!(
         r.out
             .contains("按记录：企业 新增 0、更新 1；认定 新增 2、更新 0"),
         "{}",

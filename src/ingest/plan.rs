@@ -1833,6 +1833,19 @@ impl Plan {
                     && wanted.region_id != m.region_id
                     && !self.region_within(m.region_id, wanted.region_id)
                 {
+                    // Moving a known county to another (not narrowing the city to a county)
+                    // is worth a second look: lists copy counties by hand.
+                    if m.region_id.is_some() && !self.region_within(wanted.region_id, m.region_id) {
+                        let after = self.region_name(wanted.region_id);
+                        cx.warn(
+                            Field::Region,
+                            &after,
+                            format!(
+                                "库中为“{}”，将按文件改为“{after}”；若文件写错，请先更正再导入",
+                                self.region_name(m.region_id)
+                            ),
+                        );
+                    }
                     ch.push(FieldChange {
                         field: "所属县（市、区）",
                         before: self.region_name(m.region_id),
