@@ -662,6 +662,7 @@ fn target_detail_names_code_and_scope_and_a_recorded_target_lists_its_reports() 
     assert!(out.contains("代码：D003-T25"), "{out}");
     assert!(out.contains("范围：大足区"), "{out}");
     assert!(out.contains("目标：400家以上（基数 256）"), "{out}");
+    assert!(out.contains("填报：256（时间不详） — D003"), "{out}");
     assert!(out.contains("填报记录（"), "{out}");
     // A recorded target (a rate no record computes): its reports, not empty county sections.
     select_target(&mut s, "D002-T05");

@@ -129,6 +129,8 @@ pub struct TargetLine {
     pub baseline: Option<f64>,
     /// The target as written ("50户以上", "【10】个").
     pub target: String,
+    /// The target's figure, when it has one.
+    pub target_value: Option<f64>,
     /// What counts, in words ("省级及以上 专精特新中小企业").
     pub counts: String,
     pub computed: Option<f64>,

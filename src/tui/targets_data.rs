@@ -11,8 +11,8 @@ use super::state::{State, TargetDetail, TargetLine};
 fn figure(r: &targets::Reported) -> String {
     let v = targets::fmt_num(r.value);
     match &r.as_of {
-        Some(a) if !a.is_empty() => format!("{v}（{a}）"),
-        _ => v,
+        Some(a) if !a.is_empty() => format!("{v}（截至 {a}）"),
+        _ => format!("{v}（时间不详）"),
     }
 }
 
@@ -30,6 +30,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         recorded: t.kind == crate::model::TargetKind::Recorded,
         baseline: t.baseline,
         target: t.target_label(),
+        target_value: t.target,
         counts: t.counts_label(),
         computed: t.computed,
         reported,

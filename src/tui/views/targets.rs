@@ -177,7 +177,7 @@ fn detail_lines<'a>(
         ])
     };
     let reported = match (&r.reported, &r.reported_source) {
-        (Some(v), Some(src)) => format!("{}（{}）", clean(v, t), clean(src, t)),
+        (Some(v), Some(src)) => format!("{} — {}", clean(v, t), clean(src, t)),
         (Some(v), None) => clean(v, t),
         _ => "无".to_string(),
     };
@@ -261,9 +261,12 @@ fn detail_lines<'a>(
         ));
     } else {
         lines.push(Line::styled("分县（市、区）", t.heading()));
-        // Each county's bar is its share of the whole (one of one is a full bar, one of ten
-        // a tenth).
-        let total: f64 = d.by_region.iter().map(|(_, v)| *v).sum();
+        // Each county's bar against the target (against the whole when the target has no
+        // count): 2 of 400 is a sliver, not a full bar.
+        let total: f64 = match r.target_value {
+            Some(v) if v > 0.0 && !r.recorded => v,
+            _ => d.by_region.iter().map(|(_, v)| *v).sum(),
+        };
         // Labels as wide as the longest (未分县（市、区）), as far as the pane allows.
         let label_w = d
             .by_region
@@ -273,7 +276,11 @@ fn detail_lines<'a>(
             .unwrap_or(0)
             .clamp(8, width.saturating_sub(24).max(8));
         for (region, v) in &d.by_region {
-            let ratio = if total > 0.0 { v / total } else { 0.0 };
+            let ratio = if total > 0.0 {
+                (v / total).min(1.0)
+            } else {
+                0.0
+            };
             lines.push(Line::from(vec![
                 Span::raw(format!(
                     "  {} ",
@@ -292,6 +299,9 @@ fn detail_lines<'a>(
                 format!("{heading}（{}）", list.len()),
                 t.heading(),
             ));
+            if list.is_empty() && heading == "计入" {
+                lines.push(Line::styled("  库中没有符合口径的记录", t.dim()));
+            }
             for c in list {
                 let chosen = focused && k == state.targets.holder;
                 if chosen {
