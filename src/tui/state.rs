@@ -137,6 +137,8 @@ pub struct TargetLine {
     /// The latest reported figure with its date, and where it was reported.
     pub reported: Option<String>,
     pub reported_source: Option<String>,
+    /// The reported figure with its date spelled out, for the detail.
+    pub reported_in_full: Option<String>,
     pub progress: Option<f64>,
     pub status: TargetStatus,
     pub source: String,

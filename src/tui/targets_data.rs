@@ -7,7 +7,7 @@ use crate::targets::{self, TargetProgress};
 
 use super::state::{State, TargetDetail, TargetLine};
 
-/// A reported figure with its date: "12（2025）".
+/// A reported figure with its date: "12（截至 2025）", "256（时间不详）".
 fn figure(r: &targets::Reported) -> String {
     let v = targets::fmt_num(r.value);
     match &r.as_of {
@@ -16,8 +16,18 @@ fn figure(r: &targets::Reported) -> String {
     }
 }
 
+/// The same, short enough for a table cell: "12（2025）", "256".
+fn figure_short(r: &targets::Reported) -> String {
+    let v = targets::fmt_num(r.value);
+    match &r.as_of {
+        Some(a) if !a.is_empty() => format!("{v}（{a}）"),
+        _ => v,
+    }
+}
+
 fn line(t: &TargetProgress) -> TargetLine {
-    let reported = t.reported.as_ref().map(figure);
+    let reported = t.reported.as_ref().map(figure_short);
+    let reported_in_full = t.reported.as_ref().map(figure);
     let reported_source = t.reported.as_ref().map(|r| r.source.clone());
     TargetLine {
         id: t.id,
@@ -35,6 +45,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         computed: t.computed,
         reported,
         reported_source,
+        reported_in_full,
         progress: t.progress,
         status: t.status,
         source: t.source.clone(),

@@ -176,7 +176,7 @@ fn detail_lines<'a>(
             Span::raw(v),
         ])
     };
-    let reported = match (&r.reported, &r.reported_source) {
+    let reported = match (&r.reported_in_full, &r.reported_source) {
         (Some(v), Some(src)) => format!("{} — {}", clean(v, t), clean(src, t)),
         (Some(v), None) => clean(v, t),
         _ => "无".to_string(),
