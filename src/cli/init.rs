@@ -46,10 +46,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     super::report_migration_backup(&store);
     let (e, p, d) = store.totals()?;
     if existed && !args.force {
-        println!(
-            "数据库已存在，未作改动：{}（企业 {e}，园区 {p}，认定 {d}）",
-            path.display()
-        );
+        // Upgrading it (migrations) is the only change init makes to an existing store.
+        let what = if store.migration_backup().is_some() {
+            "数据库已存在，已升级到当前版本"
+        } else {
+            "数据库已存在，未作改动"
+        };
+        println!("{what}：{}（企业 {e}，园区 {p}，认定 {d}）", path.display());
     } else {
         println!(
             "已创建数据库：{}（企业 {e}，园区 {p}，认定 {d}）",
