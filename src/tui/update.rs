@@ -136,9 +136,13 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         let page = views::help_rows(state) as u16;
         state.help = match action {
             Action::Up => Some(scroll.saturating_sub(1)),
-            Action::Down => Some(scroll.saturating_add(1).min(views::help_len() as u16)),
+            Action::Down => Some(scroll.saturating_add(1).min(views::help_len(state) as u16)),
             Action::PageUp => Some(scroll.saturating_sub(page)),
-            Action::PageDown => Some(scroll.saturating_add(page).min(views::help_len() as u16)),
+            Action::PageDown => Some(
+                scroll
+                    .saturating_add(page)
+                    .min(views::help_len(state) as u16),
+            ),
             Action::Back | Action::Help => None,
             _ => Some(scroll),
         };

@@ -12,6 +12,53 @@ use crate::tui::widgets;
 
 const KEY_WIDTH: usize = 26;
 
+/// The overlay's lines laid out for `width` columns inside its border: a description too long
+/// for one line continues under itself (not under the keys), and the notes at the end break
+/// between characters rather than at the spaces around `yuanqi --mouse`.
+pub fn wrapped<'a>(t: &Theme, width: usize) -> Vec<Line<'a>> {
+    let indent = KEY_WIDTH + 2;
+    let mut out = Vec::new();
+    for line in lines(t) {
+        let spans = line.spans;
+        match spans.as_slice() {
+            [keys, help] if keys.content.starts_with("  ") => {
+                let mut parts = split_width(&help.content, width.saturating_sub(indent).max(8));
+                let first = parts.remove(0);
+                out.push(Line::from(vec![keys.clone(), Span::raw(first)]));
+                for p in parts {
+                    out.push(Line::raw(format!("{}{p}", " ".repeat(indent))));
+                }
+            }
+            _ => {
+                let style = line
+                    .style
+                    .patch(spans.first().map(|s| s.style).unwrap_or_default());
+                let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+                for p in split_width(&text, width.max(8)) {
+                    out.push(Line::styled(p, style));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `s` cut into pieces of at most `width` columns, between characters.
+fn split_width(s: &str, width: usize) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            parts.push(String::new());
+            used = 0;
+        }
+        parts.last_mut().expect("a part").push(c);
+        used += w;
+    }
+    parts
+}
+
 /// The overlay's lines: a heading per context, then one line per binding.
 pub fn lines<'a>(t: &Theme) -> Vec<Line<'a>> {
     let mut out = Vec::new();
@@ -50,12 +97,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) {
     let r = super::centered(area, 84, area.height);
     crate::tui::widgets::clear_popup(frame, r);
     let block = t.block(" 按键帮助（Esc 关闭，j/k 滚动）", true);
-    // Long descriptions wrap rather than being cut at narrow widths.
+    let inner = block.inner(r);
+    let lines = wrapped(t, inner.width as usize);
+    // Scrolling stops once the last line is in view.
+    let end = lines.len().saturating_sub(inner.height as usize) as u16;
     frame.render_widget(
-        Paragraph::new(lines(t))
+        Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+            .scroll((scroll.min(end), 0)),
         r,
     );
 }

@@ -157,8 +157,14 @@ pub fn help_rows(state: &State) -> usize {
     body_height(state).saturating_sub(2).max(1)
 }
 
-pub fn help_len() -> usize {
-    help::lines(&super::theme::Theme::default()).len()
+/// How far the help can scroll: until its last line is in view.
+pub fn help_len(state: &State) -> usize {
+    let area = body_rect(state);
+    let r = centered(area, 84, area.height);
+    let inner_w = r.width.saturating_sub(2) as usize;
+    help::wrapped(&state.theme, inner_w)
+        .len()
+        .saturating_sub(r.height.saturating_sub(2) as usize)
 }
 
 /// Draw the whole interface.
