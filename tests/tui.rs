@@ -1465,3 +1465,36 @@ fn the_list_and_the_profile_agree_after_search_and_resize() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Without colour the selected search result is one reverse-video bar, matched letters too.
+#[test]
+fn without_colour_the_selected_result_is_reversed_end_to_end() {
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        100,
+        30,
+        Theme::new(false, false),
+    );
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    type_str(&mut s, "zywbx");
+    let term = terminal(&s);
+    let buf = term.backend().buffer();
+    let lines = text(buf);
+    let y = lines
+        .iter()
+        .position(|l| l.contains("宣汉正原微玻纤"))
+        .expect("the hit");
+    let row: Vec<_> = (0..buf.area.width)
+        .map(|x| &buf[(x, y as u16)])
+        .filter(|c| !c.symbol().trim().is_empty() && !matches!(c.symbol(), "┃" | "│"))
+        .collect();
+    assert!(
+        row.iter().all(|c| c.modifier.contains(Modifier::REVERSED)),
+        "{:?}",
+        row.iter()
+            .filter(|c| !c.modifier.contains(Modifier::REVERSED))
+            .map(|c| c.symbol())
+            .collect::<Vec<_>>()
+    );
+}
