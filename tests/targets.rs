@@ -1338,3 +1338,50 @@ fn the_citys_targets_count_its_parks_whose_county_is_not_stated() {
         set(&["斌郎化工园区", "麻柳化工园区"])
     );
 }
+
+/// The holders that count are listed in pinyin order, as the enterprise list is.
+#[test]
+fn those_that_count_are_listed_in_pinyin_order() {
+    let mut s = Store::open_in_memory().unwrap();
+    for name in ["四川乐仕达", "四川东柳", "四川国储", "四川川东", "四川东顺"]
+    {
+        s.conn()
+            .execute(
+                "INSERT INTO enterprises(name, name_norm, region_id)
+                 VALUES (?1, ?1, (SELECT id FROM regions WHERE name = '通川区'))",
+                [name],
+            )
+            .unwrap();
+        let id = s.conn().last_insert_rowid();
+        s.conn()
+            .execute(
+                "INSERT INTO designations(enterprise_id, type, level, year) VALUES (?1, '专精特新中小企业', '省级', 2024)",
+                [id],
+            )
+            .unwrap();
+    }
+    let t = targets::create(
+        &mut s,
+        NewTarget {
+            name: "专精特新".into(),
+            scope: "达州市".into(),
+            period_start: 2024,
+            period_end: 2024,
+            kind: TargetKind::New,
+            types: vec!["专精特新中小企业".into()],
+            target: Some(5.0),
+            ..NewTarget::default()
+        },
+    )
+    .unwrap();
+    let names: Vec<String> = targets::counting(&s, t, 2024)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .filter(|n| n.starts_with("四川") && n.chars().count() <= 5)
+        .collect();
+    assert_eq!(
+        names,
+        ["四川川东", "四川东柳", "四川东顺", "四川国储", "四川乐仕达"]
+    );
+}

@@ -794,10 +794,13 @@ pub fn evaluate(
 /// recorded target or a rate.
 pub fn counting(store: &Store, target_id: i64, now_year: i32) -> Result<Vec<Counted>, TargetError> {
     let def = load_def(store, target_id)?;
-    Ok(hits(store, &mut Ctx::default(), &def, now_year)?
+    let mut out: Vec<Counted> = hits(store, &mut Ctx::default(), &def, now_year)?
         .iter()
         .map(Hit::counted)
-        .collect())
+        .collect();
+    // In pinyin order, as the enterprise list is.
+    out.sort_by_cached_key(|c| (c.kind.as_str(), crate::search::pinyin::full(&c.name), c.id));
+    Ok(out)
 }
 
 /// The computed count split by county-level unit (counties and the functional zones) under a
