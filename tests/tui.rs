@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
 use yuanqi::model::text::display_width;
-use yuanqi::store::{Facet, Filter, Store};
+use yuanqi::store::{Facet, Filter, ParkRow, Store};
 use yuanqi::tui::action::{Action, BINDINGS, Screen};
 use yuanqi::tui::export::Format;
 use yuanqi::tui::state::{Detail, Pane, State};
@@ -621,17 +621,7 @@ fn a_demo_store_is_marked_in_the_status_line() {
 #[test]
 fn enter_on_a_park_profile_lists_its_enterprises() {
     let mut s = seeded(80, 24);
-    act(&mut s, [Action::Show(Screen::Parks)]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.enterprises > 0)
-        .expect("a seeded park with enterprises");
-    let park = s.parks.rows[i].clone();
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
+    let park = select_park(&mut s, "a park with enterprises", |p| p.enterprises > 0);
     act(&mut s, [Action::Open]);
     assert!(screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)));
     act(&mut s, [Action::Open]);
@@ -657,6 +647,25 @@ fn select_target(s: &mut State, code: &str) {
     for _ in 0..i {
         act(s, [Action::Down]);
     }
+}
+
+/// Go to the parks screen and select the first park `which` accepts; returns it.
+fn select_park(s: &mut State, what: &str, which: impl Fn(&ParkRow) -> bool) -> ParkRow {
+    act(s, [Action::Show(Screen::Parks)]);
+    while s.focus() != Pane::List {
+        act(s, [Action::Back]);
+    }
+    act(s, [Action::Home]);
+    let i = s
+        .parks
+        .rows
+        .iter()
+        .position(which)
+        .unwrap_or_else(|| panic!("{what} in the seeds"));
+    for _ in 0..i {
+        act(s, [Action::Down]);
+    }
+    s.parks.rows[i].clone()
 }
 
 #[test]
@@ -1055,17 +1064,7 @@ fn the_profile_follows_the_list_when_the_list_changes() {
     );
 
     // A park whose enterprises are none: the profile pane empties with the list.
-    act(&mut s, [Action::Show(Screen::Parks)]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.enterprises == 0)
-        .expect("a park without enterprises");
-    act(&mut s, [Action::Home]);
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
+    select_park(&mut s, "a park without enterprises", |p| p.enterprises == 0);
     act(&mut s, [Action::Open, Action::Open]);
     assert_eq!(s.screen, Screen::Enterprises);
     assert_eq!(s.enterprises.total, 0);
@@ -1228,16 +1227,7 @@ fn ascii_mode_leaves_no_character_of_ambiguous_width_on_screen() {
         40,
         Theme::new(true, true),
     );
-    act(&mut s, [Action::Show(Screen::Parks)]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.name.contains('“'))
-        .expect("a park with quotes");
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
+    select_park(&mut s, "a park with quotes", |p| p.name.contains('“'));
     assert!(screen(&s).contains("\"万达开\""), "{}", screen(&s));
 }
 
@@ -1275,17 +1265,7 @@ fn the_selected_search_result_is_readable_to_its_end() {
 #[test]
 fn a_parks_profile_lists_the_targets_set_for_it() {
     let mut s = seeded(120, 40);
-    act(&mut s, [Action::Show(Screen::Parks)]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.name == "大足高新区")
-        .expect("大足高新区 in the seeds");
-    act(&mut s, [Action::Home]);
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
+    select_park(&mut s, "大足高新区", |p| p.name == "大足高新区");
     act(&mut s, [Action::Open]);
     let set = s.detail_park_targets.clone().expect("evaluated on Enter");
     assert!(
@@ -1300,17 +1280,7 @@ fn a_parks_profile_lists_the_targets_set_for_it() {
     );
     assert!(out.contains("新增规上企业"), "{out}");
     // A park that is also a functional zone has the zone's targets.
-    act(&mut s, [Action::Back]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.name == "达州高新区")
-        .expect("达州高新区 in the seeds");
-    act(&mut s, [Action::Home]);
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
+    select_park(&mut s, "达州高新区", |p| p.name == "达州高新区");
     act(&mut s, [Action::Open]);
     let set = s.detail_park_targets.clone().unwrap();
     assert!(
@@ -1358,18 +1328,7 @@ fn labels_show_whole_when_there_is_room() {
 #[test]
 fn esc_returns_through_the_detail_the_user_came_from() {
     let mut s = seeded(120, 40);
-    act(&mut s, [Action::Show(Screen::Parks)]);
-    let i = s
-        .parks
-        .rows
-        .iter()
-        .position(|p| p.enterprises > 0)
-        .expect("a park with enterprises");
-    act(&mut s, [Action::Home]);
-    for _ in 0..i {
-        act(&mut s, [Action::Down]);
-    }
-    let park = s.parks.rows[i].name.clone();
+    let park = select_park(&mut s, "a park with enterprises", |p| p.enterprises > 0).name;
     act(&mut s, [Action::Open, Action::Open]);
     assert_eq!(s.screen, Screen::Enterprises);
     assert!(!s.filter.is_empty());
