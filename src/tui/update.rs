@@ -237,12 +237,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             if state.filter.is_empty() {
                 state.info("没有生效的筛选");
             } else {
-                state.filter = Default::default();
-                state.filter_labels.clear();
-                state.enterprises.cursor = Cursor::default();
-                state.reload_enterprises()?;
-                enterprise_list_changed(state)?;
-                request_facets(state, fx);
+                set_filter(state, Default::default(), Vec::new(), fx)?;
                 state.info("已清除全部筛选");
             }
         }
@@ -264,12 +259,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             Pane::List => {
                 if let Some(back) = state.back_to.pop().filter(|b| b.screen != state.screen) {
                     if let Some((filter, labels)) = back.filter {
-                        state.filter = filter;
-                        state.filter_labels = labels;
-                        state.enterprises.cursor = Cursor::default();
-                        state.reload_enterprises()?;
-                        enterprise_list_changed(state)?;
-                        request_facets(state, fx);
+                        set_filter(state, filter, labels, fx)?;
                     }
                     enter(state, back.screen)?;
                     state.set_focus(Pane::Detail);
@@ -804,6 +794,23 @@ fn toggle_facet_value(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), Sto
     state.facets.keep = Some(v.key.clone());
     request_facets(state, fx);
     enterprise_list_changed(state)
+}
+
+/// Put `filter` (with its labels for the status line) on the enterprise list: the list starts
+/// over, the profile follows it, and the facet counts are asked for anew.
+fn set_filter(
+    state: &mut State,
+    filter: crate::store::Filter,
+    labels: Vec<(Facet, String)>,
+    fx: &mut Vec<Effect>,
+) -> Result<(), StoreError> {
+    state.filter = filter;
+    state.filter_labels = labels;
+    state.enterprises.cursor = Cursor::default();
+    state.reload_enterprises()?;
+    enterprise_list_changed(state)?;
+    request_facets(state, fx);
+    Ok(())
 }
 
 /// The enterprise list now holds other rows: the profile beside it shows the new selection
