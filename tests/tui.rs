@@ -1457,3 +1457,53 @@ fn without_colour_the_selected_result_is_reversed_end_to_end() {
             .collect::<Vec<_>>()
     );
 }
+
+/// On the targets screen e writes the targets it shows (within the chosen scope), with the
+/// period's basis and the figures as the table has them.
+#[test]
+fn targets_export_writes_the_targets_shown() {
+    let mut s = seeded(120, 40);
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    let i = s
+        .targets
+        .scopes
+        .iter()
+        .position(|v| v.key == "大足区")
+        .unwrap();
+    for _ in 0..i {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    let shown = s.targets.rows.len();
+    let dir = tempfile::tempdir().unwrap();
+    let (path, n) = yuanqi::tui::export::export_targets_in(
+        &s.targets.rows,
+        Format::Csv,
+        &[dir.path().to_path_buf()],
+    )
+    .unwrap();
+    assert_eq!(n, shown);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains("代码,目标,范围,期间,期间说明")
+    );
+    assert_eq!(lines.clone().count(), shown);
+    let t10 = lines
+        .find(|l| l.starts_with("D003-T10,"))
+        .expect("D003-T10 is in 大足区");
+    assert!(
+        t10.contains("2025*") && t10.contains("文中未写年份"),
+        "{t10}"
+    );
+    assert!(
+        !text.contains("D000-"),
+        "达州 targets are outside the scope"
+    );
+}

@@ -229,13 +229,13 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('e'), NONE)],
         Action::Export,
-        "把当前筛选的企业导出为 CSV"
+        "把当前筛选的企业导出为 CSV（在目标画面：导出所列目标）"
     ),
     bind!(
         Global,
         [(KeyCode::Char('E'), NONE), (KeyCode::Char('E'), SHIFT)],
         Action::ExportXlsx,
-        "把当前筛选的企业导出为 xlsx"
+        "把当前筛选的企业导出为 xlsx（在目标画面：导出所列目标）"
     ),
     bind!(
         Global,

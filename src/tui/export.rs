@@ -1,13 +1,16 @@
 //! `e` / `E`: write the enterprises of the current filtered view to a CSV (UTF-8 with a BOM so
 //! spreadsheet programs read the Chinese right) or xlsx file in the current directory, or in
 //! $HOME when the current directory is not writable. The rows and columns are those of
-//! `yuanqi export enterprises` ([`crate::ingest::export`]), so both give the same file.
+//! `yuanqi export enterprises` ([`crate::ingest::export`]), so both give the same file. On the
+//! targets screen the targets shown (within the chosen scope) are written, as the table shows
+//! them.
 
 use std::path::{Path, PathBuf};
 
 use crate::cli::errors::io_text;
 use crate::ingest::export as ex;
 use crate::store::{Filter, Store};
+use crate::tui::state::TargetLine;
 
 /// File format of an export from the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,17 +28,81 @@ impl Format {
     }
 }
 
+/// Where an export goes: the current directory, else $HOME.
+fn default_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = vec![std::env::current_dir().unwrap_or_else(|_| ".".into())];
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(PathBuf::from(home));
+    }
+    dirs
+}
+
 /// Write the filtered enterprises; returns the file and the number of rows.
 pub fn export_enterprises(
     store: &Store,
     filter: &Filter,
     format: Format,
 ) -> anyhow::Result<(PathBuf, usize)> {
-    let mut dirs: Vec<PathBuf> = vec![std::env::current_dir().unwrap_or_else(|_| ".".into())];
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home));
-    }
-    export_enterprises_in(store, filter, format, &dirs)
+    export_enterprises_in(store, filter, format, &default_dirs())
+}
+
+/// Write the targets as the targets table shows them; returns the file and the number of rows.
+pub fn export_targets(rows: &[TargetLine], format: Format) -> anyhow::Result<(PathBuf, usize)> {
+    export_targets_in(rows, format, &default_dirs())
+}
+
+pub fn export_targets_in(
+    rows: &[TargetLine],
+    format: Format,
+    dirs: &[PathBuf],
+) -> anyhow::Result<(PathBuf, usize)> {
+    let num = |v: Option<f64>| v.map(crate::targets::fmt_num).unwrap_or_default();
+    let sheet = ex::Sheet {
+        name: "目标",
+        header: vec![
+            "代码",
+            "目标",
+            "范围",
+            "期间",
+            "期间说明",
+            "口径",
+            "目标值",
+            "计算数",
+            "填报数",
+            "填报来源",
+            "进度",
+            "状态",
+            "计入",
+            "来源",
+            "备注",
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.code.clone(),
+                    r.name.clone(),
+                    r.scope.clone(),
+                    r.period.clone(),
+                    r.period_note.clone().unwrap_or_default(),
+                    r.kind.clone(),
+                    r.target.clone(),
+                    num(r.computed),
+                    r.reported_in_full.clone().unwrap_or_default(),
+                    r.reported_source.clone().unwrap_or_default(),
+                    r.progress
+                        .filter(|p| p.is_finite())
+                        .map(|p| format!("{:.0}%", p * 100.0))
+                        .unwrap_or_default(),
+                    r.status.label().to_string(),
+                    r.counts.clone(),
+                    r.source.clone(),
+                    r.notes.clone(),
+                ]
+            })
+            .collect(),
+    };
+    write_named(&sheet, "目标", format, dirs)
 }
 
 /// Write into the first of `dirs` that takes the file.
@@ -47,15 +114,25 @@ pub fn export_enterprises_in(
 ) -> anyhow::Result<(PathBuf, usize)> {
     let list = ex::enterprises(store, filter)?;
     let sheet = ex::enterprise_sheet(&list);
+    write_named(&sheet, "企业", format, dirs)
+}
+
+/// Write `sheet` as yuanqi-<what>-<time>.<ext> into the first of `dirs` that takes it.
+fn write_named(
+    sheet: &ex::Sheet,
+    what: &str,
+    format: Format,
+    dirs: &[PathBuf],
+) -> anyhow::Result<(PathBuf, usize)> {
     let name = format!(
-        "yuanqi-企业-{}.{}",
+        "yuanqi-{what}-{}.{}",
         chrono::Local::now().format("%Y%m%d-%H%M%S"),
         format.extension()
     );
     let mut last_err = None;
     for dir in dirs {
         let path = dir.join(&name);
-        match write(&sheet, format, &path) {
+        match write(sheet, format, &path) {
             Ok(()) => return Ok((path, sheet.rows.len())),
             Err(e) => last_err = Some(e),
         }

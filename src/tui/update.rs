@@ -289,8 +289,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             } else {
                 export::Format::Xlsx
             };
-            match export::export_enterprises(&state.store, &state.filter, format) {
-                Ok((path, n)) => state.info(format!("已导出 {n} 家企业到 {}", path.display())),
+            // The targets screen exports the targets it shows; the others the enterprises.
+            let done = if state.screen == Screen::Targets {
+                export::export_targets(&state.targets.rows, format)
+                    .map(|(path, n)| format!("已导出 {n} 项目标到 {}", path.display()))
+            } else {
+                export::export_enterprises(&state.store, &state.filter, format)
+                    .map(|(path, n)| format!("已导出 {n} 家企业到 {}", path.display()))
+            };
+            match done {
+                Ok(msg) => state.info(msg),
                 Err(e) => state.error(format!("导出失败：{e:#}")),
             }
         }
