@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::plan::{Counts, FieldChange, Outcome, Plan, Problem};
 use super::{ImportOptions, Kind};
-use crate::model::text::{display_width, fit_width, sanitize};
+use crate::model::text::{display_width, fit_width, sanitize, wrap_width};
 
 /// Most problems or changes listed in the text report; JSON always has them all.
 pub const TEXT_LIMIT: usize = 200;
@@ -315,7 +315,7 @@ fn problem_table(list: &[Problem], width: usize) -> String {
             .unwrap_or_else(|| "—".into());
         let reason = sanitize(&p.reason);
         // The reason wraps onto following lines under its own column.
-        let mut lines = wrap(&reason, w_reason);
+        let mut lines = wrap_width(&reason, w_reason);
         if lines.is_empty() {
             lines.push(String::new());
         }
@@ -341,23 +341,6 @@ fn problem_table(list: &[Problem], width: usize) -> String {
         ));
     }
     out
-}
-
-/// Split text into lines of at most `width` columns.
-fn wrap(s: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    for c in s.chars() {
-        let w = display_width(&c.to_string());
-        if display_width(&cur) + w > width {
-            lines.push(std::mem::take(&mut cur));
-        }
-        cur.push(c);
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
 }
 
 fn summary_table(rows: &[(&str, usize)]) -> String {

@@ -190,6 +190,27 @@ pub fn fit_width(s: &str, width: usize) -> String {
     t
 }
 
+/// `s` cut into lines of at most `width` columns, between characters (a character wider than
+/// `width` gets a line of its own). Empty text gives no lines.
+pub fn wrap_width(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            lines.push(std::mem::take(&mut cur));
+            used = 0;
+        }
+        cur.push(c);
+        used += w;
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 /// Split a `|`-separated multi-value field into trimmed, non-empty parts.
 pub fn split_multi(s: &str) -> Vec<String> {
     s.split(['|', '、', '；', ';'])
