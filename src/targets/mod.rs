@@ -126,12 +126,11 @@ impl TargetProgress {
     /// "2026" or "2021–2025"; "2025*" when the year comes from the article's context rather
     /// than the target's own words (see [`TargetProgress::period_note`]).
     pub fn period(&self) -> String {
-        let label = rules::period_label(self.period_start, self.period_end);
-        if self.period_note.is_some() {
-            format!("{label}*")
-        } else {
-            label
-        }
+        rules::period_shown(
+            self.period_start,
+            self.period_end,
+            self.period_note.is_some(),
+        )
     }
 
     /// The figure progress is measured with: the reported one when there is one, else the
@@ -245,6 +244,15 @@ pub(crate) struct TargetDef {
 }
 
 impl TargetDef {
+    /// Its period as lists show it (see [`rules::period_shown`]).
+    fn period_shown(&self) -> String {
+        rules::period_shown(
+            self.period_start,
+            self.period_end,
+            self.period_note.is_some(),
+        )
+    }
+
     /// Whether the computed figure is a count of holders (not a recorded figure or a rate).
     fn is_count(&self) -> bool {
         self.kind != TargetKind::Recorded
@@ -1046,12 +1054,7 @@ pub fn for_holder(
             .iter()
             .find(|h| h.best.holder_kind == kind && h.best.holder_id == id)
         {
-            let label = format!(
-                "{} {} {}",
-                rules::period_label(def.period_start, def.period_end),
-                def.scope,
-                def.name
-            );
+            let label = format!("{} {} {}", def.period_shown(), def.scope, def.name);
             out.push((label, h.counted().reason));
         }
     }
@@ -1083,12 +1086,8 @@ pub fn set_for_park(store: &Store, park: i64) -> Result<Vec<(String, String)>, T
     Ok(defs
         .into_iter()
         .map(|d| {
-            let mut period = rules::period_label(d.period_start, d.period_end);
-            if d.period_note.is_some() {
-                period.push('*');
-            }
             let target = written_target(d.target, &d.unit, &d.qualifier, d.target_text.as_deref());
-            (format!("{period} {}", d.name), target)
+            (format!("{} {}", d.period_shown(), d.name), target)
         })
         .collect())
 }

@@ -268,6 +268,13 @@ pub fn period_label(start: i32, end: i32) -> String {
     }
 }
 
+/// A period as lists show it: [`period_label`], with a "*" when the year comes from the
+/// article's context rather than the target's own words.
+pub fn period_shown(start: i32, end: i32, inferred: bool) -> String {
+    let label = period_label(start, end);
+    if inferred { format!("{label}*") } else { label }
+}
+
 /// Parse a period as typed: "2026", "2021-2025", "2021–2025", "2021—2025", "2021~2025",
 /// "2021至2025", with or without 年.
 pub fn parse_period(s: &str) -> Option<(i32, i32)> {
