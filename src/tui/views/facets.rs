@@ -22,95 +22,96 @@ pub fn is_active(state: &State, facet: Facet, key: &str) -> bool {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let pane = &state.facets;
-    let focused = state.focus() == Pane::Facets && state.search.is_none();
     let facet = pane.facet();
-    let block = t.block(" 筛选 ", focused);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
     let (l, r) = if t.ascii { ("<", ">") } else { ("◀", "▶") };
     let mut header = format!("{l} {} {r}", facet.label());
     if pane.loading {
         header.push_str(" 统计中");
         header.push_str(t.ellipsis());
     }
-    let mut lines = vec![Line::from(vec![Span::styled(
-        widgets::fit(&header, w, t),
-        if facet.is_set(&state.filter) {
-            t.active()
-        } else {
-            t.heading()
-        },
-    )])];
-    if pane.values.is_empty() && !pane.loading {
-        lines.push(Line::styled("（当前筛选下无可选值）", t.dim()));
-    }
-    let rows = inner.height.saturating_sub(1) as usize;
-    value_lines(
-        &pane.values,
-        &pane.cursor,
-        rows,
-        w,
-        focused,
-        |v| is_active(state, facet, &v.key),
+    draw_values(
+        frame,
+        area,
         state,
-        &mut lines,
+        Values {
+            title: " 筛选 ",
+            header,
+            header_active: facet.is_set(&state.filter),
+            empty: (!pane.loading).then_some("（当前筛选下无可选值）"),
+            values: &pane.values,
+            cursor: &pane.cursor,
+            active: &|v| is_active(state, facet, &v.key),
+        },
     );
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The targets' scope pane: every region or park targets are set for, with the number of
 /// targets within it; Enter shows only those, Enter again (or x) all.
 pub fn draw_scopes(frame: &mut Frame, area: Rect, state: &State) {
-    let t = &state.theme;
     let ts = &state.targets;
+    draw_values(
+        frame,
+        area,
+        state,
+        Values {
+            title: " 筛选目标 ",
+            header: "范围".to_string(),
+            header_active: ts.scope.is_some(),
+            empty: Some("（没有目标）"),
+            values: &ts.scopes,
+            cursor: &ts.scope_cursor,
+            active: &|v| ts.scope.as_deref() == Some(v.key.as_str()),
+        },
+    );
+}
+
+/// A pane of values to choose from, each with its count.
+struct Values<'a> {
+    title: &'static str,
+    header: String,
+    /// The header is highlighted while one of its values is in use.
+    header_active: bool,
+    /// What to say when there are no values (`None`: say nothing yet).
+    empty: Option<&'static str>,
+    values: &'a [FacetValue],
+    cursor: &'a Cursor,
+    active: &'a dyn Fn(&FacetValue) -> bool,
+}
+
+/// The pane: its header, then one line per value — a check mark when active, the label, its
+/// count.
+fn draw_values(frame: &mut Frame, area: Rect, state: &State, pane: Values<'_>) {
+    let t = &state.theme;
     let focused = state.focus() == Pane::Facets && state.search.is_none();
-    let block = t.block(" 筛选目标 ", focused);
+    let block = t.block(pane.title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
     let mut lines = vec![Line::styled(
-        widgets::fit("范围", w, t),
-        if ts.scope.is_some() {
+        widgets::fit(&pane.header, w, t),
+        if pane.header_active {
             t.active()
         } else {
             t.heading()
         },
     )];
-    if ts.scopes.is_empty() {
-        lines.push(Line::styled("（没有目标）", t.dim()));
+    if pane.values.is_empty()
+        && let Some(empty) = pane.empty
+    {
+        lines.push(Line::styled(empty, t.dim()));
     }
     let rows = inner.height.saturating_sub(1) as usize;
-    value_lines(
-        &ts.scopes,
-        &ts.scope_cursor,
-        rows,
-        w,
-        focused,
-        |v| ts.scope.as_deref() == Some(v.key.as_str()),
-        state,
-        &mut lines,
-    );
-    frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// One line per value: a check mark when active, the label, its count.
-#[allow(clippy::too_many_arguments)]
-fn value_lines(
-    values: &[FacetValue],
-    cursor: &Cursor,
-    rows: usize,
-    w: usize,
-    focused: bool,
-    active: impl Fn(&FacetValue) -> bool,
-    state: &State,
-    lines: &mut Vec<Line<'_>>,
-) {
-    let t = &state.theme;
-    for (i, v) in values.iter().enumerate().skip(cursor.top).take(rows) {
-        let on = active(v);
+    for (i, v) in pane
+        .values
+        .iter()
+        .enumerate()
+        .skip(pane.cursor.top)
+        .take(rows)
+    {
+        let on = (pane.active)(v);
         let mut style = if on { t.active() } else { Style::default() };
-        if i == cursor.selected {
+        let selected = i == pane.cursor.selected;
+        if selected {
             style = style.patch(t.selected(focused));
         }
         let mark = if on { t.check() } else { " " };
@@ -123,7 +124,7 @@ fn value_lines(
             // Dim is unreadable on the selection's background.
             Span::styled(
                 format!("{count} "),
-                if i == cursor.selected {
+                if selected {
                     style
                 } else {
                     style.patch(t.dim())
@@ -131,4 +132,5 @@ fn value_lines(
             ),
         ]));
     }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
