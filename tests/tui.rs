@@ -62,6 +62,13 @@ fn act(state: &mut State, actions: impl IntoIterator<Item = Action>) {
     }
 }
 
+/// Build the search index, open the search box and type `query`, as a user would.
+fn search_for(state: &mut State, query: &str) {
+    build_index_now(state).unwrap();
+    act(state, [Action::StartSearch]);
+    type_str(state, query);
+}
+
 fn type_str(state: &mut State, s: &str) {
     for c in s.chars() {
         update(state, Action::Input(c));
@@ -114,9 +121,7 @@ fn enterprises_screen_at_80x24_shows_table_tabs_status_and_hints() {
 #[test]
 fn search_by_initials_opens_the_profile_with_designations() {
     let mut s = seeded(100, 30);
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "zywbx");
+    search_for(&mut s, "zywbx");
     let results = screen(&s);
     assert!(results.contains("正原微玻纤"), "{results}");
     act(&mut s, [Action::Open]);
@@ -138,9 +143,7 @@ fn search_by_initials_opens_the_profile_with_designations() {
 #[test]
 fn search_highlights_matches_and_puts_the_cursor_after_wide_text() {
     let mut s = seeded(80, 24);
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "达钢");
+    search_for(&mut s, "达钢");
     let mut t = terminal(&s);
     let buf = t.backend().buffer().clone();
     let lines = text(&buf);
@@ -175,9 +178,7 @@ fn search_highlights_matches_and_puts_the_cursor_after_wide_text() {
 #[test]
 fn search_without_matches_says_so() {
     let mut s = seeded(80, 24);
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "qqqqzzzz");
+    search_for(&mut s, "qqqqzzzz");
     assert!(screen(&s).contains("没有与“qqqqzzzz”匹配的企业或园区"));
     // Esc closes the search and keeps the list where it was.
     act(&mut s, [Action::Back]);
@@ -589,9 +590,7 @@ fn targets_show_progress_status_and_on_enter_who_counts() {
     assert!(out.contains(&detail.counting[0].name), "{out}");
     // The enterprise's own profile names the target it counts toward.
     let name = detail.counting[0].name.clone();
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, &name);
+    search_for(&mut s, &name);
     act(&mut s, [Action::Open]);
     let listed = s
         .detail_targets
@@ -787,9 +786,7 @@ fn wrapped_provenance_keeps_its_indent_and_ascii_header_separators_read_well() {
         24,
         Theme::new(false, true),
     );
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "zywbx");
+    search_for(&mut s, "zywbx");
     act(&mut s, [Action::Open]);
     let out = screen(&s);
     let lines: Vec<&str> = out.lines().collect();
@@ -905,9 +902,7 @@ fn mouse_click_selects_then_opens_wheel_scrolls_and_tabs_switch() {
     assert_eq!(s.parks.cursor.selected, 1);
 
     // In the search overlay a click picks a hit (rows from y = 4: border, input, rule).
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "dg");
+    search_for(&mut s, "dg");
     let hits = s.search.as_ref().unwrap().hits.clone();
     assert!(hits.len() > 1, "dg finds several");
     let row = text(terminal(&s).backend().buffer())[5].clone();
@@ -1161,9 +1156,7 @@ fn a_targets_holders_can_be_walked_and_opened_at_80x24() {
 fn pinyin_v_stands_for_u_umlaut() {
     for q in ["lvse", "lüse", "wyshesls"] {
         let mut s = seeded(100, 30);
-        build_index_now(&mut s).unwrap();
-        act(&mut s, [Action::StartSearch]);
-        type_str(&mut s, q);
+        search_for(&mut s, q);
         let hits = &s.search.as_ref().unwrap().hits;
         assert!(
             hits.iter().any(|h| h.name.contains("绿色")),
@@ -1236,9 +1229,7 @@ fn ascii_mode_leaves_no_character_of_ambiguous_width_on_screen() {
 #[test]
 fn the_selected_search_result_is_readable_to_its_end() {
     let mut s = seeded(100, 30);
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "达钢");
+    search_for(&mut s, "达钢");
     let term = terminal(&s);
     let buf = term.backend().buffer();
     let lines = text(buf);
@@ -1434,9 +1425,7 @@ fn without_colour_the_selected_result_is_reversed_end_to_end() {
         30,
         Theme::new(false, false),
     );
-    build_index_now(&mut s).unwrap();
-    act(&mut s, [Action::StartSearch]);
-    type_str(&mut s, "zywbx");
+    search_for(&mut s, "zywbx");
     let term = terminal(&s);
     let buf = term.backend().buffer();
     let lines = text(buf);
