@@ -79,6 +79,19 @@ impl Env {
             .unwrap()
     }
 
+    /// Every index of the store: (name, SQL).
+    fn indexes(&self) -> Vec<(String, String)> {
+        let store = self.store();
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
     /// (enterprises, parks, designations, imports, changes)
     fn counts(&self) -> (i64, i64, i64, i64, i64) {
         let s = self.store();
@@ -1060,9 +1073,24 @@ fn a_hundred_thousand_rows_import_in_one_go() {
         csv.push_str(&format!("{i},达州测试企业{i:06}有限公司,通川区\n"));
     }
     let f = env.write("big.csv", csv.as_bytes());
+    let before = env.indexes();
     let r = env.import(&f, &["--quiet"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("新增 100000，变更 0，未变 0"), "{}", r.out);
+    // A write this large sets the plain indexes aside and writes through a rollback journal:
+    // afterwards the store has every index it had, sound, and is back in WAL mode.
+    assert_eq!(env.indexes(), before);
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let pragma = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(pragma("PRAGMA integrity_check"), "ok");
+    assert_eq!(pragma("PRAGMA journal_mode"), "wal");
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM enterprises INDEXED BY enterprises_region
+             WHERE region_id = (SELECT id FROM regions WHERE name = '通川区') AND import_id = 1"
+        ),
+        100_000
+    );
     assert_eq!(
         env.count("SELECT count(*) FROM enterprises WHERE import_id = 1"),
         100_000
@@ -1079,6 +1107,38 @@ fn a_hundred_thousand_rows_import_in_one_go() {
         env.count("SELECT count(*) FROM changes WHERE import_id = 1"),
         1
     );
+}
+
+/// A designation list large enough for the bulk path: its designations' indexes are set aside
+/// and rebuilt, and undoing it leaves the store as it was.
+#[test]
+fn a_large_designation_list_keeps_every_index_and_undoes_cleanly() {
+    let env = Env::new();
+    let before = env.indexes();
+    let counts = env.counts();
+    let mut csv = String::from("单位名称,县区\n");
+    for i in 0..12_000 {
+        csv.push_str(&format!("达州认定测试企业{i:05}有限公司,宣汉\n"));
+    }
+    let f = env.write("list.csv", csv.as_bytes());
+    let r = env.import(
+        &f,
+        &["--designation", "省级专精特新", "--year", "2024", "--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(env.indexes(), before);
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM designations INDEXED BY designations_type
+             WHERE type = '专精特新中小企业' AND level = '省级' AND year = 2024 AND import_id = 1"
+        ),
+        12_000
+    );
+    let undo = env.run(&["imports", "undo", "1"]);
+    assert_eq!(undo.code, 0, "{}", undo.all());
+    assert_eq!(env.indexes(), before);
+    let (e, p, d, _, _) = env.counts();
+    assert_eq!((e, p, d), (counts.0, counts.1, counts.2));
 }
 
 #[test]

@@ -4,8 +4,10 @@
 //! OS user, time, counts) with a `sources` row of kind `import`, writes every new or changed
 //! row pointing at that import, and logs each insert and update in the change log
 //! ([`crate::store::audit`]). Names get `name_norm` and `search_forms` exactly as the seed
-//! loader computes them. [`undo`] replays an import's logged changes backwards, also in one
-//! transaction, and refuses when later changes depend on what it would remove.
+//! loader computes them. A large import sets plain indexes aside and may write through a
+//! rollback journal ([`crate::store::bulk`]); neither changes what is written. [`undo`]
+//! replays an import's logged changes backwards, also in one transaction, and refuses when
+//! later changes depend on what it would remove.
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -15,6 +17,7 @@ use super::plan::{EntState, Holder, Plan};
 use super::{ImportOptions, IngestError};
 use crate::model::text::normalize_name;
 use crate::store::audit::{self, Action};
+use crate::store::bulk;
 use crate::store::{Store, StoreError, now_string, os_user};
 
 /// Write `plan` in one transaction; returns the new import's id.
@@ -25,7 +28,15 @@ pub fn apply(store: &mut Store, plan: &Plan, opts: &ImportOptions) -> Result<i64
         .conn()
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     store.conn().pragma_update(None, "cache_size", -65536)?;
+    let journal = if bulk::RollbackJournal::worth_it(plan.new_rows()) {
+        bulk::RollbackJournal::begin(store.conn())?
+    } else {
+        None
+    };
     let result = apply_in_transaction(store, plan, opts);
+    if let Some(journal) = journal {
+        journal.finish(store.conn());
+    }
     store.conn().pragma_update(None, "cache_size", cache)?;
     result
 }
@@ -172,6 +183,16 @@ fn apply_in_transaction(
         changes.update("parks", id, before_json.as_ref())?;
     }
 
+    // A large insert sorts the enterprises' plain indexes once, after the rows are in.
+    let new_enterprises = plan
+        .enterprise_writes()
+        .filter(|(_, before, _)| before.is_none())
+        .count();
+    let aside = set_aside_if_worth(
+        &tx,
+        new_enterprises,
+        &["enterprises", "enterprise_clusters"],
+    )?;
     // Store id of each enterprise of the plan, filled in as new ones are inserted.
     let mut ent_ids: Vec<Option<i64>> = plan.enterprises.ids.clone();
     let writes: Vec<(usize, Option<&EntState>, &EntState)> = plan.enterprise_writes().collect();
@@ -276,7 +297,15 @@ fn apply_in_transaction(
 
     changes.log_inserts("enterprises")?;
     changes.log_inserts("enterprise_clusters")?;
+    if let Some(aside) = aside {
+        aside.restore(&tx)?;
+    }
 
+    let new_designations = plan
+        .designation_writes()
+        .filter(|(_, before, _)| before.is_none())
+        .count();
+    let aside = set_aside_if_worth(&tx, new_designations, &["designations"])?;
     for (i, before, now) in plan.designation_writes() {
         let (ent, park) = match now.holder {
             Holder::Enterprise(e) => (ent_ids.get(e).copied().flatten(), None),
@@ -315,11 +344,35 @@ fn apply_in_transaction(
         tick(&mut done);
     }
     changes.log_inserts("designations")?;
+    if let Some(aside) = aside {
+        aside.restore(&tx)?;
+    }
     if opts.progress && total_writes >= 20_000 {
         eprintln!("\r写入完成 {total_writes}/{total_writes}。   ");
     }
     tx.commit()?;
     Ok(import_id)
+}
+
+/// Drop the plain indexes of `tables` (the first one the table the rows go to) when inserting
+/// `new_rows` is worth sorting them afresh (see [`bulk::SetAside`]).
+fn set_aside_if_worth(
+    conn: &Connection,
+    new_rows: usize,
+    tables: &[&'static str],
+) -> Result<Option<bulk::SetAside>, StoreError> {
+    let Some(&table) = tables.first() else {
+        return Ok(None);
+    };
+    if new_rows < bulk::BULK_ROWS || !audit::AUDITED.contains(&table) {
+        return Ok(None);
+    }
+    let existing: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    if !bulk::worth_setting_aside(new_rows, existing) {
+        return Ok(None);
+    }
+    bulk::SetAside::drop_indexes(conn, tables).map(Some)
 }
 
 /// Enterprises whose derived text one message to the writer carries.

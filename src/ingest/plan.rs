@@ -1060,6 +1060,21 @@ impl Plan {
         self.problems.len()
     }
 
+    /// Rows the plan inserts, in all tables.
+    pub fn new_rows(&self) -> usize {
+        self.enterprise_writes()
+            .filter(|(_, before, _)| before.is_none())
+            .count()
+            + self
+                .park_writes()
+                .filter(|(_, before, _)| before.is_none())
+                .count()
+            + self
+                .designation_writes()
+                .filter(|(_, before, _)| before.is_none())
+                .count()
+    }
+
     /// Whether applying the plan would write anything.
     pub fn has_writes(&self) -> bool {
         self.results

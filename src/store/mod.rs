@@ -2,6 +2,7 @@
 //! CLI and TUI use. Nothing here knows about terminals.
 
 pub mod audit;
+pub mod bulk;
 pub mod migrations;
 pub mod queries;
 pub mod seed;
