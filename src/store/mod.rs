@@ -56,6 +56,14 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// Whether SQLite refused because another connection holds the store.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
@@ -214,30 +222,26 @@ impl Store {
             // except for the last transaction on power loss, never corrupting.
             // Switching the journal mode needs a moment alone with the file, and SQLite answers
             // BUSY at once (without its busy handler) when another process is seeding it: retry.
+            // A large import may hold the store in a rollback journal for a few seconds
+            // (`bulk::RollbackJournal`): once the retries are over, open it as it is (reads see
+            // the store as it was before the import) and sync fully, as that journal needs.
             let mut attempts = 0;
-            loop {
+            let wal = loop {
                 match self
                     .conn
                     .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
                 {
-                    Ok(_) => break,
-                    Err(e)
-                        if attempts < 100
-                            && matches!(
-                                e.sqlite_error_code(),
-                                Some(
-                                    rusqlite::ErrorCode::DatabaseBusy
-                                        | rusqlite::ErrorCode::DatabaseLocked
-                                )
-                            ) =>
-                    {
+                    Ok(mode) => break mode.eq_ignore_ascii_case("wal"),
+                    Err(e) if is_busy(&e) && attempts < 100 => {
                         attempts += 1;
                         std::thread::sleep(std::time::Duration::from_millis(50));
                     }
+                    Err(e) if is_busy(&e) => break false,
                     Err(e) => return Err(e.into()),
                 }
-            }
-            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+            };
+            self.conn
+                .pragma_update(None, "synchronous", if wal { "NORMAL" } else { "FULL" })?;
         }
         Ok(())
     }
