@@ -181,7 +181,11 @@ fn provincial_list_with_title_row_imports_and_reimport_changes_nothing() {
 
     let r = env.import(&file, &[]);
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(r.out.contains("表头在第 3 行"), "{}", r.out);
+    assert!(
+        r.out.contains("，工作表“名单”，表头在第 3 行"),
+        "{}",
+        r.out
+    );
     assert!(
         r.out.contains("省级 专精特新中小企业 2024年 第一批"),
         "{}",
@@ -996,6 +1000,13 @@ fn a_gbk_csv_is_detected_and_the_override_works() {
     let r = env.import(&f, &["--dry-run"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("达州申公司"), "{}", r.out);
+    // The report names the encoding it read; a CSV file has no worksheet to name.
+    assert!(
+        r.out
+            .starts_with("文件 gbk.csv，CSV，GBK 编码，表头在第 1 行"),
+        "{}",
+        r.out
+    );
     let r = env.import(&f, &["--encoding", "gbk"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(

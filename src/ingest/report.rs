@@ -24,7 +24,10 @@ pub struct RowChange {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub file: String,
-    pub sheet: String,
+    /// The worksheet read; a CSV file has none (its text encoding is in `encoding`).
+    pub sheet: Option<String>,
+    /// The text encoding a CSV file was read in.
+    pub encoding: Option<&'static str>,
     pub kind: Kind,
     pub header_row: u32,
     /// "省级 专精特新中小企业 2024 第一批（取自标题“…”）"
@@ -130,7 +133,8 @@ impl Report {
         Report {
             records,
             file: p.file_name.clone(),
-            sheet: p.sheet.clone(),
+            sheet: p.encoding.is_none().then(|| p.sheet.clone()),
+            encoding: p.encoding.map(|(e, _)| e.label()),
             kind: p.kind,
             header_row: p.header.row,
             list,
@@ -164,6 +168,7 @@ impl Report {
         json!({
             "file": self.file,
             "sheet": self.sheet,
+            "encoding": self.encoding,
             "kind": self.kind.as_str(),
             "header_row": self.header_row,
             "designation": self.list,
@@ -185,10 +190,14 @@ impl Report {
     pub fn render_text(&self, width: usize) -> String {
         let width = width.clamp(60, 200);
         let mut out = String::new();
+        let what = match (&self.sheet, self.encoding) {
+            (Some(sheet), _) => format!("工作表“{sheet}”"),
+            (None, Some(encoding)) => format!("CSV，{encoding} 编码"),
+            (None, None) => "CSV".to_string(),
+        };
         out.push_str(&format!(
-            "文件 {}，工作表“{}”，表头在第 {} 行，按{}导入\n",
+            "文件 {}，{what}，表头在第 {} 行，按{}导入\n",
             self.file,
-            self.sheet,
             self.header_row,
             self.kind.label()
         ));
