@@ -181,11 +181,7 @@ fn provincial_list_with_title_row_imports_and_reimport_changes_nothing() {
 
     let r = env.import(&file, &[]);
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(
-        r.out.contains("，工作表“名单”，表头在第 3 行"),
-        "{}",
-        r.out
-    );
+    assert!(r.out.contains("，工作表“名单”，表头在第 3 行"), "{}", r.out);
     assert!(
         r.out.contains("省级 专精特新中小企业 2024年 第一批"),
         "{}",

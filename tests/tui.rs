@@ -454,6 +454,12 @@ fn export_writes_the_filtered_view_and_falls_back_when_not_writable() {
         (std::ffi::OsStr::new("xlsx"), n)
     );
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 0);
+    // On the parks screen: the parks it lists.
+    let (parks, p) = yuanqi::tui::export::export_parks_in(&store, Format::Csv, &dirs).unwrap();
+    assert_eq!(p, store.park_rows().unwrap().len());
+    let text = std::fs::read_to_string(&parks).unwrap();
+    assert!(text.starts_with("\u{feff}园区名称,"), "{text}");
+    assert_eq!(text.lines().count(), p + 1);
 }
 
 #[test]

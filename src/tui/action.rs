@@ -229,13 +229,13 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('e'), NONE)],
         Action::Export,
-        "把当前筛选的企业导出为 CSV（在目标画面：导出所列目标）"
+        "把当前画面所列导出为 CSV（企业按当前筛选；园区、目标画面导出所列园区、目标）"
     ),
     bind!(
         Global,
         [(KeyCode::Char('E'), NONE), (KeyCode::Char('E'), SHIFT)],
         Action::ExportXlsx,
-        "把当前筛选的企业导出为 xlsx（在目标画面：导出所列目标）"
+        "同 e，导出为 xlsx"
     ),
     bind!(
         Global,

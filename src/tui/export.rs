@@ -2,8 +2,8 @@
 //! spreadsheet programs read the Chinese right) or xlsx file in the current directory, or in
 //! $HOME when the current directory is not writable. The rows and columns are those of
 //! `yuanqi export enterprises` ([`crate::ingest::export`]), so both give the same file. On the
-//! targets screen the targets shown (within the chosen scope) are written, as the table shows
-//! them.
+//! parks screen the parks listed are written (as `yuanqi export parks`); on the targets screen
+//! the targets shown (within the chosen scope), as the table shows them.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,20 @@ pub fn export_enterprises(
     format: Format,
 ) -> anyhow::Result<(PathBuf, usize)> {
     export_enterprises_in(store, filter, format, &default_dirs())
+}
+
+/// Write the parks the parks screen lists (all of them); returns the file and the number of rows.
+pub fn export_parks(store: &Store, format: Format) -> anyhow::Result<(PathBuf, usize)> {
+    export_parks_in(store, format, &default_dirs())
+}
+
+pub fn export_parks_in(
+    store: &Store,
+    format: Format,
+    dirs: &[PathBuf],
+) -> anyhow::Result<(PathBuf, usize)> {
+    let list = ex::parks(store, &Filter::default())?;
+    write_named(&ex::park_sheet(&list), "园区", format, dirs)
 }
 
 /// Write the targets as the targets table shows them; returns the file and the number of rows.

@@ -289,13 +289,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             } else {
                 export::Format::Xlsx
             };
-            // The targets screen exports the targets it shows; the others the enterprises.
-            let done = if state.screen == Screen::Targets {
-                export::export_targets(&state.targets.rows, format)
-                    .map(|(path, n)| format!("已导出 {n} 项目标到 {}", path.display()))
-            } else {
-                export::export_enterprises(&state.store, &state.filter, format)
-                    .map(|(path, n)| format!("已导出 {n} 家企业到 {}", path.display()))
+            // Each screen exports what it lists.
+            let done = match state.screen {
+                Screen::Targets => export::export_targets(&state.targets.rows, format)
+                    .map(|(path, n)| format!("已导出 {n} 项目标到 {}", path.display())),
+                Screen::Parks => export::export_parks(&state.store, format)
+                    .map(|(path, n)| format!("已导出 {n} 个园区到 {}", path.display())),
+                Screen::Enterprises => {
+                    export::export_enterprises(&state.store, &state.filter, format)
+                        .map(|(path, n)| format!("已导出 {n} 家企业到 {}", path.display()))
+                }
             };
             match done {
                 Ok(msg) => state.info(msg),
