@@ -533,6 +533,9 @@ fn starts_at(lens: &[u8], at: usize) -> bool {
 /// threshold so that their 1 500-entry indexes take the two-thread path too.
 const PARALLEL_FROM: usize = if cfg!(test) { 500 } else { 20_000 };
 
+/// Chunks a large pool is cut into for the two threads (even, so each thread takes half).
+const PARALLEL_CHUNKS: usize = 16;
+
 /// A scored candidate: (score, entry, name index, via).
 type Scored = (i64, u32, u16, MatchVia);
 
@@ -1066,19 +1069,30 @@ impl SearchIndex {
         mut matched: Option<&mut Vec<u32>>,
     ) -> Vec<Hit> {
         // Buckets of entries by upper bound (bounds take few distinct values), each in entry
-        // order; a large pool is bounded in two halves on two threads.
+        // order; a large pool is bounded on two threads, in chunks dealt alternately (the cost
+        // of an entry drifts along the pool: later entries have longer names) and merged back
+        // in pool order.
         let n = pool.map_or(self.entries.len(), <[u32]>::len);
         let part = |from: usize, to: usize| match pool {
             Some(p) => self.bound_all(q, p[from..to].iter().copied()),
             None => self.bound_all(q, from as u32..to as u32),
         };
+        let chunks = |first: usize| {
+            (first..PARALLEL_CHUNKS)
+                .step_by(2)
+                .map(|c| part(n * c / PARALLEL_CHUNKS, n * (c + 1) / PARALLEL_CHUNKS))
+                .collect::<Vec<_>>()
+        };
         let halves = if n >= PARALLEL_FROM {
             std::thread::scope(|s| {
-                let second = s.spawn(|| part(n / 2, n));
-                let first = part(0, n / 2);
-                // A panic in the second half is a bug; fall back to bounding it here.
-                let second = second.join().unwrap_or_else(|_| part(n / 2, n));
-                vec![first, second]
+                let odd = s.spawn(|| chunks(1));
+                let even = chunks(0);
+                // A panic on the other thread is a bug; fall back to bounding its part here.
+                let odd = odd.join().unwrap_or_else(|_| chunks(1));
+                even.into_iter()
+                    .zip(odd)
+                    .flat_map(|(e, o)| [e, o])
+                    .collect()
             })
         } else {
             vec![part(0, n)]
