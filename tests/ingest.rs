@@ -1084,8 +1084,8 @@ fn a_hundred_thousand_rows_import_in_one_go() {
     let r = env.import(&f, &["--quiet"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("新增 100000，变更 0，未变 0"), "{}", r.out);
-    // A write this large sets the plain indexes aside and writes through a rollback journal:
-    // afterwards the store has every index it had, sound, and is back in WAL mode.
+    // A write this large sets the plain indexes aside: afterwards the store has every index it
+    // had, sound, and still in WAL mode.
     assert_eq!(env.indexes(), before);
     let conn = rusqlite::Connection::open(env.db()).unwrap();
     let pragma = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
@@ -1146,6 +1146,59 @@ fn a_large_designation_list_keeps_every_index_and_undoes_cleanly() {
     assert_eq!(env.indexes(), before);
     let (e, p, d, _, _) = env.counts();
     assert_eq!((e, p, d), (counts.0, counts.1, counts.2));
+}
+
+/// An import never writes over a change it did not see: when another user commits between the
+/// import reading the store and writing to it, the write is refused with nothing written, and
+/// importing again checks the file against the store as it now is.
+#[test]
+fn a_change_committed_while_an_import_checks_its_file_is_not_written_over() {
+    use yuanqi::ingest::{ImportOptions, IngestError, apply, plan::Plan};
+    let env = Env::new();
+    let f = env.write(
+        "mine.csv",
+        "企业名称,所属县（市、区）\n达州并发测试甲有限公司,通川区\n达州并发测试乙有限公司,通川区\n"
+            .as_bytes(),
+    );
+    let opts = ImportOptions {
+        path: f.clone(),
+        ..Default::default()
+    };
+    let mut store = env.store();
+    let plan = Plan::read_and_build(&store, &opts).unwrap();
+    // Meanwhile another user imports 甲, in 渠县.
+    let theirs = env.write(
+        "theirs.csv",
+        "企业名称,所属县（市、区）\n达州并发测试甲有限公司,渠县\n".as_bytes(),
+    );
+    assert_eq!(env.import(&theirs, &[]).code, 0);
+    let written = apply::apply(&mut store, &plan, &opts);
+    assert!(
+        matches!(written, Err(IngestError::StoreChanged)),
+        "{written:?}"
+    );
+    let count = |name: &str| {
+        env.count(&format!(
+            "SELECT count(*) FROM enterprises WHERE name = '{name}'"
+        ))
+    };
+    assert_eq!(
+        (
+            count("达州并发测试甲有限公司"),
+            count("达州并发测试乙有限公司")
+        ),
+        (1, 0)
+    );
+    // Importing again plans against their row: 甲 is theirs, moved to 通川区 as an update.
+    let report = yuanqi::ingest::import(&mut store, &opts).unwrap();
+    assert_eq!((report.counts.new, report.counts.changed), (1, 1));
+    assert_eq!(
+        (
+            count("达州并发测试甲有限公司"),
+            count("达州并发测试乙有限公司")
+        ),
+        (1, 1)
+    );
 }
 
 #[test]

@@ -106,33 +106,6 @@ fn read_only_store_browses_but_refuses_writes() {
     ));
 }
 
-/// While a large import writes through a rollback journal (see `store::bulk`), the store
-/// still opens, read-write and read-only, and shows the data as it was before the import.
-#[test]
-fn a_store_held_by_a_large_import_opens_as_it_was() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("busy.db");
-    let before = Store::open(&path, &rw()).unwrap().totals().unwrap().0;
-    let importer = Connection::open(&path).unwrap();
-    let journal = yuanqi::store::bulk::RollbackJournal::begin(&importer)
-        .unwrap()
-        .expect("nobody else has the store open");
-    importer
-        .execute_batch("BEGIN IMMEDIATE; DELETE FROM enterprise_clusters; DELETE FROM designations; DELETE FROM enterprises;")
-        .unwrap();
-    let ro = OpenOptions {
-        read_only: true,
-        ..rw()
-    };
-    assert_eq!(Store::open(&path, &ro).unwrap().totals().unwrap().0, before);
-    assert_eq!(
-        Store::open(&path, &rw()).unwrap().totals().unwrap().0,
-        before
-    );
-    importer.execute_batch("ROLLBACK").unwrap();
-    assert!(journal.finish(&importer));
-}
-
 #[test]
 fn a_missing_store_in_read_only_mode_is_not_created() {
     let dir = TempDir::new().unwrap();

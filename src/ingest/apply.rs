@@ -4,8 +4,8 @@
 //! OS user, time, counts) with a `sources` row of kind `import`, writes every new or changed
 //! row pointing at that import, and logs each insert and update in the change log
 //! ([`crate::store::audit`]). Names get `name_norm` and `search_forms` exactly as the seed
-//! loader computes them. A large import sets plain indexes aside and may write through a
-//! rollback journal ([`crate::store::bulk`]); neither changes what is written. [`undo`]
+//! loader computes them. A large import sets plain indexes aside while it writes
+//! ([`crate::store::bulk`]), which changes nothing of what is written. [`undo`]
 //! replays an import's logged changes backwards, also in one transaction, and refuses when
 //! later changes depend on what it would remove.
 
@@ -20,7 +20,9 @@ use crate::store::audit::{self, Action};
 use crate::store::bulk;
 use crate::store::{Store, StoreError, now_string, os_user};
 
-/// Write `plan` in one transaction; returns the new import's id.
+/// Write `plan` in one transaction; returns the new import's id. Refuses with
+/// [`IngestError::StoreChanged`], writing nothing, when another connection has committed to the
+/// store since the plan read it (the plan may rest on rows that changed).
 pub fn apply(store: &mut Store, plan: &Plan, opts: &ImportOptions) -> Result<i64, IngestError> {
     // One large transaction: a page cache big enough to hold it (64 MiB at most, allocated
     // only as used) keeps SQLite from spilling dirty pages to the WAL half-way through.
@@ -28,15 +30,7 @@ pub fn apply(store: &mut Store, plan: &Plan, opts: &ImportOptions) -> Result<i64
         .conn()
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     store.conn().pragma_update(None, "cache_size", -65536)?;
-    let journal = if bulk::RollbackJournal::worth_it(plan.new_rows()) {
-        bulk::RollbackJournal::begin(store.conn())?
-    } else {
-        None
-    };
     let result = apply_in_transaction(store, plan, opts);
-    if let Some(journal) = journal {
-        journal.finish(store.conn());
-    }
     store.conn().pragma_update(None, "cache_size", cache)?;
     result
 }
@@ -48,7 +42,14 @@ fn apply_in_transaction(
 ) -> Result<i64, IngestError> {
     let user = os_user();
     let at = now_string();
-    let tx = store.conn_mut().transaction()?;
+    // The write lock at once, then: has anyone committed since the plan read the store?
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    if version != plan.store_version {
+        return Err(IngestError::StoreChanged);
+    }
     let p = &plan.parsed;
     let counts = plan.counts();
     let pending_code = format!("import:pending:{}", p.sha256);

@@ -38,6 +38,10 @@ pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// the file: what is wrong and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    #[error(
+        "导入核对期间，数据库接连被其他操作修改；为避免覆盖别人的修改，本次导入没有写入。请稍后重新运行。"
+    )]
+    StoreChanged,
     #[error("文件 {0} 是空的（0 字节），没有可导入的内容。请确认选对了文件。")]
     EmptyFile(String),
     #[error(
@@ -169,13 +173,28 @@ pub fn display_name(path: &Path) -> String {
 /// Returns the report whether or not anything was written; the caller decides the exit status
 /// from [`report::Report::refused`].
 pub fn import(store: &mut Store, opts: &ImportOptions) -> Result<report::Report, IngestError> {
-    let mut plan = plan::Plan::read_and_build(store, opts)?;
-    let refused = plan.problem_count() > 0 && !opts.skip_invalid;
-    if !opts.dry_run && !refused && plan.has_writes() {
-        store.ensure_writable()?;
-        let id = apply::apply(store, &plan, opts)?;
-        plan.import_id = Some(id);
-    }
+    let mut replans = 0;
+    let (mut plan, refused) = loop {
+        let mut plan = plan::Plan::read_and_build(store, opts)?;
+        let refused = plan.problem_count() > 0 && !opts.skip_invalid;
+        if !opts.dry_run && !refused && plan.has_writes() {
+            store.ensure_writable()?;
+            match apply::apply(store, &plan, opts) {
+                Ok(id) => plan.import_id = Some(id),
+                // Someone wrote to the store while this file was being checked: check it again
+                // against the store as it now is (a few times at most).
+                Err(IngestError::StoreChanged) if replans < MAX_REPLANS => {
+                    replans += 1;
+                    if opts.progress {
+                        eprintln!("数据库刚被其他操作修改，正在按最新内容重新核对…");
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        break (plan, refused);
+    };
     let report = report::Report::from_plan(&mut plan, opts, refused);
     // A plan of a large file is a million small allocations; freeing them takes a sizeable
     // part of a second that nobody needs to wait for, so a large plan is freed on a thread of
@@ -185,6 +204,9 @@ pub fn import(store: &mut Store, opts: &ImportOptions) -> Result<report::Report,
     }
     Ok(report)
 }
+
+/// How many times an import checks its file again when the store changed under it.
+const MAX_REPLANS: usize = 3;
 
 /// Plans of this many rows or more are freed off the caller's thread.
 const BACKGROUND_DROP_ROWS: usize = 10_000;

@@ -604,6 +604,10 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
     pub import_id: Option<i64>,
+    /// The store's `data_version` when planning began: [`super::apply::apply`] writes only if
+    /// no other connection has committed since, so a plan never writes over a change it did
+    /// not see.
+    pub store_version: i64,
     regions: Vec<(i64, String, Vec<String>)>,
     region_parent: HashMap<i64, i64>,
     region_by_norm: HashMap<String, i64>,
@@ -707,6 +711,7 @@ impl Plan {
             problems: Vec::new(),
             warnings: Vec::new(),
             import_id: None,
+            store_version: 0,
             regions: Vec::new(),
             region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
@@ -777,7 +782,9 @@ impl Plan {
                         plan.plan_row(rec, &mut pending_parents);
                     }
                     records.extend(batch);
-                    if opts.progress && records.len() % 20_480 < BATCH {
+                    // Progress only for large files (a small one is done before it could be
+                    // read), and always closed by the line below.
+                    if opts.progress && records.len() >= 20_000 && records.len() % 20_480 < BATCH {
                         eprint!("\r已读取并核对 {} 行…", records.len());
                     }
                 }
@@ -808,6 +815,7 @@ impl Plan {
     }
 
     fn load(&mut self, store: &Store) -> Result<(), StoreError> {
+        self.store_version = store.data_version()?;
         let conn = store.conn();
         for row in conn
             .prepare("SELECT id, parent_id FROM regions WHERE parent_id IS NOT NULL")?

@@ -222,26 +222,21 @@ impl Store {
             // except for the last transaction on power loss, never corrupting.
             // Switching the journal mode needs a moment alone with the file, and SQLite answers
             // BUSY at once (without its busy handler) when another process is seeding it: retry.
-            // A large import may hold the store in a rollback journal for a few seconds
-            // (`bulk::RollbackJournal`): once the retries are over, open it as it is (reads see
-            // the store as it was before the import) and sync fully, as that journal needs.
             let mut attempts = 0;
-            let wal = loop {
+            loop {
                 match self
                     .conn
                     .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
                 {
-                    Ok(mode) => break mode.eq_ignore_ascii_case("wal"),
+                    Ok(_) => break,
                     Err(e) if is_busy(&e) && attempts < 100 => {
                         attempts += 1;
                         std::thread::sleep(std::time::Duration::from_millis(50));
                     }
-                    Err(e) if is_busy(&e) => break false,
                     Err(e) => return Err(e.into()),
                 }
-            };
-            self.conn
-                .pragma_update(None, "synchronous", if wal { "NORMAL" } else { "FULL" })?;
+            }
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         Ok(())
     }
