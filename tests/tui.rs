@@ -454,6 +454,15 @@ fn export_writes_the_filtered_view_and_falls_back_when_not_writable() {
         (std::ffi::OsStr::new("xlsx"), n)
     );
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 0);
+    // A second export in the same second goes beside the first, under its own name.
+    let (again, _) =
+        yuanqi::tui::export::export_enterprises_in(&store, &filter, Format::Csv, &dirs).unwrap();
+    assert_eq!(again.parent(), path.parent());
+    assert_ne!(again, path);
+    assert!(
+        yuanqi::tui::export::saved_at(&again).starts_with("yuanqi-企业-"),
+        "the file name comes first"
+    );
     // On the parks screen: the parks it lists.
     let (parks, p) = yuanqi::tui::export::export_parks_in(&store, Format::Csv, &dirs).unwrap();
     assert_eq!(p, store.park_rows().unwrap().len());
@@ -1342,8 +1351,9 @@ fn esc_returns_through_the_detail_the_user_came_from() {
     select_target(&mut s, "D003-T25");
     act(&mut s, [Action::Open, Action::Open]);
     assert_eq!(s.screen, Screen::Enterprises);
-    act(&mut s, [Action::Back, Action::Back]);
-    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.focus(), Pane::Detail, "the holder's profile");
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets, "one Esc from the profile");
     assert!(screen(&s).contains("代码：D003-T25"));
     // Target → park → its enterprises unwinds step by step.
     select_target(&mut s, "D002-T34");
@@ -1362,7 +1372,7 @@ fn esc_returns_through_the_detail_the_user_came_from() {
     act(&mut s, [Action::Back]);
     assert_eq!(s.screen, Screen::Parks);
     assert!(screen(&s).contains(&park.name));
-    act(&mut s, [Action::Back, Action::Back]);
+    act(&mut s, [Action::Back]);
     assert_eq!(s.screen, Screen::Targets, "and on back to the target");
     assert!(screen(&s).contains("代码：D002-T34"));
     // Without such a detour Esc on a list stays put.

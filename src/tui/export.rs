@@ -131,6 +131,22 @@ pub fn export_enterprises_in(
     write_named(&sheet, "企业", format, dirs)
 }
 
+/// Exports within one second beyond this many go to the next directory.
+const MAX_SAME_SECOND: usize = 99;
+
+/// Where an export went, file name first (a long directory is what gets cut on a narrow
+/// status line): "yuanqi-企业-….csv（在 /home/…）".
+pub fn saved_at(path: &Path) -> String {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => format!("{file}（在 {}）", dir.display()),
+        None => file,
+    }
+}
+
 /// Write `sheet` as yuanqi-<what>-<time>.<ext> into the first of `dirs` that takes it.
 fn write_named(
     sheet: &ex::Sheet,
@@ -138,17 +154,27 @@ fn write_named(
     format: Format,
     dirs: &[PathBuf],
 ) -> anyhow::Result<(PathBuf, usize)> {
-    let name = format!(
-        "yuanqi-{what}-{}.{}",
-        chrono::Local::now().format("%Y%m%d-%H%M%S"),
-        format.extension()
-    );
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let ext = format.extension();
     let mut last_err = None;
     for dir in dirs {
-        let path = dir.join(&name);
-        match write(sheet, format, &path) {
-            Ok(()) => return Ok((path, sheet.rows.len())),
-            Err(e) => last_err = Some(e),
+        // A second export within the same second gets "-2", "-3" … beside the first.
+        for n in 1..=MAX_SAME_SECOND {
+            let name = match n {
+                1 => format!("yuanqi-{what}-{stamp}.{ext}"),
+                n => format!("yuanqi-{what}-{stamp}-{n}.{ext}"),
+            };
+            let path = dir.join(name);
+            if path.exists() {
+                continue;
+            }
+            match write(sheet, format, &path) {
+                Ok(()) => return Ok((path, sheet.rows.len())),
+                Err(e) => {
+                    last_err = Some(e);
+                    break;
+                }
+            }
         }
     }
     Err(last_err.unwrap_or_else(|| anyhow::anyhow!("没有可写的目录")))

@@ -255,8 +255,18 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::End => move_by(state, isize::MAX / 2)?,
         Action::Open => open(state, fx)?,
         Action::Back => match state.focus() {
-            Pane::Detail | Pane::Facets => state.set_focus(Pane::List),
-            Pane::List => {
+            // A profile reached from elsewhere (a target's holder) goes straight back there;
+            // otherwise Esc leaves the pane for the list.
+            Pane::Detail
+                if !state
+                    .back_to
+                    .last()
+                    .is_some_and(|b| b.screen != state.screen) =>
+            {
+                state.set_focus(Pane::List)
+            }
+            Pane::Facets => state.set_focus(Pane::List),
+            Pane::List | Pane::Detail => {
                 if let Some(back) = state.back_to.pop().filter(|b| b.screen != state.screen) {
                     if let Some((filter, labels)) = back.filter {
                         set_filter(state, filter, labels, fx)?;
@@ -292,12 +302,12 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             // Each screen exports what it lists.
             let done = match state.screen {
                 Screen::Targets => export::export_targets(&state.targets.rows, format)
-                    .map(|(path, n)| format!("已导出 {n} 项目标到 {}", path.display())),
+                    .map(|(path, n)| format!("已导出 {n} 项目标：{}", export::saved_at(&path))),
                 Screen::Parks => export::export_parks(&state.store, format)
-                    .map(|(path, n)| format!("已导出 {n} 个园区到 {}", path.display())),
+                    .map(|(path, n)| format!("已导出 {n} 个园区：{}", export::saved_at(&path))),
                 Screen::Enterprises => {
                     export::export_enterprises(&state.store, &state.filter, format)
-                        .map(|(path, n)| format!("已导出 {n} 家企业到 {}", path.display()))
+                        .map(|(path, n)| format!("已导出 {n} 家企业：{}", export::saved_at(&path)))
                 }
             };
             match done {
