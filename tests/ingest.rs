@@ -244,6 +244,11 @@ fn one_bad_row_writes_nothing_and_every_problem_is_listed() {
     assert!(r.out.contains(&bad), "{}", r.out);
     assert!(r.out.contains("第4行"), "{}", r.out);
     assert!(r.out.contains("最接近的有：宣汉县"), "{}", r.out);
+    assert!(
+        !r.out.contains("宣汉县、宣汉、"),
+        "a short name is not offered as a second place: {}",
+        r.out
+    );
     assert!(r.err.contains("没有写入任何数据"), "{}", r.err);
     assert!(r.err.contains("--skip-invalid"), "{}", r.err);
     assert_eq!(env.counts(), before);

@@ -1740,6 +1740,12 @@ impl Plan {
                         }),
                         3,
                     );
+                    let near = full_names(
+                        near,
+                        self.regions
+                            .iter()
+                            .map(|(_, n, s)| (n.as_str(), s.as_slice())),
+                    );
                     cx.problem(Field::Region, &r, not_found("县（市、区）", &near));
                     None
                 }
@@ -1946,6 +1952,12 @@ impl Plan {
                                 std::iter::once(n.as_str()).chain(s.iter().map(String::as_str))
                             }),
                             3,
+                        );
+                        let near = full_names(
+                            near,
+                            self.clusters
+                                .iter()
+                                .map(|(_, _, n, s)| (n.as_str(), s.as_slice())),
                         );
                         cx.problem(Field::Clusters, &c, not_found("产业", &near));
                     }
@@ -2304,6 +2316,25 @@ fn merge_opt(
         });
         *have = want.clone();
     }
+}
+
+/// Suggestions found among full and short names, each shown once under its full name
+/// ("宣汉" is 宣汉县, not a second place).
+fn full_names<'a>(
+    near: Vec<String>,
+    entries: impl Iterator<Item = (&'a str, &'a [String])> + Clone,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in near {
+        let full = entries
+            .clone()
+            .find(|(full, shorts)| *full == n || shorts.contains(&n))
+            .map_or(n, |(full, _)| full.to_string());
+        if !out.contains(&full) {
+            out.push(full);
+        }
+    }
+    out
 }
 
 fn not_found(what: &str, near: &[String]) -> String {
