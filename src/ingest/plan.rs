@@ -1068,21 +1068,6 @@ impl Plan {
         self.problems.len()
     }
 
-    /// Rows the plan inserts, in all tables.
-    pub fn new_rows(&self) -> usize {
-        self.enterprise_writes()
-            .filter(|(_, before, _)| before.is_none())
-            .count()
-            + self
-                .park_writes()
-                .filter(|(_, before, _)| before.is_none())
-                .count()
-            + self
-                .designation_writes()
-                .filter(|(_, before, _)| before.is_none())
-                .count()
-    }
-
     /// Whether applying the plan would write anything.
     pub fn has_writes(&self) -> bool {
         self.results
@@ -1733,15 +1718,8 @@ impl Plan {
             Some(r) => match self.region(&r) {
                 Some(id) => Some(id),
                 None => {
-                    let near = closest(
+                    let near = closest_full(
                         &r,
-                        self.regions.iter().flat_map(|(_, n, s)| {
-                            std::iter::once(n.as_str()).chain(s.iter().map(String::as_str))
-                        }),
-                        3,
-                    );
-                    let near = full_names(
-                        near,
                         self.regions
                             .iter()
                             .map(|(_, n, s)| (n.as_str(), s.as_slice())),
@@ -1946,15 +1924,8 @@ impl Plan {
                         format!("对应多个产业：{}，请写产业代码", join_names(&many)),
                     ),
                     Err(_) => {
-                        let near = closest(
+                        let near = closest_full(
                             &c,
-                            self.clusters.iter().flat_map(|(_, _, n, s)| {
-                                std::iter::once(n.as_str()).chain(s.iter().map(String::as_str))
-                            }),
-                            3,
-                        );
-                        let near = full_names(
-                            near,
                             self.clusters
                                 .iter()
                                 .map(|(_, _, n, s)| (n.as_str(), s.as_slice())),
@@ -2318,14 +2289,18 @@ fn merge_opt(
     }
 }
 
-/// Suggestions found among full and short names, each shown once under its full name
-/// ("宣汉" is 宣汉县, not a second place).
-fn full_names<'a>(
-    near: Vec<String>,
+/// The three known names closest to `wanted` among full and short names (`entries`: each
+/// full name with its short names), each shown once under its full name ("宣汉" is 宣汉县,
+/// not a second place).
+fn closest_full<'a>(
+    wanted: &str,
     entries: impl Iterator<Item = (&'a str, &'a [String])> + Clone,
 ) -> Vec<String> {
+    let names = entries
+        .clone()
+        .flat_map(|(full, shorts)| std::iter::once(full).chain(shorts.iter().map(String::as_str)));
     let mut out: Vec<String> = Vec::new();
-    for n in near {
+    for n in closest(wanted, names, 3) {
         let full = entries
             .clone()
             .find(|(full, shorts)| *full == n || shorts.contains(&n))
