@@ -131,6 +131,9 @@ fn search_by_initials_opens_the_profile_with_designations() {
     let out = screen(&s);
     assert!(out.contains("宣汉正原微玻纤有限公司"), "{out}");
     assert!(out.contains("制造业单项冠军"), "{out}");
+    // The validity is never cut in two, even in the 40-column pane.
+    assert!(out.contains("单项冠军 [有效]"), "{out}");
+    assert!(out.contains("有效期至2027年"), "{out}");
     assert!(out.contains("来源"), "provenance shown: {out}");
     // Back in the list, the cursor is on the enterprise that was opened (so y copies it).
     act(&mut s, [Action::Back]);

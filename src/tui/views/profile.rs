@@ -75,7 +75,7 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
             .year
             .map(|y| y.to_string())
             .unwrap_or_else(|| "----".into());
-        let mut spans = vec![
+        let spans = vec![
             Span::raw("  "),
             Span::styled(year, Style::new().add_modifier(Modifier::BOLD)),
             Span::raw(" "),
@@ -83,11 +83,13 @@ fn timeline<'a>(ds: &[DesignationView], t: &Theme, out: &mut Vec<Line<'a>>) {
             Span::raw(" "),
             Span::styled(format!("[{}]", d.status.label()), status_style(d.status, t)),
         ];
-        if let Some(v) = d.valid_until {
-            spans.push(Span::styled(format!(" 有效期至{v}年"), t.dim()));
-        }
         out.push(Line::from(spans));
+        // The validity opens the detail line: on the title's line a narrow pane would wrap
+        // inside it.
         let mut detail = Vec::new();
+        if let Some(v) = d.valid_until {
+            detail.push(format!("有效期至{v}年"));
+        }
         if let Some(b) = d.batch.as_deref().filter(|b| !b.is_empty()) {
             detail.push(clean(b, t));
         }
