@@ -101,6 +101,34 @@ fn search_finds_by_initials_pinyin_short_name_and_chinese() {
         text.lines().next().unwrap_or_default().contains("钢"),
         "{text}"
     );
+    // More matches than listed: stderr says how many, stdout stays the hits alone.
+    let all = stdout(
+        &yuanqi(&db)
+            .args(["search", "达州", "--limit", "500"])
+            .output()
+            .unwrap(),
+    );
+    let out = yuanqi(&db)
+        .args(["search", "达州", "--limit", "2"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).lines().count(), 2);
+    let total = all.lines().count();
+    assert!(total > 2, "{all}");
+    assert!(
+        stderr(&out).contains(&format!("共 {total} 条匹配，只列出最接近的 2 条")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(
+            &yuanqi(&db)
+                .args(["search", "达州", "--limit", "500"])
+                .output()
+                .unwrap()
+        )
+        .contains("条匹配")
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Cli, TextOrJson};
 use crate::model::HolderKind;
 use crate::model::text::sanitize;
-use crate::search::search_stream;
+use crate::search::search_stream_counted;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,7 +31,8 @@ struct JsonHit<'a> {
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let store = cli.open_store()?;
     // One query: match the rows as they are read instead of building the index a TUI keeps.
-    let hits = search_stream(&args.query, args.limit, |f| store.each_search_candidate(f))?;
+    let (hits, matched) =
+        search_stream_counted(&args.query, args.limit, |f| store.each_search_candidate(f))?;
     match args.format {
         TextOrJson::Json => {
             let out: Vec<JsonHit> = hits
@@ -59,6 +60,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
                     line.push_str(&format!("\t（{}）", sanitize(&h.matched)));
                 }
                 println!("{line}");
+            }
+            // On stderr, so a pipe gets the hits alone.
+            if matched > hits.len() {
+                eprintln!(
+                    "（共 {matched} 条匹配，只列出最接近的 {} 条；用 --limit 列出更多）",
+                    hits.len()
+                );
             }
         }
     }

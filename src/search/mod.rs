@@ -1253,12 +1253,20 @@ pub fn search_stream<E>(
     limit: usize,
     each: impl FnOnce(&mut dyn FnMut(&CandidateRef)) -> Result<(), E>,
 ) -> Result<Vec<Hit>, E> {
+    search_stream_counted(query, limit, each).map(|(hits, _)| hits)
+}
+
+/// [`search_stream`], and how many candidates match in all (the hits are the best `limit` of
+/// them): a candidate matches exactly when it has an upper bound (tested against scoring).
+pub fn search_stream_counted<E>(
+    query: &str,
+    limit: usize,
+    each: impl FnOnce(&mut dyn FnMut(&CandidateRef)) -> Result<(), E>,
+) -> Result<(Vec<Hit>, usize), E> {
     let Some(q) = Query::parse(query) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     };
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
+    let mut matched = 0usize;
     /// A kept candidate: score, characters in the name, arrival, the candidate.
     type Kept = (i64, usize, usize, Candidate);
     fn order(a: &Kept, b: &Kept) -> std::cmp::Ordering {
@@ -1283,6 +1291,10 @@ pub fn search_stream<E>(
         let Some(ub) = one.upper_bound(&q, 0) else {
             return;
         };
+        matched += 1;
+        if limit == 0 {
+            return;
+        }
         let chars = c.name.chars().count();
         if let Some((ws, wc, wn)) = &worst {
             // Equal to the worst score, it gets in only on the tie-break (arrival order
@@ -1305,7 +1317,7 @@ pub fn search_stream<E>(
     // The survivors in arrival order, so an index over them breaks ties as the full one does.
     kept.sort_by_key(|k| k.2);
     let index = SearchIndex::new(kept.into_iter().map(|k| k.3).collect());
-    Ok(index.rank(&q, limit, None, None))
+    Ok((index.rank(&q, limit, None, None), matched))
 }
 
 /// Incremental search for a query typed one character at a time: when the new query extends
@@ -1556,9 +1568,15 @@ mod tests {
                         expected,
                         "searcher {q:?} limit {limit}"
                     );
-                    let streamed =
-                        search_stream(&q, limit, |f| store.each_search_candidate(f)).unwrap();
+                    let (streamed, matched) =
+                        search_stream_counted(&q, limit, |f| store.each_search_candidate(f))
+                            .unwrap();
                     assert_eq!(ids(&streamed), expected, "stream {q:?} limit {limit}");
+                    assert_eq!(
+                        matched,
+                        brute_force(&index, &q, usize::MAX).len(),
+                        "matches counted by the stream {q:?}"
+                    );
                 }
                 // Deleting a character starts over rather than narrowing.
                 let q: String = chars[..1].iter().collect();
