@@ -14,6 +14,7 @@ use foldhash::{HashMap, HashMapExt};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::plan::{EntState, Holder, Plan};
+use super::report::Records;
 use super::{ImportOptions, IngestError};
 use crate::model::text::normalize_name;
 use crate::store::audit::{self, Action};
@@ -185,10 +186,7 @@ fn apply_in_transaction(
     }
 
     // A large insert sorts the enterprises' plain indexes once, after the rows are in.
-    let new_enterprises = plan
-        .enterprise_writes()
-        .filter(|(_, before, _)| before.is_none())
-        .count();
+    let new_enterprises = Records::of("企业", plan.enterprise_writes()).new;
     let aside = set_aside_if_worth(
         &tx,
         new_enterprises,
@@ -302,10 +300,7 @@ fn apply_in_transaction(
         aside.restore(&tx)?;
     }
 
-    let new_designations = plan
-        .designation_writes()
-        .filter(|(_, before, _)| before.is_none())
-        .count();
+    let new_designations = Records::of("认定", plan.designation_writes()).new;
     let aside = set_aside_if_worth(&tx, new_designations, &["designations"])?;
     for (i, before, now) in plan.designation_writes() {
         let (ent, park) = match now.holder {

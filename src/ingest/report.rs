@@ -58,7 +58,8 @@ pub struct Records {
 }
 
 impl Records {
-    fn of<'a, T: 'a>(
+    /// Count the writes of one kind: inserts (no `before`) and updates.
+    pub(crate) fn of<'a, T: 'a>(
         what: &'static str,
         writes: impl Iterator<Item = (usize, Option<&'a T>, &'a T)>,
     ) -> Records {

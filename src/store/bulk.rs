@@ -52,11 +52,6 @@ impl SetAside {
         Ok(SetAside { indexes })
     }
 
-    /// Names of the indexes set aside.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.indexes.iter().map(|(name, _)| name.as_str())
-    }
-
     /// Create the indexes again, in the same transaction.
     pub fn restore(self, conn: &Connection) -> Result<(), StoreError> {
         // The sorter may use a helper thread for large indexes (SQLite's default is none).
@@ -115,7 +110,8 @@ mod tests {
         let before = indexes(&conn);
         let tx = conn.transaction().unwrap();
         let aside = SetAside::drop_indexes(&tx, &["t"]).unwrap();
-        assert_eq!(aside.names().collect::<Vec<_>>(), ["t b", "t_a"]);
+        let names: Vec<&str> = aside.indexes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["t b", "t_a"]);
         // Constraints and other tables' indexes stay.
         let left: Vec<String> = indexes(&tx).into_iter().map(|(n, _)| n).collect();
         assert_eq!(left, ["sqlite_autoindex_t_1", "t_ab", "u_x"]);

@@ -57,7 +57,7 @@ pub enum StoreError {
 }
 
 /// Whether SQLite refused because another connection holds the store.
-pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
