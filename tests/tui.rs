@@ -398,6 +398,14 @@ fn help_overlay_lists_every_binding() {
 fn tiny_terminal_gets_a_clear_message_and_resize_relays_out() {
     let mut s = seeded(50, 10);
     assert!(screen(&s).contains("窗口太小"));
+    // Each phrase whole on its own line, even in a window too narrow for the sentence.
+    for w in [20, 30] {
+        act(&mut s, [Action::Resize(w, 10)]);
+        let out = screen(&s);
+        for phrase in ["至少需要 60×15", &format!("当前 {w}×10"), "请放大终端窗口"] {
+            assert!(out.contains(phrase), "{phrase} at {w} columns:\n{out}");
+        }
+    }
     act(&mut s, [Action::Resize(120, 40)]);
     let out = screen(&s);
     assert!(
@@ -1514,4 +1522,21 @@ fn targets_export_writes_the_targets_shown() {
         !text.contains("D000-"),
         "达州 targets are outside the scope"
     );
+}
+
+#[test]
+fn search_says_how_many_match_when_it_lists_only_the_closest() {
+    let store = Store::open_in_memory().unwrap();
+    for i in 0..250 {
+        insert_enterprise(&store, &format!("澜沧测试{i:03}有限公司"));
+    }
+    let mut s = state_with(store, 100, 30, Theme::default());
+    search_for(&mut s, "澜沧测试");
+    let out = screen(&s);
+    assert!(out.contains("共 250 条，列出最接近的 200 条"), "{out}");
+    // Narrowing until every match is listed: the count is the list's length.
+    type_str(&mut s, "249");
+    let out = screen(&s);
+    assert!(out.contains(" 1 条结果 "), "{out}");
+    assert!(!out.contains("最接近"), "{out}");
 }

@@ -22,7 +22,7 @@ fn have_tmux() -> bool {
 struct Session {
     name: String,
     socket: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Session {
@@ -36,15 +36,15 @@ impl Session {
             env!("CARGO_BIN_EXE_yuanqi"),
             db.display()
         );
-        let s = Session {
-            name,
-            socket,
-            _dir: dir,
-        };
+        let s = Session { name, socket, dir };
         let (ws, hs) = (w.to_string(), h.to_string());
+        // Started in the temporary directory, so exports land there.
+        let cwd = s.dir.path().display().to_string();
         s.run(&[
             "new-session",
             "-d",
+            "-c",
+            &cwd,
             "-s",
             &s.name.clone(),
             "-x",
@@ -141,6 +141,17 @@ fn search_by_initials_opens_the_profile_in_the_real_terminal() {
     s.wait_for(&["筛选：县（市、区）="]);
     s.keys(&["x"]);
     s.wait_for(&["已清除全部筛选"]);
+    // Exports are written on the background connection and reported when done.
+    s.keys(&["e"]);
+    let p = s.wait_for(&["已导出"]);
+    let written: Vec<_> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("yuanqi-企业-") && n.ends_with(".csv"))
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}\n{p}");
+    assert!(p.contains(&written[0]), "{p}");
     // q quits and gives the shell back.
     let pid = s.pid();
     s.keys(&["q"]);

@@ -1357,6 +1357,15 @@ impl Searcher {
         self.last = Some(q);
         hits
     }
+
+    /// How many entries matched the last query: all of them, not only the `limit` returned.
+    pub fn matched(&self) -> usize {
+        if self.last.is_some() {
+            self.matched.len()
+        } else {
+            0
+        }
+    }
 }
 
 /// Bonus for an exact or prefix match; short names weigh most, since people type them whole.

@@ -86,6 +86,8 @@ pub enum Action {
     IndexReady(IndexHandle),
     /// Facet values counted off the UI thread, for this dimension under this filter.
     FacetsReady(Facet, Filter, Result<Vec<FacetValue>, String>),
+    /// An export written off the UI thread: what to say on the status line, or the error.
+    Exported(Result<String, String>),
 }
 
 /// A finished search index (a handle so [`Action`] stays cheap to clone).

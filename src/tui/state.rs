@@ -197,6 +197,8 @@ pub struct ParksScreen {
 pub struct SearchState {
     pub query: String,
     pub hits: Vec<Hit>,
+    /// Every match of the query; `hits` holds only the closest of them.
+    pub matched: usize,
     pub cursor: Cursor,
 }
 

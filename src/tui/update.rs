@@ -299,22 +299,47 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             } else {
                 export::Format::Xlsx
             };
-            // Each screen exports what it lists.
-            let done = match state.screen {
-                Screen::Targets => export::export_targets(&state.targets.rows, format)
-                    .map(|(path, n)| format!("已导出 {n} 项目标：{}", export::saved_at(&path))),
-                Screen::Parks => export::export_parks(&state.store, format)
-                    .map(|(path, n)| format!("已导出 {n} 个园区：{}", export::saved_at(&path))),
+            // Each screen exports what it lists. The targets are in memory; enterprises and
+            // parks are read from the store, which takes a while at 100 000 rows: off the UI
+            // thread when there is a background connection.
+            let job: Box<dyn FnOnce(&Store) -> Action + Send> = match state.screen {
+                Screen::Targets => {
+                    let done = export::export_targets(&state.targets.rows, format)
+                        .map(|(path, n)| format!("已导出 {n} 项目标：{}", export::saved_at(&path)));
+                    return apply(
+                        state,
+                        Action::Exported(done.map_err(|e| format!("{e:#}"))),
+                        fx,
+                    );
+                }
+                Screen::Parks => Box::new(move |store: &Store| {
+                    let done = export::export_parks(store, format)
+                        .map(|(path, n)| format!("已导出 {n} 个园区：{}", export::saved_at(&path)));
+                    Action::Exported(done.map_err(|e| format!("{e:#}")))
+                }),
                 Screen::Enterprises => {
-                    export::export_enterprises(&state.store, &state.filter, format)
-                        .map(|(path, n)| format!("已导出 {n} 家企业：{}", export::saved_at(&path)))
+                    let filter = state.filter.clone();
+                    Box::new(move |store: &Store| {
+                        let done =
+                            export::export_enterprises(store, &filter, format).map(|(path, n)| {
+                                format!("已导出 {n} 家企业：{}", export::saved_at(&path))
+                            });
+                        Action::Exported(done.map_err(|e| format!("{e:#}")))
+                    })
                 }
             };
-            match done {
-                Ok(msg) => state.info(msg),
-                Err(e) => state.error(format!("导出失败：{e:#}")),
+            if state.background {
+                state.info("正在导出…");
+                fx.push(Effect::Query(Job(job)));
+            } else {
+                let action = job(&state.store);
+                apply(state, action, fx)?;
             }
         }
+        Action::Exported(done) => match done {
+            Ok(msg) => state.info(msg),
+            Err(e) => state.error(format!("导出失败：{e}")),
+        },
         Action::Refresh => {
             refresh(state, fx)?;
             state.info("已重新读取数据");
@@ -374,15 +399,22 @@ fn search_action(
     Ok(())
 }
 
+/// How many of a search's closest matches the overlay lists.
+const SEARCH_SHOWN: usize = 200;
+
 fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(search) = state.search.as_mut() else {
         return;
     };
     search.cursor = Cursor::default();
     match &state.index {
-        Some(index) => search.hits = state.searcher.search(index, &search.query, 200),
+        Some(index) => {
+            search.hits = state.searcher.search(index, &search.query, SEARCH_SHOWN);
+            search.matched = state.searcher.matched();
+        }
         None => {
             search.hits.clear();
+            search.matched = 0;
             if !state.index_building {
                 state.index_building = true;
                 fx.push(Effect::BuildIndex);

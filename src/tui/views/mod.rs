@@ -13,9 +13,9 @@ pub mod status;
 pub mod targets;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::action::Screen;
 use super::state::{Pane, State};
@@ -260,13 +260,23 @@ fn draw_tabs(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// One phrase per line, centred, so a narrow window never cuts a phrase in the middle.
 fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, area);
-    let text = format!(
-        "窗口太小：至少需要 {MIN_WIDTH}×{MIN_HEIGHT}，当前 {}×{}。请放大终端窗口。",
-        area.width, area.height
-    );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    let phrases = [
+        "窗口太小".to_string(),
+        format!("至少需要 {MIN_WIDTH}×{MIN_HEIGHT}"),
+        format!("当前 {}×{}", area.width, area.height),
+        "请放大终端窗口".to_string(),
+    ];
+    let lines: Vec<Line> = phrases
+        .iter()
+        .flat_map(|p| crate::model::text::wrap_width(p, area.width.max(1) as usize))
+        .map(Line::from)
+        .collect();
+    let h = (lines.len() as u16).min(area.height);
+    let at = Rect::new(area.x, area.y + (area.height - h) / 2, area.width, h);
+    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center), at);
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.

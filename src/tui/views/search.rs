@@ -31,6 +31,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         String::new()
     } else if state.index.is_none() {
         "正在建立搜索索引…".to_string()
+    } else if search.matched > search.hits.len() {
+        format!(
+            " 共 {} 条，列出最接近的 {} 条 ",
+            search.matched,
+            search.hits.len()
+        )
     } else {
         format!(" {} 条结果 ", search.hits.len())
     };
