@@ -1540,3 +1540,45 @@ fn search_says_how_many_match_when_it_lists_only_the_closest() {
     assert!(out.contains(" 1 条结果 "), "{out}");
     assert!(!out.contains("最接近"), "{out}");
 }
+
+#[test]
+fn target_scopes_are_listed_as_a_tree_under_what_encloses_them() {
+    let mut s = seeded(120, 40);
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    let scopes = &s.targets.scopes;
+    let at = |key: &str| {
+        scopes
+            .iter()
+            .position(|v| v.key == key)
+            .unwrap_or_else(|| panic!("{key} sets targets: {scopes:?}"))
+    };
+    // Each scope comes after its enclosing scope, one level deeper, before the next sibling
+    // of that scope.
+    for (inner, outer) in [
+        ("双桥工业园区", "大足区"),
+        ("大足高新区", "大足区"),
+        ("宣汉县", "达州市"),
+        ("万源工业园区", "万源市"),
+    ] {
+        let (i, o) = (at(inner), at(outer));
+        assert!(o < i, "{outer} before {inner}");
+        assert_eq!(
+            scopes[i].depth,
+            scopes[o].depth + 1,
+            "{inner} under {outer}"
+        );
+        assert!(
+            scopes[o + 1..i].iter().all(|v| v.depth > scopes[o].depth),
+            "{inner} within {outer}'s subtree"
+        );
+    }
+    assert_eq!(scopes[at("达州市")].depth, 0);
+    assert_eq!(scopes[at("大足区")].depth, 0);
+    // On screen the nesting shows as indentation.
+    let out = screen(&s);
+    assert!(out.contains("  双桥工业园区"), "{out}");
+    assert!(out.contains("    万源工业园区"), "{out}");
+}

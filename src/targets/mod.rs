@@ -1120,6 +1120,39 @@ pub fn within_scope(store: &Store, scope: &str) -> Result<HashSet<i64>, TargetEr
     Ok(ids)
 }
 
+/// The regions and parks that enclose a scope, nearest first: a park's parent parks, then its
+/// region and that region's parents; a region's parents. What the scope pane indents by.
+/// (A loop in the parent links ends after 32 steps instead of running forever.)
+pub fn enclosing_scopes(store: &Store, scope: &str) -> Result<Vec<String>, TargetError> {
+    let (region, park) = resolve_scope(store, scope)?;
+    let sql = match (region, park) {
+        (Some(_), _) => {
+            "WITH RECURSIVE up(id, n) AS (SELECT parent_id, 1 FROM regions WHERE id = ?1
+                 UNION ALL SELECT r.parent_id, up.n + 1 FROM regions r JOIN up ON r.id = up.id WHERE up.n < 32)
+             SELECT r.name FROM up JOIN regions r ON r.id = up.id ORDER BY up.n"
+        }
+        (None, Some(_)) => {
+            "WITH RECURSIVE pk(id, region, n) AS (SELECT parent_id, region_id, 1 FROM parks WHERE id = ?1
+                 UNION ALL SELECT p.parent_id, p.region_id, pk.n + 1 FROM parks p JOIN pk ON p.id = pk.id WHERE pk.n < 32),
+             top(region, n) AS (SELECT region, n FROM pk ORDER BY n DESC LIMIT 1),
+             reg(id, n) AS (SELECT region, 1000 FROM top
+                 UNION ALL SELECT r.parent_id, reg.n + 1 FROM regions r JOIN reg ON r.id = reg.id WHERE reg.n < 1032)
+             SELECT name FROM (SELECT p.name, pk.n FROM pk JOIN parks p ON p.id = pk.id
+                               UNION ALL SELECT r.name, reg.n FROM reg JOIN regions r ON r.id = reg.id)
+             ORDER BY n"
+        }
+        (None, None) => return Ok(Vec::new()),
+    };
+    let id = region.or(park);
+    let mut names: Vec<String> = store
+        .conn()
+        .prepare(sql)?
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    names.retain(|n| n != scope);
+    Ok(names)
+}
+
 /// Whether a target was set by a document (seeded with a source) rather than by a user.
 pub fn is_from_document(store: &Store, target_id: i64) -> Result<bool, TargetError> {
     let src: Option<Option<i64>> = store

@@ -70,15 +70,21 @@ pub fn load(state: &mut State) {
 }
 
 /// Every scope the targets are set for, each with the number of targets within it (a county
-/// counts its own, its parks' and functional zones'): regions first, the widest first.
+/// counts its own, its parks' and functional zones'), as a tree: each scope under the nearest
+/// listed scope that encloses it; among siblings regions first, the widest first.
 fn scopes(state: &State) -> Vec<FacetValue> {
     let mut names: Vec<&str> = state.targets.all.iter().map(|t| t.scope.as_str()).collect();
     names.sort_unstable();
     names.dedup();
-    let mut out: Vec<(bool, FacetValue)> = names
-        .into_iter()
-        .filter(|n| !n.is_empty())
-        .filter_map(|name| {
+    names.retain(|n| !n.is_empty());
+    struct Node {
+        is_region: bool,
+        value: FacetValue,
+        parent: Option<String>,
+    }
+    let nodes: Vec<Node> = names
+        .iter()
+        .filter_map(|&name| {
             let ids = targets::within_scope(&state.store, name).ok()?;
             let count = state
                 .targets
@@ -86,24 +92,53 @@ fn scopes(state: &State) -> Vec<FacetValue> {
                 .iter()
                 .filter(|t| ids.contains(&t.id))
                 .count();
-            let is_region = state.store.region_id(name).ok().flatten().is_some();
-            Some((
-                is_region,
-                FacetValue {
+            let parent = targets::enclosing_scopes(&state.store, name)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|up| names.contains(&up.as_str()));
+            Some(Node {
+                is_region: state.store.region_id(name).ok().flatten().is_some(),
+                value: FacetValue {
                     key: name.to_string(),
                     label: name.to_string(),
                     count: count as i64,
                     depth: 0,
                 },
-            ))
+                parent,
+            })
         })
         .collect();
-    out.sort_by(|(ra, a), (rb, b)| {
-        rb.cmp(ra)
-            .then(b.count.cmp(&a.count))
-            .then(a.label.cmp(&b.label))
-    });
-    out.into_iter().map(|(_, v)| v).collect()
+    fn children<'a>(nodes: &'a [Node], parent: Option<&str>) -> Vec<&'a Node> {
+        let mut out: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| n.parent.as_deref() == parent)
+            .collect();
+        out.sort_by(|a, b| {
+            b.is_region
+                .cmp(&a.is_region)
+                .then(b.value.count.cmp(&a.value.count))
+                .then(a.value.label.cmp(&b.value.label))
+        });
+        out
+    }
+    fn walk(nodes: &[Node], parent: Option<&str>, depth: usize, out: &mut Vec<FacetValue>) {
+        for n in children(nodes, parent) {
+            out.push(FacetValue {
+                depth,
+                ..n.value.clone()
+            });
+            walk(nodes, Some(&n.value.key), depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&nodes, None, 0, &mut out);
+    // Scopes caught in a loop of parent links reach no root: list them at the top level.
+    for n in &nodes {
+        if !out.iter().any(|v| v.key == n.value.key) {
+            out.push(n.value.clone());
+        }
+    }
+    out
 }
 
 /// Show the targets within the chosen scope (all without one); the cursor starts over.
