@@ -1576,6 +1576,9 @@ fn target_scopes_are_listed_as_a_tree_under_what_encloses_them() {
         );
     }
     assert_eq!(scopes[at("达州市")].depth, 0);
+    // One dimension only: the hints offer no h/l.
+    let hints = screen(&s).lines().last().unwrap_or_default().to_string();
+    assert!(hints.contains("选用") && !hints.contains("维度"), "{hints}");
     assert_eq!(scopes[at("大足区")].depth, 0);
     // On screen the nesting shows as indentation.
     let out = screen(&s);
@@ -1638,4 +1641,26 @@ fn a_window_widened_on_another_screen_shows_the_selected_profile_on_return() {
         out.matches(shown.trim_end_matches('…')).count() >= 2,
         "list and profile: {out}"
     );
+}
+
+#[test]
+fn the_targets_list_keeps_target_names_readable_on_narrow_terminals() {
+    for (w, h) in [(64, 20), (80, 24), (100, 30)] {
+        let mut s = seeded(w, h);
+        act(&mut s, [Action::Show(Screen::Targets)]);
+        let out = screen(&s);
+        let shown = s.targets.rows.iter().take(5).collect::<Vec<_>>();
+        for r in shown {
+            // At least 11 characters (22 columns) of each name, or the whole name.
+            let head: String = r.name.chars().take(11).collect();
+            assert!(out.contains(&head), "{w}×{h}: {head} missing:\n{out}");
+        }
+        assert!(
+            out.contains("范围") && out.contains("状态"),
+            "{w}×{h}:\n{out}"
+        );
+        for l in out.lines() {
+            assert_eq!(display_width(l), w as usize, "{w}×{h}: {l}");
+        }
+    }
 }
