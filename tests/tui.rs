@@ -1664,3 +1664,19 @@ fn the_targets_list_keeps_target_names_readable_on_narrow_terminals() {
         }
     }
 }
+
+#[test]
+fn a_profile_says_when_the_sources_name_only_the_city() {
+    let mut s = seeded(120, 40);
+    search_for(&mut s, "达钢");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("区县：达州市（未载明区县）"), "{out}");
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(
+        out.contains("区县：宣汉县") && !out.contains("未载明区县"),
+        "{out}"
+    );
+}

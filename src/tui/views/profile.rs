@@ -171,7 +171,7 @@ pub fn enterprise_lines<'a>(
     ));
     out.push(kv(
         "区县",
-        clean(p.region.as_deref().unwrap_or("未知"), t),
+        clean(p.region_shown().as_deref().unwrap_or("未知"), t),
         t,
     ));
     out.push(kv("园区", clean(p.park.as_deref().unwrap_or("未知"), t), t));
