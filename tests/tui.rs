@@ -1680,3 +1680,50 @@ fn a_profile_says_when_the_sources_name_only_the_city() {
         "{out}"
     );
 }
+
+#[test]
+fn slash_on_the_targets_screen_finds_targets_by_name_pinyin_and_code() {
+    let mut s = seeded(100, 30);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    // Narrowed to 大足区 first: a 达州市 target found by search is shown all the same.
+    s.targets.scope = Some("大足区".into());
+    yuanqi::tui::targets_data::apply_scope(&mut s);
+    build_index_now(&mut s).unwrap();
+    act(&mut s, [Action::StartSearch]);
+    assert!(screen(&s).contains("搜索目标、企业、园区"));
+    type_str(&mut s, "5G工厂");
+    let out = screen(&s);
+    assert!(out.contains("标 创建国家5G工厂"), "{out}");
+    assert!(out.contains("达州市"), "the scope beside the name: {out}");
+    let want = s.search.as_ref().unwrap().hits[0].id;
+    act(&mut s, [Action::Open]);
+    assert!(s.search.is_none());
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.focus(), Pane::Detail);
+    assert_eq!(s.targets.scope, None);
+    assert_eq!(s.targets.rows[s.targets.cursor.selected].id, want);
+    let out = screen(&s);
+    assert!(
+        out.contains("创建国家5G工厂") && out.contains("代码"),
+        "{out}"
+    );
+    // Initials and codes find targets too; a miss says so in the targets' words.
+    for (q, name) in [("zjtx", "专精特新"), ("D000-T16", "新增省级专精特新企业")] {
+        act(&mut s, [Action::Back, Action::StartSearch]);
+        type_str(&mut s, q);
+        let out = screen(&s);
+        assert!(out.contains(name), "{q}: {out}");
+    }
+    // Enterprises are found from here too, after the targets.
+    act(&mut s, [Action::ClearInput]);
+    type_str(&mut s, "zywbx");
+    let out = screen(&s);
+    assert!(out.contains("企 正原微玻纤"), "{out}");
+    act(&mut s, [Action::ClearInput]);
+    type_str(&mut s, "没有这个目标");
+    assert!(
+        screen(&s).contains("匹配的目标、企业或园区"),
+        "{}",
+        screen(&s)
+    );
+}

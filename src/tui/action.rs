@@ -164,7 +164,7 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('/'), NONE)],
         Action::StartSearch,
-        "搜索：中文、全拼、首字母、简称、信用代码"
+        "搜索：中文、全拼、首字母、简称、信用代码（目标画面中搜索目标：名称、拼音、代码）"
     ),
     bind!(
         Global,

@@ -195,6 +195,11 @@ pub struct ParksScreen {
 /// The search box and its results.
 #[derive(Debug, Clone, Default)]
 pub struct SearchState {
+    /// On the targets screen `/` also searches the targets: this holds their index, and the
+    /// first `target_hits` hits are targets (their ids target ids), listed before the
+    /// enterprises and parks.
+    pub targets: Option<crate::tui::action::IndexHandle>,
+    pub target_hits: usize,
     pub query: String,
     pub hits: Vec<Hit>,
     /// Every match of the query; `hits` holds only the closest of them.

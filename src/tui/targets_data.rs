@@ -2,6 +2,7 @@
 //! details the Targets screen draws, and lists the targets a profile counts toward.
 
 use crate::model::HolderKind;
+use crate::search::{Candidate, SearchIndex};
 use crate::store::FacetValue;
 use crate::targets::{self, TargetProgress};
 
@@ -165,6 +166,27 @@ pub fn apply_scope(state: &mut State) {
     }
     let rows = state.list_rows();
     state.targets.cursor.scroll_into_view(n, rows);
+}
+
+/// The targets as a search index: each by its name (Chinese, pinyin, initials) and its code;
+/// a hit's id is the target's id.
+pub fn search_index(state: &State) -> SearchIndex {
+    SearchIndex::new(
+        state
+            .targets
+            .all
+            .iter()
+            .map(|t| Candidate {
+                // Unused for targets: the search state says what the ids are.
+                kind: HolderKind::Enterprise,
+                id: t.id,
+                name: t.name.clone(),
+                short_names: vec![t.code.clone()],
+                uscc: None,
+                forms: String::new(),
+            })
+            .collect(),
+    )
 }
 
 /// Breakdown by county, the holders that count and those close to counting.

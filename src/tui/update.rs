@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::model::HolderKind;
 use crate::store::{Facet, Store, StoreError};
 
-use super::action::{Action, Screen};
+use super::action::{Action, IndexHandle, Screen};
 use super::state::{BackTo, Cursor, Detail, Pane, SearchState, State, screen_index};
 use super::{export, targets_data, views};
 
@@ -158,6 +158,19 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
 
     match action {
         Action::Help => state.help = Some(0),
+        Action::StartSearch if state.screen == Screen::Targets => {
+            state.ensure_targets();
+            state.search = Some(SearchState {
+                targets: Some(IndexHandle(std::sync::Arc::new(
+                    targets_data::search_index(state),
+                ))),
+                ..SearchState::default()
+            });
+            if state.index.is_none() && !state.index_building {
+                state.index_building = true;
+                fx.push(Effect::BuildIndex);
+            }
+        }
         Action::StartSearch => {
             state.search = Some(SearchState::default());
             if state.index.is_none() && !state.index_building {
@@ -389,9 +402,14 @@ fn search_action(
                 .hits
                 .get(search.cursor.selected)
                 .map(|h| (h.kind, h.id));
+            let is_target = search.cursor.selected < search.target_hits;
             if let Some((kind, id)) = hit {
                 state.search = None;
-                open_holder(state, kind, id, fx)?;
+                if is_target {
+                    show_target(state, id);
+                } else {
+                    open_holder(state, kind, id, fx)?;
+                }
             }
         }
         _ => {}
@@ -407,6 +425,12 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     search.cursor = Cursor::default();
+    // On the targets screen, the targets first: a few hundred, every match at once.
+    let targets = match &search.targets {
+        Some(IndexHandle(index)) => index.search(&search.query, index.len()),
+        None => Vec::new(),
+    };
+    search.target_hits = targets.len();
     match &state.index {
         Some(index) => {
             search.hits = state.searcher.search(index, &search.query, SEARCH_SHOWN);
@@ -421,6 +445,8 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
             }
         }
     }
+    search.matched += targets.len();
+    search.hits.splice(0..0, targets);
 }
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
@@ -736,6 +762,26 @@ fn follow(state: &mut State, with_targets: bool) -> Result<(), StoreError> {
         Screen::Targets => {}
     }
     Ok(())
+}
+
+/// Select the target `id` in the list (showing all targets when the scope filter hides it)
+/// and open its detail.
+fn show_target(state: &mut State, id: i64) {
+    if !state.targets.rows.iter().any(|t| t.id == id) {
+        state.targets.scope = None;
+        targets_data::apply_scope(state);
+    }
+    let Some(at) = state.targets.rows.iter().position(|t| t.id == id) else {
+        return;
+    };
+    let rows = state.list_rows();
+    let n = state.targets.rows.len();
+    state.targets.cursor.selected = at;
+    state.targets.cursor.scroll_into_view(n, rows);
+    open_target(state);
+    if state.targets.detail.is_some() {
+        state.set_focus(Pane::Detail);
+    }
 }
 
 fn open_target(state: &mut State) {

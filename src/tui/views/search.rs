@@ -16,7 +16,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let Some(search) = &state.search else { return };
     let t = &state.theme;
     widgets::clear_popup(frame, area);
-    let block = t.block(" 搜索：中文 / 拼音 / 首字母 / 简称 / 信用代码 ", true);
+    let targets = search.targets.is_some();
+    let block = t.block(
+        if targets {
+            " 搜索目标、企业、园区：中文 / 拼音 / 首字母 / 简称 / 代码 "
+        } else {
+            " 搜索：中文 / 拼音 / 首字母 / 简称 / 信用代码 "
+        },
+        true,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 3 {
@@ -53,12 +61,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let mut lines: Vec<Line> = Vec::new();
     if search.query.is_empty() {
         lines.push(Line::styled(
-            "输入企业或园区的名称、简称、全拼或首字母（如 dg、zywbx），或信用代码。",
+            if targets {
+                "输入目标、企业或园区的名称、全拼或首字母（如 5ggc、zywbx），或代码（如 D000-T16）。"
+            } else {
+                "输入企业或园区的名称、简称、全拼或首字母（如 dg、zywbx），或信用代码。"
+            },
             t.dim(),
         ));
     } else if state.index.is_some() && search.hits.is_empty() {
+        let what = if targets {
+            "目标、企业或园区"
+        } else {
+            "企业或园区"
+        };
         lines.push(Line::styled(
-            format!("没有与“{}”匹配的企业或园区。", clean(&search.query, t)),
+            format!("没有与“{}”匹配的{what}。", clean(&search.query, t)),
             t.dim(),
         ));
     }
@@ -77,6 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Default::default()
         };
         let tag = match h.kind {
+            _ if i < search.target_hits => "标 ",
             HolderKind::Enterprise => "企 ",
             HolderKind::Park => "园 ",
         };
@@ -87,7 +105,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let matched = clean(&h.matched, t);
         let name = clean(&h.name, t);
         let rest = w.saturating_sub(3);
-        let tail = if h.matched != h.name {
+        let tail = if i < search.target_hits {
+            // Several scopes set targets of the same name: say whose and when.
+            let of = state.targets.all.iter().find(|x| x.id == h.id);
+            let name = if h.matched != h.name {
+                format!(" → {name}")
+            } else {
+                String::new()
+            };
+            of.map_or(name.clone(), |x| {
+                format!("{name} · {} {}", clean(&x.scope, t), clean(&x.period, t))
+            })
+        } else if h.matched != h.name {
             format!(" → {name}")
         } else {
             String::new()
