@@ -1608,6 +1608,16 @@ fn a_short_name_someone_else_holds_is_a_problem_naming_the_holder() {
     assert_eq!(show.code, 0, "{}", show.all());
     assert!(show.out.starts_with("四川达州钢铁集团公司"), "{}", show.out);
 
+    // A park's short name is looked up the same way.
+    let parks = "园区名称,简称,园区类型\n达州高新区金龙片区,达钢,特色产业园区\n";
+    let r = env.import(&env.write("p.csv", parks.as_bytes()), &["--kind", "parks"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("简称“达钢”已是 四川达州钢铁集团公司 的简称"),
+        "{}",
+        r.out
+    );
+
     // Re-importing an export: each enterprise keeps its own short names.
     let out = env.path("all.csv");
     let e = env.run(&["export", "enterprises", "-o", out.to_str().unwrap()]);
