@@ -512,11 +512,11 @@ fn a_file_that_is_not_a_database_gets_a_clear_message() {
     .unwrap();
     let out = yuanqi(&db).args(["search", "x"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("不是 yuanqi 数据库文件"),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    assert!(err.contains("junk.db 不是 yuanqi 数据库文件"), "{err}");
+    // Said once, in Chinese: no repeated path, no SQLite error text.
+    assert_eq!(err.matches("junk.db").count(), 1, "{err}");
+    assert!(!err.contains("file is not a database"), "{err}");
 }
 
 #[test]

@@ -1576,9 +1576,107 @@ fn target_scopes_are_listed_as_a_tree_under_what_encloses_them() {
         );
     }
     assert_eq!(scopes[at("达州市")].depth, 0);
+    // One dimension only: the hints offer no h/l.
+    let hints = screen(&s).lines().last().unwrap_or_default().to_string();
+    assert!(hints.contains("选用") && !hints.contains("维度"), "{hints}");
     assert_eq!(scopes[at("大足区")].depth, 0);
     // On screen the nesting shows as indentation.
     let out = screen(&s);
     assert!(out.contains("  双桥工业园区"), "{out}");
     assert!(out.contains("    万源工业园区"), "{out}");
+}
+
+#[test]
+fn a_profile_scrolls_to_its_last_line_and_no_further() {
+    let mut s = seeded(80, 24);
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    let top = screen(&s);
+    assert!(top.contains("宣汉正原微玻纤有限公司"), "{top}");
+    act(&mut s, [Action::End]);
+    let end = screen(&s);
+    // The pane still shows text, and its last row of text is the profile's last line.
+    let body: Vec<&str> = end.lines().skip(2).take(20).collect();
+    let text_in = |l: &&&str| {
+        !l.trim_matches(|c: char| c == '┃' || c.is_whitespace())
+            .is_empty()
+    };
+    let filled = body.iter().filter(text_in).count();
+    assert!(filled >= 15, "the pane scrolled into blank:\n{end}");
+    assert!(
+        body.last().is_some_and(|l| text_in(&l)),
+        "the last line sits at the bottom:\n{end}"
+    );
+    // Further presses change nothing; one Up moves back by one line.
+    act(&mut s, std::iter::repeat_n(Action::Down, 10));
+    assert_eq!(screen(&s), end);
+    act(&mut s, [Action::Up]);
+    assert_ne!(screen(&s), end);
+    // A wider window shows more of the profile: the scroll shrinks with it, never past the end.
+    act(&mut s, [Action::End, Action::Resize(80, 60)]);
+    let tall = screen(&s);
+    assert!(
+        tall.contains("宣汉正原微玻纤有限公司"),
+        "the whole profile fits:\n{tall}"
+    );
+}
+
+#[test]
+fn a_window_widened_on_another_screen_shows_the_selected_profile_on_return() {
+    let mut s = seeded(80, 24);
+    act(
+        &mut s,
+        [
+            Action::Show(Screen::Targets),
+            Action::Resize(100, 30),
+            Action::Show(Screen::Enterprises),
+        ],
+    );
+    let first = s.enterprises.selected_row().expect("a row").name.clone();
+    let out = screen(&s);
+    assert!(out.contains("企业档案"), "{out}");
+    assert!(!out.contains("选中一项后按 Enter 查看档案"), "{out}");
+    let shown: String = yuanqi::model::text::truncate_to_width(&first, 30);
+    assert!(
+        out.matches(shown.trim_end_matches('…')).count() >= 2,
+        "list and profile: {out}"
+    );
+}
+
+#[test]
+fn the_targets_list_keeps_target_names_readable_on_narrow_terminals() {
+    for (w, h) in [(64, 20), (80, 24), (100, 30)] {
+        let mut s = seeded(w, h);
+        act(&mut s, [Action::Show(Screen::Targets)]);
+        let out = screen(&s);
+        let shown = s.targets.rows.iter().take(5).collect::<Vec<_>>();
+        for r in shown {
+            // At least 11 characters (22 columns) of each name, or the whole name.
+            let head: String = r.name.chars().take(11).collect();
+            assert!(out.contains(&head), "{w}×{h}: {head} missing:\n{out}");
+        }
+        assert!(
+            out.contains("范围") && out.contains("状态"),
+            "{w}×{h}:\n{out}"
+        );
+        for l in out.lines() {
+            assert_eq!(display_width(l), w as usize, "{w}×{h}: {l}");
+        }
+    }
+}
+
+#[test]
+fn a_profile_says_when_the_sources_name_only_the_city() {
+    let mut s = seeded(120, 40);
+    search_for(&mut s, "达钢");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("区县：达州市（未载明区县）"), "{out}");
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(
+        out.contains("区县：宣汉县") && !out.contains("未载明区县"),
+        "{out}"
+    );
 }

@@ -227,6 +227,8 @@ impl Cli {
                 path.display(),
                 path.display()
             ),
+            // It names the file and says what to check.
+            Err(e @ crate::store::StoreError::NotADatabase { .. }) => return Err(e.into()),
             Err(e) => {
                 return Err(
                     anyhow::Error::new(e).context(format!("无法打开数据库 {}", path.display()))

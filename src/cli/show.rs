@@ -128,7 +128,7 @@ pub fn enterprise_card(store: &Store, p: &EnterpriseProfile) -> String {
         "统一社会信用代码",
         p.uscc.as_deref().unwrap_or(""),
     );
-    field(&mut out, "区县", p.region.as_deref().unwrap_or(""));
+    field(&mut out, "区县", p.region_shown().as_deref().unwrap_or(""));
     field(&mut out, "所属园区", p.park.as_deref().unwrap_or(""));
     field(&mut out, "产业", &p.clusters.join("；"));
     field(&mut out, "规模", p.scale.as_deref().unwrap_or(""));

@@ -45,11 +45,9 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} 不是 yuanqi 数据库文件（或已损坏）：{source}")]
-    NotADatabase {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    /// (SQLite's own words, "file is not a database", add nothing a user could act on.)
+    #[error("{} 不是 yuanqi 数据库文件（或已损坏）；请检查 --db 或 YUANQI_DB 指向的文件", path.display())]
+    NotADatabase { path: PathBuf },
     #[error("数据库错误：{0}")]
     Sqlite(rusqlite::Error),
     #[error("文件操作失败：{0}")]
@@ -460,7 +458,6 @@ fn classify_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotADatabase {
             path: path.to_path_buf(),
-            source: e,
         },
         _ => StoreError::from(e),
     }

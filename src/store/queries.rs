@@ -225,6 +225,8 @@ pub struct EnterpriseProfile {
     pub uscc: Option<String>,
     pub region: Option<String>,
     pub region_id: Option<i64>,
+    /// The region is a whole city (地级市): the sources name no county for the enterprise.
+    pub region_is_city: bool,
     pub park: Option<String>,
     pub park_id: Option<i64>,
     /// Each cluster as its path from the system down: "2+3+1 › 新材料 › 高性能纤维".
@@ -233,6 +235,19 @@ pub struct EnterpriseProfile {
     pub notes: String,
     pub designations: Vec<DesignationView>,
     pub provenance: Provenance,
+}
+
+impl EnterpriseProfile {
+    /// The county as shown in a profile: "达州市（未载明区县）" when only the city is known.
+    pub fn region_shown(&self) -> Option<String> {
+        self.region.as_ref().map(|r| {
+            if self.region_is_city {
+                format!("{r}（未载明区县）")
+            } else {
+                r.clone()
+            }
+        })
+    }
 }
 
 /// One row of the parks list.
@@ -530,7 +545,8 @@ impl Store {
             .conn
             .query_row(
                 "SELECT e.id, e.name, e.name_is_full, e.short_names, e.uscc, r.name, e.region_id, p.name, e.park_id,
-                        e.scale, e.notes, s.code, s.title, e.locator, e.import_id, e.updated_by, e.updated_at
+                        e.scale, e.notes, s.code, s.title, e.locator, e.import_id, e.updated_by, e.updated_at,
+                        coalesce(r.kind = '地级市', 0)
                  FROM enterprises e
                  LEFT JOIN regions r ON r.id = e.region_id
                  LEFT JOIN parks p ON p.id = e.park_id
@@ -546,6 +562,7 @@ impl Store {
                         uscc: r.get(4)?,
                         region: r.get(5)?,
                         region_id: r.get(6)?,
+                        region_is_city: r.get(17)?,
                         park: r.get(7)?,
                         park_id: r.get(8)?,
                         clusters: Vec::new(),

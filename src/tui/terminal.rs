@@ -12,7 +12,7 @@ use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+pub type Backend = CrosstermBackend<Basic16<BufWriter<Stdout>>>;
 
 /// Mouse reporting for `--mouse`: button presses and the wheel only (xterm mode 1000) in SGR
 /// encoding (1006). Not crossterm's `EnableMouseCapture`, which also asks for every motion
@@ -54,7 +54,10 @@ impl Guard {
             return Err(e);
         }
         // One buffered write per frame: ratatui flushes the writer after each draw.
-        let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+        let backend = CrosstermBackend::new(Basic16::new(BufWriter::with_capacity(
+            1 << 16,
+            io::stdout(),
+        )));
         match Terminal::new(backend) {
             Ok(terminal) => Ok(Guard { terminal }),
             Err(e) => {
@@ -63,6 +66,96 @@ impl Guard {
             }
         }
     }
+}
+
+/// A writer that holds a frame until it is flushed, then sends it with the 16 named colours as
+/// the basic SGR codes (30–37, 90–97, 40–47, 100–107). crossterm writes them as 256-colour
+/// indices (`38;5;6`), which a 16-colour terminal may not understand.
+pub struct Basic16<W: Write> {
+    inner: W,
+    frame: Vec<u8>,
+}
+
+impl<W: Write> Basic16<W> {
+    pub fn new(inner: W) -> Self {
+        Basic16 {
+            inner,
+            frame: Vec::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for Basic16<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.frame.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let frame = std::mem::take(&mut self.frame);
+        self.inner.write_all(&basic_colours(&frame))?;
+        self.inner.flush()
+    }
+}
+
+/// `bytes` with every SGR sequence's 256-colour index below 16 (`38;5;N`, `48;5;N`) written
+/// as the basic code for the same colour; everything else as it was.
+pub fn basic_colours(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"\x1b[") {
+            let start = i + 2;
+            let end = bytes[start..]
+                .iter()
+                .position(|b| !(b.is_ascii_digit() || *b == b';'))
+                .map(|n| start + n);
+            if let Some(end) = end
+                && bytes[end] == b'm'
+            {
+                out.extend_from_slice(b"\x1b[");
+                out.extend_from_slice(sgr_params(&bytes[start..end]).as_bytes());
+                out.push(b'm');
+                i = end + 1;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+fn sgr_params(params: &[u8]) -> String {
+    let text = String::from_utf8_lossy(params);
+    let p: Vec<&str> = text.split(';').collect();
+    let mut out: Vec<String> = Vec::with_capacity(p.len());
+    let mut k = 0;
+    while k < p.len() {
+        let index = |at: usize| p.get(at).and_then(|n| n.parse::<u8>().ok());
+        match (p[k], p.get(k + 1).copied(), index(k + 2)) {
+            (which @ ("38" | "48"), Some("5"), Some(n)) if n < 16 => {
+                let base = if which == "38" { 30 } else { 40 };
+                let code = if n < 8 { base + n } else { base + 60 + n - 8 };
+                out.push(code.to_string());
+                k += 3;
+            }
+            // True colour: the five parameters pass as they are.
+            ("38" | "48", Some("2"), _) => {
+                out.extend(p[k..(k + 5).min(p.len())].iter().map(|s| s.to_string()));
+                k += 5;
+            }
+            ("38" | "48", Some("5"), _) => {
+                out.extend(p[k..(k + 3).min(p.len())].iter().map(|s| s.to_string()));
+                k += 3;
+            }
+            (other, _, _) => {
+                out.push(other.to_string());
+                k += 1;
+            }
+        }
+    }
+    out.join(";")
 }
 
 impl Drop for Guard {
@@ -200,6 +293,58 @@ fn base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_colours_go_out_as_basic_sgr_codes() {
+        let b = |s: &str| String::from_utf8(basic_colours(s.as_bytes())).unwrap();
+        assert_eq!(b("\x1b[38;5;6m达钢"), "\x1b[36m达钢");
+        assert_eq!(b("\x1b[48;5;4m\x1b[38;5;15m"), "\x1b[44m\x1b[97m");
+        assert_eq!(b("\x1b[38;5;8;48;5;12m"), "\x1b[90;104m");
+        // Other sequences and colours pass unchanged.
+        for same in [
+            "\x1b[38;5;200m",
+            "\x1b[38;2;1;2;3m",
+            "\x1b[1m\x1b[39m\x1b[m",
+            "\x1b[?1000h",
+            "\x1b[5;10H",
+            "38;5;6m",
+            "\x1b[38;5;6",
+        ] {
+            assert_eq!(b(same), same);
+        }
+    }
+
+    #[test]
+    fn a_drawn_frame_uses_only_basic_colour_codes() {
+        use ratatui::style::{Color, Style};
+        use ratatui::widgets::Paragraph;
+        #[derive(Clone, Default)]
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let tty = Shared::default();
+        let mut term =
+            Terminal::new(CrosstermBackend::new(Basic16::new(tty.clone()))).expect("terminal");
+        term.draw(|f| {
+            let p = Paragraph::new("园企").style(Style::new().fg(Color::Cyan).bg(Color::Blue));
+            f.render_widget(p, f.area());
+        })
+        .expect("draw");
+        let sent = String::from_utf8_lossy(&tty.0.borrow()).into_owned();
+        assert!(sent.contains("园") && sent.contains("企"), "{sent:?}");
+        assert!(sent.contains("36") && sent.contains("44"), "{sent:?}");
+        assert!(
+            !sent.contains("38;5;") && !sent.contains("48;5;"),
+            "{sent:?}"
+        );
+    }
 
     #[test]
     fn base64_matches_the_standard_alphabet() {

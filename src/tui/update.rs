@@ -489,7 +489,13 @@ fn enter(state: &mut State, screen: Screen) -> Result<(), StoreError> {
                 follow_selection(state)?;
             }
         }
-        Screen::Enterprises => state.ensure_page()?,
+        Screen::Enterprises => {
+            state.ensure_page()?;
+            // The terminal may have grown while another screen was on show.
+            if state.wide() && state.enterprise_detail.is_none() {
+                follow_selection(state)?;
+            }
+        }
         Screen::Targets => state.ensure_targets(),
     }
     Ok(())
@@ -550,7 +556,7 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
                     d.holders().count(),
                     d.by_region.len() + d.holders().count() + d.reports.len() + 30,
                 ),
-                _ => (0, u16::MAX as usize / 2),
+                _ => (0, views::profile_max_scroll(state)),
             };
             let last = holders.saturating_sub(1);
             let walking = holders > 0
@@ -941,6 +947,11 @@ fn relayout(state: &mut State) -> Result<(), StoreError> {
     let frows = views::facet_rows(state);
     let n = state.facets.values.len();
     state.facets.cursor.scroll_into_view(n, frows);
+    if state.screen != Screen::Targets {
+        // A wider pane needs less scrolling: never past the profile's end.
+        let cap = views::profile_max_scroll(state) as u16;
+        state.detail_scroll = state.detail_scroll.min(cap);
+    }
     if state.screen == Screen::Enterprises {
         state.ensure_page()?;
     }
@@ -994,6 +1005,9 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
         }
     }
     state.detail_scroll = scroll;
+    if state.screen != Screen::Targets {
+        state.detail_scroll = scroll.min(views::profile_max_scroll(state) as u16);
+    }
     if state.index.is_some() || state.index_building {
         state.index_building = true;
         fx.push(Effect::BuildIndex);

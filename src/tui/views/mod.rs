@@ -148,6 +148,13 @@ pub fn detail_rows(state: &State) -> usize {
     body_height(state).saturating_sub(2).max(1)
 }
 
+/// How far the profile in the detail pane can scroll (0 when no profile pane is on show).
+pub fn profile_max_scroll(state: &State) -> usize {
+    body_layout(body_rect(state), state)
+        .detail
+        .map_or(0, |area| profile::max_scroll(state, area))
+}
+
 /// Result lines visible under the search box.
 pub fn search_rows(state: &State) -> usize {
     body_height(state).saturating_sub(4).max(1)

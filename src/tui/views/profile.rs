@@ -16,6 +16,26 @@ use crate::tui::widgets::clean;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let focused = state.focus() == Pane::Detail && state.search.is_none();
+    let (title, lines) = content(state, area.width);
+    let block = t.block(title, focused);
+    let p = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((state.detail_scroll, 0));
+    frame.render_widget(p, area);
+}
+
+/// How far the profile in a pane of `area` can scroll: until its last line is in view.
+pub fn max_scroll(state: &State, area: Rect) -> usize {
+    content(state, area.width)
+        .1
+        .len()
+        .saturating_sub(area.height.saturating_sub(2) as usize)
+}
+
+/// The pane's title and its lines, cut to the inside of a pane `width` columns wide.
+fn content(state: &State, width: u16) -> (&'static str, Vec<Line<'static>>) {
+    let t = &state.theme;
     let (title, lines) = match state.detail() {
         Some(Detail::Enterprise(p)) => (
             " 企业档案 ",
@@ -35,13 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             vec![Line::styled("选中一项后按 Enter 查看档案。", t.dim())],
         ),
     };
-    let block = t.block(title, focused);
-    let lines = crate::tui::widgets::hanging(lines, area.width.saturating_sub(2) as usize);
-    let p = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((state.detail_scroll, 0));
-    frame.render_widget(p, area);
+    let lines = crate::tui::widgets::hanging(lines, width.saturating_sub(2) as usize);
+    (title, lines)
 }
 
 fn kv<'a>(label: &str, value: String, t: &Theme) -> Line<'a> {
@@ -156,7 +171,7 @@ pub fn enterprise_lines<'a>(
     ));
     out.push(kv(
         "区县",
-        clean(p.region.as_deref().unwrap_or("未知"), t),
+        clean(p.region_shown().as_deref().unwrap_or("未知"), t),
         t,
     ));
     out.push(kv("园区", clean(p.park.as_deref().unwrap_or("未知"), t), t));

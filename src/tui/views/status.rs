@@ -99,6 +99,15 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
         ]
     } else {
         match state.focus() {
+            // The targets' scope pane has one dimension only.
+            Pane::Facets if state.screen == Screen::Targets => &[
+                ("Enter", "选用"),
+                ("x", "清除"),
+                ("Tab", "窗格"),
+                ("f", "关闭"),
+                ("?", "帮助"),
+                ("q", "退出"),
+            ],
             Pane::Facets => &[
                 ("Enter", "选用"),
                 ("h/l", "维度"),

@@ -35,33 +35,12 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    // Several scopes set targets of the same name (工业投资增长 2025 for the city, 大足区 and two
-    // of its parks): the scope column stays at every width. Narrower than
-    // [`BAR_COLUMN_FROM`], the progress bar goes and the status cell carries the percentage.
-    let bar_column = w >= BAR_COLUMN_FROM;
-    // scope, period, target, computed, reported, [bar,] status
-    let fixed: Vec<usize> = if bar_column {
-        vec![12, 9, 10, 5, 9, 13, 8]
-    } else {
-        vec![10, 9, 10, 5, 9, 11]
-    };
-    let mut heads = vec![
-        "目标",
-        "范围",
-        "期间",
-        "目标值",
-        "计算",
-        "填报",
-        "进度",
-        "状态",
-    ];
-    if !bar_column {
-        heads.remove(6);
-    }
-    let mut widths = vec![w.saturating_sub(fixed.iter().sum::<usize>() + fixed.len())];
-    widths.extend(fixed);
+    let cols = columns(w);
+    let widths: Vec<usize> = cols.iter().map(|c| c.width(w, &cols)).collect();
     let mut lines = vec![widgets::row(
-        heads.iter().map(|h| (h.to_string(), t.heading())).collect(),
+        cols.iter()
+            .map(|c| (c.head().to_string(), t.heading()))
+            .collect(),
         &widths,
         w,
         t,
@@ -71,6 +50,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
     } else if ts.rows.is_empty() {
         lines.push(Line::styled("库中还没有目标。", t.dim()));
     }
+    let bar_column = cols.contains(&Col::Bar);
     let rows = inner.height.saturating_sub(1) as usize;
     for (i, r) in ts.rows.iter().enumerate().skip(ts.cursor.top).take(rows) {
         let base = if i == ts.cursor.selected {
@@ -81,29 +61,32 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         let pct = r
             .progress
             .map(|p| format!("{:>3.0}%", (p * 100.0).min(999.0)));
-        let mut cells = vec![
-            (clean(&r.name, t), base),
-            (clean(&r.scope, t), base),
-            (clean(&r.period, t), base),
-            (clean(&r.target, t), base),
-            (r.computed.map(num).unwrap_or_else(|| "-".into()), base),
-            (clean(r.reported.as_deref().unwrap_or("-"), t), base),
-        ];
-        let status = base.patch(status_style(r.status, t));
-        if bar_column {
-            let bar = match (r.progress, &pct) {
-                (Some(p), Some(pct)) => format!("{} {pct}", widgets::bar(p, 8, t)),
-                _ => "-".to_string(),
-            };
-            cells.push((bar, base.patch(t.good())));
-            cells.push((r.status.label().to_string(), status));
-        } else {
-            let label = match &pct {
-                Some(pct) => format!("{} {}", pct.trim_start(), r.status.label()),
-                None => r.status.label().to_string(),
-            };
-            cells.push((label, status));
-        }
+        let cells = cols
+            .iter()
+            .map(|c| match c {
+                Col::Name => (clean(&r.name, t), base),
+                Col::Scope => (clean(&r.scope, t), base),
+                Col::Period => (clean(&r.period, t), base),
+                Col::Target => (clean(&r.target, t), base),
+                Col::Computed => (r.computed.map(num).unwrap_or_else(|| "-".into()), base),
+                Col::Reported => (clean(r.reported.as_deref().unwrap_or("-"), t), base),
+                Col::Bar => match (r.progress, &pct) {
+                    (Some(p), Some(pct)) => (
+                        format!("{} {pct}", widgets::bar(p, 8, t)),
+                        base.patch(t.good()),
+                    ),
+                    _ => ("-".to_string(), base),
+                },
+                Col::Status => {
+                    // Without the bar column the status carries the percentage.
+                    let label = match (&pct, bar_column) {
+                        (Some(pct), false) => format!("{} {}", pct.trim_start(), r.status.label()),
+                        _ => r.status.label().to_string(),
+                    };
+                    (label, base.patch(status_style(r.status, t)))
+                }
+            })
+            .collect();
         lines.push(widgets::row(cells, &widths, w, t));
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -111,6 +94,100 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
 
 /// From this inner width on, the targets list draws a progress bar.
 const BAR_COLUMN_FROM: usize = 96;
+
+/// The targets name column gets at least this many columns; narrower, the least needed
+/// columns go first.
+const NAME_MIN: usize = 24;
+
+/// The columns of the targets list, in screen order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Name,
+    Scope,
+    Period,
+    Target,
+    Computed,
+    Reported,
+    Bar,
+    Status,
+}
+
+impl Col {
+    fn head(self) -> &'static str {
+        match self {
+            Col::Name => "目标",
+            Col::Scope => "范围",
+            Col::Period => "期间",
+            Col::Target => "目标值",
+            Col::Computed => "计算",
+            Col::Reported => "填报",
+            Col::Bar => "进度",
+            Col::Status => "状态",
+        }
+    }
+
+    /// The column's width; the name takes what the others leave (one space between columns).
+    fn width(self, w: usize, cols: &[Col]) -> usize {
+        match self {
+            Col::Name => w.saturating_sub(
+                cols.iter()
+                    .filter(|c| **c != Col::Name)
+                    .map(|c| c.width(w, cols) + 1)
+                    .sum(),
+            ),
+            // The label alone beside the bar; "100% 进行中" without it.
+            Col::Status if cols.contains(&Col::Bar) => 8,
+            c => c.fixed(),
+        }
+    }
+
+    fn fixed(self) -> usize {
+        match self {
+            Col::Name => 0,
+            Col::Scope => 12,
+            Col::Period => 9,
+            Col::Target => 10,
+            Col::Computed => 5,
+            Col::Reported => 9,
+            Col::Bar => 13,
+            Col::Status => 11,
+        }
+    }
+}
+
+/// The columns that fit `w`: all of them when wide; narrower, the bar goes (its percentage
+/// moves into the status), then what the detail pane also shows — the reported figure, the
+/// period, the computed figure — until the name has [`NAME_MIN`] columns. The scope stays
+/// longest: several scopes set targets of the same name (工业投资增长 for the city, 大足区
+/// and two of its parks).
+fn columns(w: usize) -> Vec<Col> {
+    let mut cols = vec![
+        Col::Name,
+        Col::Scope,
+        Col::Period,
+        Col::Target,
+        Col::Computed,
+        Col::Reported,
+        Col::Bar,
+        Col::Status,
+    ];
+    if w < BAR_COLUMN_FROM {
+        cols.retain(|c| *c != Col::Bar);
+    }
+    for drop in [
+        Col::Reported,
+        Col::Period,
+        Col::Computed,
+        Col::Target,
+        Col::Scope,
+    ] {
+        if Col::Name.width(w, &cols) >= NAME_MIN {
+            break;
+        }
+        cols.retain(|c| *c != drop);
+    }
+    cols
+}
 
 fn selected(state: &State) -> Option<&TargetLine> {
     state.targets.rows.get(state.targets.cursor.selected)

@@ -245,7 +245,7 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
                     .map(|s| display_width(&s.content))
                     .sum::<usize>()
             });
-        let indent = label.unwrap_or(lead).min(width / 2);
+        let mut indent = label.unwrap_or(lead).min(width / 2);
         // Characters with their style, then cut into rows.
         let chars: Vec<(char, Style)> = line
             .spans
@@ -267,7 +267,21 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
                         .iter()
                         .rposition(|(c, _)| !c.is_ascii_alphanumeric())
                         .map_or(0, |p| p + 1);
-                    if start > indent && start < row.len() {
+                    let word = row.len() - start
+                        + chars[i..]
+                            .iter()
+                            .take_while(|(c, _)| c.is_ascii_alphanumeric())
+                            .count();
+                    let start_w: usize = row[..start]
+                        .iter()
+                        .map(|(c, _)| c.width().unwrap_or(0))
+                        .sum();
+                    if start_w > indent && start < row.len() {
+                        carry = row.split_off(start);
+                    } else if start_w == indent && start > 0 && word <= width.saturating_sub(2) {
+                        // A code right after its label ("信用代码：9151…") too long to share
+                        // the label's row: it goes whole onto the next, less indented, row.
+                        indent = 2;
                         carry = row.split_off(start);
                     }
                 }
@@ -413,6 +427,13 @@ mod tests {
             .map(text)
             .collect();
         assert_eq!(rows, ["来源：规划", "2022年"], "{rows:?}");
+        // A credit code too long to share its label's row goes whole onto the next.
+        let line = Line::from(vec![
+            Span::raw("信用代码："),
+            Span::raw("91511700MA6ABCDE13"),
+        ]);
+        let rows: Vec<String> = hanging(vec![line], 24).iter().map(text).collect();
+        assert_eq!(rows, ["信用代码：", "  91511700MA6ABCDE13"], "{rows:?}");
     }
 
     #[test]
