@@ -1561,7 +1561,8 @@ fn a_short_name_someone_else_holds_is_a_problem_naming_the_holder() {
                达州华川汽配有限公司,通川区,华川\n\
                达州金山科技有限公司,,高新区\n\
                达州恒达车辆有限公司,通川区,玖源\n\
-               四川达州钢铁集团公司,,达钢\n";
+               四川达州钢铁集团公司,,达钢\n\
+               达州鑫达贸易有限公司,,方大达州钢铁\n";
     let f = env.write("norm.csv", csv.as_bytes());
     let r = env.import(&f, &[]);
     assert_eq!(r.code, 1, "{}", r.all());
@@ -1587,7 +1588,13 @@ fn a_short_name_someone_else_holds_is_a_problem_naming_the_holder() {
         "{}",
         r.out
     );
-    assert!(r.out.contains("有问题 3"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("“方大达州钢铁”是另一家企业 方大达州钢铁 的名称"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("有问题 4"), "{}", r.out);
     assert_eq!(env.counts(), before, "a refused import writes nothing");
 
     let r = env.import(&f, &["--skip-invalid"]);

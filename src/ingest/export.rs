@@ -682,3 +682,22 @@ fn xlsx_workbook(sheet: &Sheet) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwr
     ws.set_freeze_panes(1, 0)?;
     Ok(wb)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_those_a_spreadsheet_could_run() {
+        for s in [
+            "=1+2", "+86", "@SUM(A1)", "-1+2", "-", "-x", "\tx", "\rx", "-.5",
+        ] {
+            assert!(formula_like(s), "{s:?}");
+            assert_eq!(guard(s), format!("'{s}"));
+        }
+        for s in ["-3", "-0.5", "3", "达州-1", "", "'=x"] {
+            assert!(!formula_like(s), "{s:?}");
+            assert_eq!(guard(s), s);
+        }
+    }
+}

@@ -2249,7 +2249,7 @@ impl Plan {
         let t = &self.enterprises;
         if let Some(&i) = t.by_norm.get(&n).filter(|&&i| ent(i)) {
             return Some(format!(
-                "“{shown}”是另一家企业 {}{} 的全称；{advice}",
+                "“{shown}”是另一家企业 {}{} 的名称；{advice}",
                 t.states[i].name,
                 row(t.touched.get(&i), t.ids[i].is_none())
             ));
@@ -2266,7 +2266,7 @@ impl Plan {
         let p = &self.parks;
         if let Some(&i) = p.by_norm.get(&n).filter(|&&i| park(i)) {
             return Some(format!(
-                "“{shown}”是园区 {}{} 的全称；{advice}",
+                "“{shown}”是园区 {}{} 的名称；{advice}",
                 p.states[i].name,
                 row(p.touched.get(&i), p.ids[i].is_none())
             ));
