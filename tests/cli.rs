@@ -416,6 +416,21 @@ fn usage_mistakes_found_after_parsing_exit_2_and_write_nothing() {
             vec!["--designation", "不存在的认定", "--dry-run"],
             "不是已知的认定类型",
         ),
+        // A mapped column the header lacks is named, with the columns there are.
+        (
+            vec!["--map", "负责人=notes", "--dry-run"],
+            "--map 指定的列“负责人”不在表头中",
+        ),
+        (
+            vec!["--map", "负责人=notes", "--dry-run"],
+            "“企业名称”、“备注”",
+        ),
+        // --year (and --level, --batch) describe a designation none was named for.
+        (
+            vec!["--year", "2024", "--dry-run"],
+            "要与 --designation 一起用",
+        ),
+        (vec!["--level", "省级", "--dry-run"], "或去掉 --level"),
     ] {
         let out = yuanqi(&db)
             .arg("import")
@@ -905,4 +920,51 @@ fn backup_into_an_existing_directory_names_the_copy_after_the_store_and_date() {
     // A second backup the same day does not replace the first.
     yuanqi(&db).arg("backup").arg(&into).assert().success();
     assert_eq!(std::fs::read_dir(&into).unwrap().count(), 2);
+}
+
+/// A county's yearly quotas often carry a title row above the header, as published lists do:
+/// `targets import` finds the header below it, as `import` does, and reads GB18030 when told.
+#[test]
+fn targets_import_finds_the_header_below_a_title_row() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("tg.db");
+    yuanqi(&db).arg("init").assert().success();
+    let text = "县区年度任务\n\n名称,范围,年度,认定类型,级别,目标值,单位\n\
+                新增省级专精特新,渠县,2026,专精特新中小企业,省级,3,户\n\
+                新增小巨人,大竹县,2026,小巨人,国家级,abc,家\n";
+    let csv = dir.path().join("tg.csv");
+    std::fs::write(&csv, text).unwrap();
+    let out = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&csv)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // The header is understood; the one bad row is named by the row Excel shows.
+    assert!(!stderr(&out).contains("表头中没有"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("第 5 行：目标值“abc”不是数字"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("1 行有问题"), "{}", stderr(&out));
+
+    let good = text.replace(",abc,", ",1,");
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&good);
+    let gb = dir.path().join("tg_gb.csv");
+    std::fs::write(&gb, &bytes).unwrap();
+    let out = yuanqi(&db)
+        .args(["targets", "import"])
+        .arg(&gb)
+        .args(["--encoding", "gb18030"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("已导入 2 个目标"), "{}", stdout(&out));
+    let help = yuanqi(&db)
+        .args(["targets", "import", "--help"])
+        .output()
+        .unwrap();
+    assert!(stdout(&help).contains("gb18030"), "{}", stdout(&help));
 }

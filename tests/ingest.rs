@@ -325,17 +325,31 @@ fn dry_run_shows_each_change_and_writes_nothing() {
 #[test]
 fn ambiguous_short_names_and_unknown_parks_are_problems_not_guesses() {
     let env = Env::new();
-    let setup = "企业名称,简称\n达州钢铁集团有限责任公司,达钢\n达州钢管有限公司,达钢\n";
+    // An import no longer gives a short name someone holds, so a store where two enterprises
+    // share one (written before that rule, or by hand) is made directly: the seeded
+    // 四川达州钢铁集团公司 is 达钢 already.
+    let setup = "企业名称\n达州钢管有限公司\n";
     assert_eq!(
         env.import(&env.write("s.csv", setup.as_bytes()), &[]).code,
         0
     );
+    env.store()
+        .conn()
+        .execute(
+            "UPDATE enterprises SET short_names = '达钢' WHERE name = '达州钢管有限公司'",
+            [],
+        )
+        .unwrap();
     let csv = "企业名称,所属园区\n达钢,达州高新区\n达州某公司,达州高兴区\n";
     let before = env.counts();
     let r = env.import(&env.write("t.csv", csv.as_bytes()), &[]);
     assert_eq!(r.code, 1);
     assert!(r.out.contains("简称对应多家企业"), "{}", r.out);
-    assert!(r.out.contains("达州钢铁集团有限责任公司"), "{}", r.out);
+    assert!(
+        r.out.contains("四川达州钢铁集团公司") && r.out.contains("达州钢管有限公司"),
+        "{}",
+        r.out
+    );
     assert!(
         r.out.contains("库中没有这个园区，最接近的有：达州高新"),
         "{}",
@@ -524,7 +538,9 @@ fn export_then_import_into_a_new_store_gives_the_same_data() {
     let ents = format!(
         "企业名称,简称,统一社会信用代码,所属县（市、区）,所属园区,产业集群,规模,备注\n\
          达州辛材料有限公司,辛材料,{},通川区,金龙片区,新材料、能源化工,规上,\"含逗号,和引号\"\"\"\n\
-         =达州壬公司,,,达川区,,,,\n",
+         达州壬公司,,,达川区,,,,=SUM(A1)\n\
+         达州癸公司,,,达川区,,,,-1+2\n\
+         达州子公司,,,达川区,,,,-3\n",
         code("91511700MA6CCCCC3")
     );
     let des = "名称,主体类别,认定类型,级别,认定年份,批次,状态\n\
@@ -1529,5 +1545,260 @@ fn encoding_and_empty_file_messages_say_what_is_true() {
         assert_eq!(r.code, 1, "{name}: {}", r.all());
         assert!(r.err.contains("没有内容"), "{name}: {}", r.err);
         assert!(!r.err.contains("表头"), "{name}: {}", r.err);
+    }
+}
+
+/// A short name is how officers look an enterprise up (达钢 → 四川达州钢铁集团公司): a row
+/// giving one that another enterprise or park already answers to — in the store or on an
+/// earlier row — is a problem naming the holder, so `show 达钢` keeps opening the right one.
+#[test]
+fn a_short_name_someone_else_holds_is_a_problem_naming_the_holder() {
+    let env = Env::new();
+    let before = env.counts();
+    let csv = "企业名称,所属县（市、区）,简称\n\
+               达州鸿汇科技有限公司,,达钢\n\
+               达州华川车辆制造有限公司,通川区,华川\n\
+               达州华川汽配有限公司,通川区,华川\n\
+               达州金山科技有限公司,,高新区\n\
+               达州恒达车辆有限公司,通川区,玖源\n\
+               四川达州钢铁集团公司,,达钢\n\
+               达州鑫达贸易有限公司,,方大达州钢铁\n";
+    let f = env.write("norm.csv", csv.as_bytes());
+    let r = env.import(&f, &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("简称“达钢”已是 四川达州钢铁集团公司 的简称"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("简称“华川”已是 达州华川车辆制造有限公司（本表第 3 行） 的简称"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("简称“高新区”已是园区 达州高新区 的简称"),
+        "{}",
+        r.out
+    );
+    // A short name shared with nobody but naming other enterprises, not this one: a reminder.
+    assert!(
+        r.out.contains("yuanqi show 玖源 会打开本企业") && r.out.contains("达州玖源新材料有限公司"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("“方大达州钢铁”是另一家企业 方大达州钢铁 的名称"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("有问题 4"), "{}", r.out);
+    assert_eq!(env.counts(), before, "a refused import writes nothing");
+
+    let r = env.import(&f, &["--skip-invalid"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE short_names LIKE '%达钢%'"),
+        1
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州金山科技有限公司'"),
+        0
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE short_names = '华川'"),
+        1
+    );
+    let show = env.run(&["show", "达钢"]);
+    assert_eq!(show.code, 0, "{}", show.all());
+    assert!(show.out.starts_with("四川达州钢铁集团公司"), "{}", show.out);
+
+    // A park's short name is looked up the same way.
+    let parks = "园区名称,简称,园区类型\n达州高新区金龙片区,达钢,特色产业园区\n";
+    let r = env.import(&env.write("p.csv", parks.as_bytes()), &["--kind", "parks"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("简称“达钢”已是 四川达州钢铁集团公司 的简称"),
+        "{}",
+        r.out
+    );
+
+    // Re-importing an export: each enterprise keeps its own short names.
+    let out = env.path("all.csv");
+    let e = env.run(&["export", "enterprises", "-o", out.to_str().unwrap()]);
+    assert_eq!(e.code, 0, "{}", e.all());
+    let r = env.import(&out, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.out.contains("简称“"), "{}", r.out);
+}
+
+/// A cell with a line break (Alt+Enter in Excel) is one row in the spreadsheet: the rows below
+/// it keep the numbers Excel shows, in CSV (LF or CRLF) and xlsx alike; the line break taken
+/// out of a name is reported.
+#[test]
+fn rows_below_a_cell_with_a_line_break_keep_the_row_number_excel_shows() {
+    let env = Env::new();
+    for ending in ["\n", "\r\n"] {
+        let csv = format!(
+            "企业名称,统一社会信用代码{ending}\"达州甲\t换行{ending}公司\",{ending}\"达州乙公司\",\"{ending}{ending}\"{ending}达州丙公司,12345{ending}"
+        );
+        let r = env.import(&env.write("nl.csv", csv.as_bytes()), &["--dry-run"]);
+        assert_eq!(r.code, 1, "{ending:?}: {}", r.all());
+        assert!(
+            r.out.contains("第4行") && r.out.contains("12345"),
+            "{ending:?}: the bad code is on Excel's row 4: {}",
+            r.out
+        );
+        assert!(!r.out.contains("第7行"), "{ending:?}: {}", r.out);
+        assert!(
+            r.out.contains("第2行")
+                && r.out
+                    .contains("名称中含有换行符或制表符，已清除，按“达州甲换行公司”处理"),
+            "{ending:?}: {}",
+            r.out
+        );
+    }
+
+    let path = env.path("nl.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [
+        ["企业名称", "统一社会信用代码"],
+        ["达州甲\n换行公司", ""],
+        ["达州丙公司", "12345"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&path).unwrap();
+    let r = env.import(&path, &["--dry-run"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out.contains("第3行") && r.out.contains("12345"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("换行符或制表符"), "{}", r.out);
+}
+
+/// Excel's “Unicode 文本” is UTF-16 with a byte order mark, tab-separated: read as it is,
+/// whatever --encoding says, and named in the report's first line.
+#[test]
+fn a_utf16_file_from_excel_unicode_text_is_read() {
+    let env = Env::new();
+    let text = "企业名称\t所属县（市、区）\r\n达州测试甲有限公司\t通川区\r\n";
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for (name, bytes, extra) in [
+        ("le.csv", &le, vec!["--dry-run"]),
+        ("be.txt", &be, vec!["--dry-run"]),
+        ("le_gbk.csv", &le, vec!["--dry-run", "--encoding", "gbk"]),
+    ] {
+        let r = env.import(&env.write(name, bytes), &extra);
+        assert_eq!(r.code, 0, "{name}: {}", r.all());
+        assert!(
+            r.out
+                .lines()
+                .next()
+                .unwrap_or("")
+                .contains("CSV，UTF-16 编码"),
+            "{name}: {}",
+            r.out
+        );
+        assert!(r.out.contains("新增 1"), "{name}: {}", r.out);
+    }
+    let r = env.import(&env.write("u16.csv", &le), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM enterprises e JOIN regions r ON r.id = e.region_id
+             WHERE e.name = '达州测试甲有限公司' AND r.name = '通川区'"
+        ),
+        1
+    );
+}
+
+/// A pasted paragraph or a formula is not a name: refused with the reason (and the limit). On
+/// export every formula-like cell — "-" included, unless a plain negative number — is written
+/// so a spreadsheet shows it as text, and import reads it back unchanged.
+#[test]
+fn implausible_names_are_refused_and_formula_like_cells_export_as_text() {
+    let env = Env::new();
+    let before = env.counts();
+    let long = format!("达州{}有限公司", "超长名称".repeat(200));
+    let ok = format!("达州{}有限公司", "长".repeat(94));
+    let csv = format!(
+        "企业名称,备注\n{long},\n\"=HYPERLINK(\"\"http://x\"\")\",\n=1+2,\n+达州,\n@达州,\n{ok},\n"
+    );
+    let r = env.import(&env.write("n.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out
+            .contains("名称有 806 个字符，超过了名称长度上限 100 个字符"),
+        "{}",
+        r.out
+    );
+    for c in ["=", "+", "@"] {
+        assert!(
+            r.out
+                .contains(&format!("名称以“{c}”开头，像是表格公式而不是名称")),
+            "{c}: {}",
+            r.out
+        );
+    }
+    assert!(
+        r.out.contains("有问题 5"),
+        "a 100-character name is fine: {}",
+        r.out
+    );
+    assert_eq!(env.counts(), before);
+
+    let csv =
+        "企业名称,备注\n达州壬公司,=SUM(A1)\n达州癸公司,-1+2\n达州子公司,-3\n达州丑公司,-0.5\n";
+    let r = env.import(&env.write("notes.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let out = env.path("e.csv");
+    let e = env.run(&["export", "enterprises", "-o", out.to_str().unwrap()]);
+    assert_eq!(e.code, 0, "{}", e.all());
+    let text = std::fs::read_to_string(&out).unwrap();
+    for cell in [",'=SUM(A1)", ",'-1+2", ",-3", ",-0.5"] {
+        assert!(text.contains(cell), "{cell}: {text}");
+    }
+    assert!(!text.contains("'-3") && !text.contains("'-0.5"), "{text}");
+    for fmt in ["csv", "xlsx"] {
+        let other = Env::new();
+        let out = env.path(&format!("rt.{fmt}"));
+        let e = env.run(&["export", "enterprises", "-o", out.to_str().unwrap()]);
+        assert_eq!(e.code, 0, "{}", e.all());
+        let r = other.import(&out, &[]);
+        assert_eq!(r.code, 0, "{fmt}: {}", r.all());
+        for (name, notes) in [
+            ("达州壬公司", "=SUM(A1)"),
+            ("达州癸公司", "-1+2"),
+            ("达州子公司", "-3"),
+        ] {
+            let n: String = other
+                .store()
+                .conn()
+                .query_row(
+                    "SELECT notes FROM enterprises WHERE name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, notes, "{fmt}: {name}");
+        }
     }
 }

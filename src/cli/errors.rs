@@ -19,6 +19,7 @@ pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
                 Some(
                     IngestError::Usage(_)
                         | IngestError::BadMap(..)
+                        | IngestError::MapColumnMissing { .. }
                         | IngestError::UnknownEncoding(_)
                 )
             )

@@ -57,8 +57,8 @@ pub struct ImportArgs {
     /// 工作表名称（默认第一个）
     #[arg(long)]
     pub sheet: Option<String>,
-    /// CSV 的编码：utf-8 或 gbk（默认自动识别）
-    #[arg(long, value_parser = super::values::encoding_name)]
+    /// CSV 的编码：utf-8、gbk 或 gb18030（默认自动识别）
+    #[arg(long, value_name = "ENC", value_parser = super::values::encoding_name)]
     pub encoding: Option<String>,
     /// 只检查、显示将要做的事，不写入
     #[arg(long)]
@@ -720,13 +720,23 @@ fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<()> {
             }
         }
     };
+    let mut sheet_rows = Vec::new();
+    wb.rows(&sheet, &mut |row| {
+        if !row.is_blank() {
+            sheet_rows.push(row);
+        }
+        ControlFlow::Continue(())
+    })?;
+    // The header may sit below title rows ("县区年度任务"), found as `import` finds its own;
+    // without a recognisable one the first row is taken, so the error names what is missing.
+    let at = crate::ingest::header::header_index(&sheet_rows, |h| {
+        targets::import::column_for(h).is_some()
+    })
+    .unwrap_or(0);
     let mut headers: Option<Vec<String>> = None;
     let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
     let mut cell_errors: Vec<String> = Vec::new();
-    wb.rows(&sheet, &mut |row| {
-        if row.is_blank() {
-            return ControlFlow::Continue(());
-        }
+    for row in sheet_rows.iter().skip(at) {
         let mut values = Vec::with_capacity(row.cells.len());
         for (i, c) in row.cells.iter().enumerate() {
             match text(c) {
@@ -742,8 +752,7 @@ fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<()> {
         } else {
             rows.push((row.number, values));
         }
-        ControlFlow::Continue(())
-    })?;
+    }
     if !cell_errors.is_empty() {
         anyhow::bail!("{}；未写入任何目标。", cell_errors.join("；"));
     }

@@ -1,6 +1,8 @@
 //! How the bytes of a CSV file become text, and text the bytes of a CSV export.
 //!
-//! Order of decisions: an explicit `--encoding` wins; a UTF-8 BOM means UTF-8; bytes that are
+//! Order of decisions: a UTF-16 byte order mark (FF FE or FE FF: Excel's “Unicode 文本”, which
+//! no GBK or UTF-8 file can begin with) means UTF-16; then an explicit `--encoding` wins; a
+//! UTF-8 BOM means UTF-8; bytes that are
 //! valid UTF-8 are UTF-8; otherwise the file is tried as GB18030 (a superset of GBK, which is
 //! what Excel and WPS write on Chinese Windows) and accepted only when it decodes cleanly into
 //! text that is mostly Chinese. Anything else is refused with a hint to use `--encoding gbk`.
@@ -20,6 +22,11 @@ pub enum Encoding {
     /// GB18030: the national standard that covers all of Unicode, so every name can be
     /// written (rare characters such as 䶮 take four bytes or the code points GBK lacks).
     Gb18030,
+    /// UTF-16 little-endian with its byte order mark: what Excel saves as “Unicode 文本”
+    /// (tab-separated). Recognised by its mark only, never named with `--encoding`.
+    Utf16Le,
+    /// UTF-16 big-endian with its byte order mark.
+    Utf16Be,
 }
 
 impl Encoding {
@@ -39,6 +46,7 @@ impl Encoding {
             Encoding::Utf8 => "UTF-8",
             Encoding::Gbk => "GBK",
             Encoding::Gb18030 => "GB18030",
+            Encoding::Utf16Le | Encoding::Utf16Be => "UTF-16",
         }
     }
 }
@@ -53,6 +61,8 @@ pub struct Decoded {
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+const BOM_UTF16LE: &[u8] = b"\xFF\xFE";
+const BOM_UTF16BE: &[u8] = b"\xFE\xFF";
 
 /// Line number (1-based) of byte offset `at`.
 fn line_of(bytes: &[u8], at: usize) -> usize {
@@ -70,7 +80,19 @@ pub fn decode(
     file: &str,
 ) -> Result<Decoded, IngestError> {
     let has_bom = bytes.starts_with(BOM);
+    // A UTF-16 mark is unambiguous (neither GBK nor UTF-8 text can start with these bytes), so
+    // it wins over `--encoding`: the file is read rather than refused with advice to drop the
+    // option that the next attempt would refuse again.
+    for (mark, enc) in [
+        (BOM_UTF16LE, Encoding::Utf16Le),
+        (BOM_UTF16BE, Encoding::Utf16Be),
+    ] {
+        if bytes.starts_with(mark) {
+            return utf16(&bytes[mark.len()..], enc, file);
+        }
+    }
     match wanted {
+        Some(enc @ (Encoding::Utf16Le | Encoding::Utf16Be)) => utf16(&bytes, enc, file),
         Some(Encoding::Utf8) => utf8(bytes, has_bom, file).map(|text| Decoded {
             text,
             encoding: Encoding::Utf8,
@@ -111,6 +133,30 @@ pub fn decode(
             }
         },
     }
+}
+
+/// UTF-16 text after its byte order mark.
+fn utf16(bytes: &[u8], enc: Encoding, file: &str) -> Result<Decoded, IngestError> {
+    let decoder = if enc == Encoding::Utf16Be {
+        encoding_rs::UTF_16BE
+    } else {
+        encoding_rs::UTF_16LE
+    };
+    let (text, had_errors) = decoder.decode_without_bom_handling(bytes);
+    if had_errors {
+        let at = text.find('\u{fffd}').unwrap_or(0);
+        return Err(IngestError::BadEncoding {
+            file: file.to_string(),
+            encoding: enc.label(),
+            line: text[..at].matches('\n').count() + 1,
+            hint: "文件开头标明是 UTF-16（Excel 的“Unicode 文本”），内容却不完整或已损坏。请在 Excel/WPS 中重新另存为“CSV UTF-8”后再导入。",
+        });
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: enc,
+        guessed: false,
+    })
 }
 
 fn utf8(mut bytes: Vec<u8>, has_bom: bool, file: &str) -> Result<String, IngestError> {
@@ -189,6 +235,19 @@ pub fn encode(text: &str, enc: Encoding, with_bom: bool) -> Result<Vec<u8>, Stri
             let (bytes, _, _) = encoding_rs::GB18030.encode(text);
             Ok(bytes.into_owned())
         }
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let le = enc == Encoding::Utf16Le;
+            let mut out = Vec::with_capacity(2 + text.len() * 2);
+            out.extend_from_slice(if le { BOM_UTF16LE } else { BOM_UTF16BE });
+            for unit in text.encode_utf16() {
+                out.extend_from_slice(&if le {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -243,6 +302,23 @@ mod tests {
         let d = decode(gbk_bytes.into_owned(), None, "x").unwrap();
         assert_eq!(d.encoding, Encoding::Gbk);
         assert!(d.text.contains("钢铁集团"));
+    }
+
+    #[test]
+    fn utf16_with_its_mark_is_read_whatever_encoding_was_asked_for() {
+        let text = "企业名称\t所属县（市、区）\r\n达州达川测试有限公司\t通川区\r\n";
+        for enc in [Encoding::Utf16Le, Encoding::Utf16Be] {
+            let bytes = encode(text, enc, true).unwrap();
+            for wanted in [None, Some(Encoding::Gbk), Some(Encoding::Utf8)] {
+                let d = decode(bytes.clone(), wanted, "u16.csv").unwrap();
+                assert_eq!((d.text.as_str(), d.encoding), (text, enc), "{wanted:?}");
+            }
+        }
+        // A truncated file (odd byte count) is refused, naming UTF-16.
+        let mut bytes = encode(text, Encoding::Utf16Le, true).unwrap();
+        bytes.push(0x41);
+        let e = decode(bytes, None, "u16.csv").unwrap_err().to_string();
+        assert!(e.contains("UTF-16") && e.contains("CSV UTF-8"), "{e}");
     }
 
     #[test]

@@ -606,13 +606,26 @@ pub fn designation_sheet(list: &[DesignationOut]) -> Sheet {
     }
 }
 
-/// A cell that a spreadsheet would run as a formula ("=", "+", "@", "-" followed by a non-digit)
-/// gets Excel's text prefix "'", so opening the export never executes anything; import strips
-/// the prefix again.
+/// Whether a spreadsheet could take a cell for a formula: it starts with "=", "+", "@", "-",
+/// a tab or a carriage return (the characters OWASP lists for CSV injection), unless it is a
+/// plain negative number such as -3 or -0.5, which stays a number.
+pub fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '@', '\t', '\r']) || (s.starts_with('-') && !is_plain_number(&s[1..]))
+}
+
+/// Digits with at most one decimal point between them ("3", "0.5"), nothing else.
+fn is_plain_number(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, "1"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A CSV cell that a spreadsheet would run as a formula ([`formula_like`]) gets Excel's text
+/// prefix "'", so opening the export never executes anything; import strips the prefix again.
 fn guard(s: &str) -> String {
-    if s.starts_with(['=', '+', '@'])
-        || (s.starts_with('-') && s.len() > 1 && !s[1..].starts_with(|c: char| c.is_ascii_digit()))
-    {
+    if formula_like(s) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -646,6 +659,10 @@ fn xlsx_workbook(sheet: &Sheet) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwr
     let ws = wb.add_worksheet();
     ws.set_name(sheet.name)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    // Cells are written as text, which Excel never runs; a formula-like one is also marked
+    // with Excel's quote prefix (a style, not a character of the value), so editing the cell
+    // in Excel does not turn it into a formula either.
+    let quoted = rust_xlsxwriter::Format::new().set_quote_prefix();
     for (c, h) in sheet.header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
         ws.set_column_width(c as u16, if c == 0 { 36 } else { 16 })?;
@@ -654,10 +671,33 @@ fn xlsx_workbook(sheet: &Sheet) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwr
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
                 // Always text: credit codes and years must not become numbers.
-                ws.write_string((r + 1) as u32, c as u16, v)?;
+                if formula_like(v) {
+                    ws.write_string_with_format((r + 1) as u32, c as u16, v, &quoted)?;
+                } else {
+                    ws.write_string((r + 1) as u32, c as u16, v)?;
+                }
             }
         }
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(wb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_those_a_spreadsheet_could_run() {
+        for s in [
+            "=1+2", "+86", "@SUM(A1)", "-1+2", "-", "-x", "\tx", "\rx", "-.5",
+        ] {
+            assert!(formula_like(s), "{s:?}");
+            assert_eq!(guard(s), format!("'{s}"));
+        }
+        for s in ["-3", "-0.5", "3", "达州-1", "", "'=x"] {
+            assert!(!formula_like(s), "{s:?}");
+            assert_eq!(guard(s), s);
+        }
+    }
 }

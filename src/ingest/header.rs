@@ -312,6 +312,65 @@ pub fn parse_maps(maps: &[String]) -> Result<HashMap<String, Field>, IngestError
     Ok(out)
 }
 
+/// Which of `rows` is the header of a sheet whose column names `known` recognises (for sheets
+/// other than the importer's own, such as targets): as [`find_header`] chooses, the row among
+/// the first [`SCAN_ROWS`] naming the most known columns, at least two, so title rows above
+/// it ("县区年度任务") are passed over. `None` when no row names two.
+pub fn header_index(rows: &[Row], known: impl Fn(&str) -> bool) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None; // (known columns, index)
+    for (i, row) in rows.iter().enumerate().take(SCAN_ROWS) {
+        let n = row
+            .cells
+            .iter()
+            .filter(|c| known(&sanitize(&cell_text(c).unwrap_or_default())))
+            .count();
+        if n >= 2 && best.is_none_or(|(k, _)| n > k) {
+            best = Some((n, i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+/// The error for the first `--map` whose column is not among `columns` (the header row's cells
+/// as written), naming the columns there are; `None` when every mapped column is there, or
+/// when there is no row to compare with.
+pub fn missing_map(maps: &[String], columns: Option<&[String]>) -> Option<IngestError> {
+    let columns = columns?;
+    let keys: Vec<String> = columns.iter().map(|c| header_key(c)).collect();
+    maps.iter().find_map(|m| {
+        let (h, _) = m.split_once('=').or_else(|| m.split_once('＝'))?;
+        let key = header_key(h);
+        (!keys.contains(&key)).then(|| IngestError::MapColumnMissing {
+            column: sanitize(h),
+            columns: columns
+                .iter()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| format!("“{}”", sanitize(c)))
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
+    })
+}
+
+/// The cells of the row most likely to be the header when none was recognised: the first of
+/// the rows with the most non-empty cells (titles above a header fill one cell or two).
+pub fn likely_header(rows: &[Row]) -> Option<Vec<String>> {
+    let filled = |r: &Row| r.cells.iter().filter(|c| !c.is_empty()).count();
+    let most = rows
+        .iter()
+        .take(SCAN_ROWS)
+        .map(filled)
+        .max()
+        .filter(|&n| n > 0)?;
+    let row = rows.iter().find(|r| filled(r) == most)?;
+    Some(
+        row.cells
+            .iter()
+            .map(|c| sanitize(&cell_text(c).unwrap_or_default()))
+            .collect(),
+    )
+}
+
 /// What is known about one column of the chosen header.
 #[derive(Debug, Clone)]
 pub struct Column {

@@ -3,7 +3,8 @@
 //! The pipeline, one module per step:
 //! - [`read`]: one reader per format (xlsx, xls, ods, csv) producing the same stream of rows,
 //!   numbered as the spreadsheet shows them;
-//! - [`encoding`]: how a CSV's bytes become text (UTF-8 with or without BOM, GBK/GB18030);
+//! - [`encoding`]: how a CSV's bytes become text (UTF-8 with or without BOM, GBK/GB18030,
+//!   UTF-16 with its byte order mark);
 //! - [`header`]: finding the header row below title rows and recognising columns by meaning;
 //! - [`normalize`]: cleaning cells (width folding, stray spaces, numbers stored as text, dates);
 //! - [`plan`]: matching rows to the store and deciding what is new, changed or unchanged;
@@ -84,6 +85,10 @@ pub enum IngestError {
         "{file} 的数据超过 {max} 行，一次导入不了这么多。请按县（市、区）或批次拆分成几个文件分别导入。"
     )]
     TooManyRows { file: String, max: usize },
+    #[error(
+        "--map 指定的列“{column}”不在表头中，请检查列名的写法（要与表头一字不差，全角半角、空格不计）。表头的列有：{columns}"
+    )]
+    MapColumnMissing { column: String, columns: String },
     #[error("--map “{0}” 的写法不对：应为 '列名=字段'，字段可用：{1}")]
     BadMap(String, String),
     #[error("{0}")]

@@ -122,6 +122,26 @@ pub fn clean_name(raw: &str) -> (String, bool) {
     (out, hostile)
 }
 
+/// Longest enterprise or park name accepted, in characters. Real names stay well below it
+/// (the longest in the seeds has 19, a long registered name some 40); anything longer is a
+/// paragraph pasted into the wrong cell.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Why a cleaned name cannot be a name: too long to be one, or starting like a spreadsheet
+/// formula (`=`, `+`, `@`: `=HYPERLINK(…)` would run when the list is exported and opened).
+pub fn implausible_name(name: &str) -> Option<String> {
+    let n = name.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Some(format!(
+            "名称有 {n} 个字符，超过了名称长度上限 {MAX_NAME_CHARS} 个字符，不像企业或园区的名称（可能误粘贴了整段文字）；请检查这一格"
+        ));
+    }
+    let first = name.chars().next().map(fold_width)?;
+    matches!(first, '=' | '+' | '@').then(|| {
+        format!("名称以“{first}”开头，像是表格公式而不是名称；请在表格中改为企业或园区的名称")
+    })
+}
+
 /// A credit code cell: width folded, spaces removed, upper case.
 pub fn clean_code(raw: &str) -> String {
     sanitize(raw)

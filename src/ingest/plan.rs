@@ -125,6 +125,14 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
         .transpose()?;
     let maps = header::parse_maps(&opts.maps)?;
     let mut wb = Workbook::open(path, wanted)?;
+    // A header not found because a --map names a column the file does not have is reported
+    // as that: the rows scanned, to name the columns the file does have.
+    let no_header = |head: &[Row], e: IngestError| -> IngestError {
+        match header::missing_map(&opts.maps, header::likely_header(head).as_deref()) {
+            Some(err) => err,
+            None => e,
+        }
+    };
     let names = wb.sheet_names();
     let file_label = display_name(path);
     let (sheet, header) = match &opts.sheet {
@@ -147,31 +155,49 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
                         .join("、"),
                 })?;
             let head = super::read::head_rows(&mut wb, &found, header::SCAN_ROWS)?;
-            let h = header::find_header(&head, &maps).ok_or_else(|| IngestError::NoHeader {
-                where_: format!("工作表“{}”", sanitize(&found)),
-                rows: header::SCAN_ROWS,
+            let h = header::find_header(&head, &maps).ok_or_else(|| {
+                no_header(
+                    &head,
+                    IngestError::NoHeader {
+                        where_: format!("工作表“{}”", sanitize(&found)),
+                        rows: header::SCAN_ROWS,
+                    },
+                )
             })?;
             (found, h)
         }
         None => {
             let mut chosen = None;
+            let mut first_head = None;
             for n in &names {
                 let head = super::read::head_rows(&mut wb, n, header::SCAN_ROWS)?;
                 if let Some(h) = header::find_header(&head, &maps) {
                     chosen = Some((n.clone(), h));
                     break;
                 }
+                first_head.get_or_insert(head);
             }
-            chosen.ok_or_else(|| IngestError::NoHeader {
-                where_: if wb.format == Format::Csv || names.len() <= 1 {
-                    format!("文件 {file_label} ")
-                } else {
-                    format!("文件 {file_label} 的所有工作表（{}）", names.len())
-                },
-                rows: header::SCAN_ROWS,
+            chosen.ok_or_else(|| {
+                no_header(
+                    first_head.as_deref().unwrap_or_default(),
+                    IngestError::NoHeader {
+                        where_: if wb.format == Format::Csv || names.len() <= 1 {
+                            format!("文件 {file_label} ")
+                        } else {
+                            format!("文件 {file_label} 的所有工作表（{}）", names.len())
+                        },
+                        rows: header::SCAN_ROWS,
+                    },
+                )
             })?
         }
     };
+    // A header found while a --map names a column it lacks: the map was meant for this file
+    // and would silently do nothing.
+    let columns: Vec<String> = header.columns.iter().map(|c| c.header.clone()).collect();
+    if let Some(e) = header::missing_map(&opts.maps, Some(&columns)) {
+        return Err(e);
+    }
 
     // The designation the whole list is about: options, else the title rows, else the file name.
     let list = list_designation(opts, &header, path)?;
@@ -386,6 +412,26 @@ fn list_designation(
     let found = from_title
         .filter(dated)
         .or_else(|| from_name().filter(dated));
+    if found.is_none() {
+        // --year, --level and --batch describe the designation every row gets; with none
+        // named they would be dropped without a word.
+        let given: Vec<&str> = [
+            ("--year", opts.year.is_some()),
+            ("--level", opts.level.is_some()),
+            ("--batch", opts.batch.is_some()),
+        ]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| *f)
+        .collect();
+        if !given.is_empty() {
+            return Err(IngestError::Usage(format!(
+                "{} 说的是每一行都记为的那项认定，要与 --designation 一起用（如 --designation 省级专精特新中小企业 --year 2024），而这个文件的标题和文件名里也没有写明认定。请加上 --designation，或去掉 {}。",
+                given.join("、"),
+                given.join("、")
+            )));
+        }
+    }
     Ok(found.map(|(mut d, from)| {
         if opts.year.is_some() {
             d.year = opts.year;
@@ -674,8 +720,8 @@ impl RowCtx<'_> {
         let cell = rec.cell(f)?;
         match cell_text(cell) {
             Ok(t) if t.trim().is_empty() => None,
-            // Excel's text prefix, as written by export before "=", "+", "@" or "-".
-            Ok(t) if t.starts_with('\'') && t[1..].starts_with(['=', '+', '@', '-']) => {
+            // Excel's text prefix, as export writes it before a formula-like cell.
+            Ok(t) if t.starts_with('\'') && super::export::formula_like(&t[1..]) => {
                 Some(t[1..].to_string())
             }
             Ok(t) => Some(t),
@@ -1200,14 +1246,30 @@ impl Plan {
         let raw_name = cx.text(Field::Name).unwrap_or_default();
         let name_cell_bad = !cx.problems.is_empty();
         let (name, hostile) = clean_name(&raw_name);
-        if hostile {
+        // Tabs and line breaks (a cell typed with Alt+Enter) are not hostile but are removed
+        // all the same, so the user is told.
+        let breaks = raw_name.chars().any(|c| {
+            matches!(
+                c,
+                '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{2028}' | '\u{2029}'
+            )
+        });
+        if hostile || breaks {
+            let what = match (hostile, breaks) {
+                (true, false) => "控制字符、转义序列或不可见字符",
+                (true, true) => "控制字符、转义序列、不可见字符和换行符或制表符",
+                _ => "换行符或制表符",
+            };
             cx.warn(
                 Field::Name,
                 &raw_name,
-                format!("名称中含有控制字符、转义序列或不可见字符，已清除，按“{name}”处理"),
+                format!("名称中含有{what}，已清除，按“{name}”处理"),
             );
         }
         let display = name.clone();
+        if let Some(why) = normalize::implausible_name(&name) {
+            cx.problem(Field::Name, &name, why);
+        }
 
         // Rows from another city in a provincial list are set aside, not errors.
         if let Some(city) = cx.text(Field::City) {
@@ -1764,6 +1826,23 @@ impl Plan {
                     .collect()
             })
             .unwrap_or_default();
+        let me = idx.map(Holder::Enterprise);
+        for s in &shorts {
+            let own = idx.is_some_and(|i| {
+                self.enterprises.states[i]
+                    .short_names
+                    .iter()
+                    .any(|x| normalize_name(x) == normalize_name(s))
+            });
+            if own {
+                continue;
+            }
+            if let Some(why) = self.short_name_taken(s, me) {
+                cx.problem(Field::ShortNames, s, why);
+            } else if let Some(why) = self.short_name_elsewhere(s, name, me) {
+                cx.warn(Field::ShortNames, s, why);
+            }
+        }
         let scale = cx.text(Field::Scale).and_then(|s| opt_text(&s));
         // In a list of designations the notes column describes the designation.
         let notes = if self.parsed.kind == Kind::Designations {
@@ -2038,6 +2117,18 @@ impl Plan {
                     .collect()
             })
             .unwrap_or_default();
+        let me = idx.map(Holder::Park);
+        for s in &shorts {
+            let own = idx.is_some_and(|i| {
+                self.parks.states[i]
+                    .short_names
+                    .iter()
+                    .any(|x| normalize_name(x) == normalize_name(s))
+            });
+            if !own && let Some(why) = self.short_name_taken(s, me) {
+                cx.problem(Field::ShortNames, s, why);
+            }
+        }
         let notes = cx
             .text(Field::Notes)
             .and_then(|s| opt_text(&s))
@@ -2137,6 +2228,97 @@ impl Plan {
                 Some((HolderPlan::Park(Some(i), state), ch))
             }
         }
+    }
+
+    /// Why `short` cannot become a short name of `me` (`None`: a record this row adds): another
+    /// enterprise or park, in the store or on an earlier row of this file, already answers to it
+    /// as its short name or full name. `show`, search and this importer take a short name to
+    /// mean one record, so a second holder would make it ambiguous or point at the wrong one.
+    fn short_name_taken(&self, short: &str, me: Option<Holder>) -> Option<String> {
+        let n = normalize_name(short);
+        let shown = sanitize(short);
+        // "（本表第 N 行）" when the holder has the name from this file, not from the store.
+        let row = |touched: Option<&u32>, from_file: bool| match touched {
+            Some(r) if from_file => format!("（本表第 {r} 行）"),
+            _ => String::new(),
+        };
+        let has = |list: &[String]| list.iter().any(|x| normalize_name(x) == n);
+        let advice = "一个简称只能对应一家，请删去这个简称或改用别的";
+        let ent = |i: usize| Some(Holder::Enterprise(i)) != me;
+        let park = |i: usize| Some(Holder::Park(i)) != me;
+        let t = &self.enterprises;
+        if let Some(&i) = t.by_norm.get(&n).filter(|&&i| ent(i)) {
+            return Some(format!(
+                "“{shown}”是另一家企业 {}{} 的名称；{advice}",
+                t.states[i].name,
+                row(t.touched.get(&i), t.ids[i].is_none())
+            ));
+        }
+        if let Some(&i) = t.by_short.get(&n).and_then(|v| v.iter().find(|&&i| ent(i))) {
+            let from_file =
+                t.ids[i].is_none() || t.original.get(&i).is_some_and(|o| !has(&o.short_names));
+            return Some(format!(
+                "简称“{shown}”已是 {}{} 的简称；{advice}",
+                t.states[i].name,
+                row(t.touched.get(&i), from_file)
+            ));
+        }
+        let p = &self.parks;
+        if let Some(&i) = p.by_norm.get(&n).filter(|&&i| park(i)) {
+            return Some(format!(
+                "“{shown}”是园区 {}{} 的名称；{advice}",
+                p.states[i].name,
+                row(p.touched.get(&i), p.ids[i].is_none())
+            ));
+        }
+        if let Some(&i) = p
+            .by_short
+            .get(&n)
+            .and_then(|v| v.iter().find(|&&i| park(i)))
+        {
+            let from_file =
+                p.ids[i].is_none() || p.original.get(&i).is_some_and(|o| !has(&o.short_names));
+            return Some(format!(
+                "简称“{shown}”已是园区 {}{} 的简称；{advice}",
+                p.states[i].name,
+                row(p.touched.get(&i), from_file)
+            ));
+        }
+        None
+    }
+
+    /// A doubt about an enterprise's new short name that no one holds yet: it shares no
+    /// character with the enterprise's own name but is part of other enterprises' names, as
+    /// when a column slipped by a row. `yuanqi show` would then open this enterprise for a word
+    /// that names another one. Checked only for such unrelated short names (rare), so a
+    /// large file is not scanned name by name.
+    fn short_name_elsewhere(&self, short: &str, own: &str, me: Option<Holder>) -> Option<String> {
+        let n = normalize_name(short);
+        let own_norm = normalize_name(own);
+        if n.chars().count() < 2 || n.chars().any(|c| own_norm.contains(c)) {
+            return None;
+        }
+        let others: Vec<&str> = self
+            .enterprises
+            .states
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| {
+                Some(Holder::Enterprise(*i)) != me && normalize_name(&e.name).contains(&n)
+            })
+            .map(|(_, e)| e.name.as_str())
+            .take(4)
+            .collect();
+        if others.is_empty() {
+            return None;
+        }
+        let more = if others.len() > 3 { " 等" } else { "" };
+        Some(format!(
+            "简称“{}”与本企业名称“{own}”没有一个字相同，却出现在 {}{more} 的名称中；导入后 yuanqi show {} 会打开本企业。请核对这个简称是否填到了别的企业这一行",
+            sanitize(short),
+            others[..others.len().min(3)].join("、"),
+            sanitize(short),
+        ))
     }
 
     /// Parent parks may be named before they appear in the file: resolve them last.

@@ -45,7 +45,8 @@ impl Cell {
 /// One row of a sheet.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// The row number the spreadsheet shows (1-based); for CSV, the record's line.
+    /// The row number the spreadsheet shows (1-based); for CSV, the row Excel shows the record
+    /// on (its line, less the line breaks inside quoted cells above it).
     pub number: u32,
     pub cells: Vec<Cell>,
 }
@@ -346,6 +347,10 @@ impl Workbook {
                     .delimiter(delimiter)
                     .from_reader(text.as_bytes());
                 let mut record = csv::StringRecord::new();
+                // Line breaks inside quoted cells of the records read so far: a spreadsheet
+                // shows such a record as one row, so later rows are numbered that much lower
+                // than the lines they start on.
+                let mut inner_breaks = 0u32;
                 loop {
                     let before = rdr.position().line() as u32;
                     match rdr.read_record(&mut record) {
@@ -358,13 +363,20 @@ impl Workbook {
                     // The line the record starts on, as a spreadsheet or editor numbers it
                     // (blank lines and CRLF endings included). The csv crate gives the
                     // position where it began reading, before the blank lines it skips.
-                    let line = record.position().map_or(before, |p| {
-                        let skipped = text
-                            .as_bytes()
-                            .get(p.byte() as usize..)
-                            .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n').count());
-                        p.line() as u32 + skipped as u32
-                    });
+                    let line = record
+                        .position()
+                        .map_or(before, |p| {
+                            let skipped = text
+                                .as_bytes()
+                                .get(p.byte() as usize..)
+                                .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n').count());
+                            p.line() as u32 + skipped as u32
+                        })
+                        .saturating_sub(inner_breaks);
+                    inner_breaks += record
+                        .iter()
+                        .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u32)
+                        .sum::<u32>();
                     if record.len() > MAX_COLUMNS {
                         truncated = true;
                     }
