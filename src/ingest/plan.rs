@@ -662,6 +662,10 @@ pub struct Plan {
     cluster_by_key: HashMap<String, usize>,
     cluster_by_name: HashMap<String, Vec<usize>>,
     cluster_by_short: HashMap<String, Vec<usize>>,
+    /// How many more short names [`Plan::short_name_elsewhere`] may check against every
+    /// enterprise name: the check is a scan, so a file full of unrelated short names stays
+    /// linear.
+    elsewhere_budget: usize,
 }
 
 /// A short list of the known names closest to `wanted` (shared characters, then length).
@@ -765,6 +769,7 @@ impl Plan {
             cluster_by_key: HashMap::new(),
             cluster_by_name: HashMap::new(),
             cluster_by_short: HashMap::new(),
+            elsewhere_budget: 100,
         }
     }
 
@@ -2292,12 +2297,21 @@ impl Plan {
     /// when a column slipped by a row. `yuanqi show` would then open this enterprise for a word
     /// that names another one. Checked only for such unrelated short names (rare), so a
     /// large file is not scanned name by name.
-    fn short_name_elsewhere(&self, short: &str, own: &str, me: Option<Holder>) -> Option<String> {
+    fn short_name_elsewhere(
+        &mut self,
+        short: &str,
+        own: &str,
+        me: Option<Holder>,
+    ) -> Option<String> {
         let n = normalize_name(short);
         let own_norm = normalize_name(own);
         if n.chars().count() < 2 || n.chars().any(|c| own_norm.contains(c)) {
             return None;
         }
+        if self.elsewhere_budget == 0 {
+            return None;
+        }
+        self.elsewhere_budget -= 1;
         let others: Vec<&str> = self
             .enterprises
             .states
