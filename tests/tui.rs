@@ -1727,3 +1727,27 @@ fn slash_on_the_targets_screen_finds_targets_by_name_pinyin_and_code() {
         screen(&s)
     );
 }
+
+#[test]
+fn on_a_narrow_terminal_help_and_quit_stay_in_the_hints_and_long_lines_end_in_an_ellipsis() {
+    let mut s = seeded(60, 20);
+    let hints = screen(&s).lines().last().unwrap_or_default().to_string();
+    assert!(
+        hints.contains("? 帮助") && hints.contains("q 退出") && hints.contains("/ 搜索"),
+        "{hints}"
+    );
+    search_for(
+        &mut s,
+        "没有这样的企业没有这样的企业没有这样的企业没有这样的企业",
+    );
+    let out = screen(&s);
+    assert!(out.contains("没有与“") && out.contains("…"), "{out}");
+    // In the help, End goes to its last line and Home back to the first.
+    act(&mut s, [Action::Back, Action::Help, Action::End]);
+    let end = screen(&s);
+    act(&mut s, [Action::Home]);
+    let home = screen(&s);
+    assert_ne!(end, home);
+    act(&mut s, [Action::Down, Action::Up]);
+    assert_eq!(screen(&s), home);
+}

@@ -143,6 +143,8 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                     .saturating_add(page)
                     .min(views::help_len(state) as u16),
             ),
+            Action::Home => Some(0),
+            Action::End => Some(views::help_len(state) as u16),
             Action::Back | Action::Help => None,
             _ => Some(scroll),
         };

@@ -75,7 +75,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             "企业或园区"
         };
         lines.push(Line::styled(
-            format!("没有与“{}”匹配的{what}。", clean(&search.query, t)),
+            widgets::fit(
+                &format!("没有与“{}”匹配的{what}。", clean(&search.query, t)),
+                w,
+                t,
+            ),
             t.dim(),
         ));
     }

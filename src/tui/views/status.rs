@@ -131,14 +131,31 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
             ],
         }
     };
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for (k, h) in hints {
-        let w = display_width(k) + display_width(h) + 2;
-        if used + w > area.width as usize {
+    // On a narrow terminal the hints in the middle give way: "? 帮助" and "q 退出" (the last
+    // two, where present) stay, since they lead to everything else.
+    let width = |(k, h): &(&str, &str)| display_width(k) + display_width(h) + 2;
+    let kept_tail = hints
+        .iter()
+        .rposition(|(k, _)| !matches!(*k, "?" | "q"))
+        .map_or(0, |i| i + 1);
+    let (head, tail) = hints.split_at(kept_tail);
+    let mut room = (area.width as usize).saturating_sub(tail.iter().map(width).sum());
+    let mut shown: Vec<&(&str, &str)> = Vec::new();
+    for hint in head {
+        if width(hint) > room {
             break;
         }
-        used += w;
+        room -= width(hint);
+        shown.push(hint);
+    }
+    shown.extend(tail);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for hint @ (k, h) in shown {
+        if used + width(hint) > area.width as usize {
+            break;
+        }
+        used += width(hint);
         spans.push(Span::styled(format!(" {k}"), t.key_hint()));
         spans.push(Span::styled(format!(" {h}"), t.dim()));
     }
