@@ -405,7 +405,8 @@ fn imports_are_listed_and_undone_as_one_transaction() {
     let u = env.run(&["imports", "undo", "2"]);
     assert_eq!(u.code, 0, "{}", u.all());
     assert!(
-        u.out.contains("删除 1 条") && u.out.contains("恢复 1 条"),
+        u.out.contains("删除 1 条新增的记录（企业 1）")
+            && u.out.contains("恢复 1 条被修改的记录（企业 1）"),
         "{}",
         u.out
     );
@@ -481,6 +482,14 @@ fn cluster_links_an_import_adds_are_logged_once_each_and_undone() {
     );
     let u = env.run(&["imports", "undo", "1"]);
     assert_eq!(u.code, 0, "{}", u.all());
+    // The message counts what it removed and restored by kind.
+    assert!(
+        u.out.contains(
+            "删除 4 条新增的记录（企业 1、企业所属集群 3），恢复 1 条被修改的记录（企业 1）"
+        ),
+        "{}",
+        u.out
+    );
     assert_eq!(env.count(links), base_links);
     let now = env.counts();
     assert_eq!((now.0, now.1, now.2), (base.0, base.1, base.2));

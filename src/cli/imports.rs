@@ -44,8 +44,11 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
             let mut store = cli.open_store()?;
             let counts = apply::undo(&mut store, *id)?;
             println!(
-                "已撤销 导入#{id}：删除 {} 条新增的记录，恢复 {} 条被修改的记录。",
-                counts.deleted, counts.restored
+                "已撤销 导入#{id}：删除 {} 条新增的记录{}，恢复 {} 条被修改的记录{}。",
+                counts.deleted,
+                counts.breakdown(false),
+                counts.restored,
+                counts.breakdown(true)
             );
             Ok(())
         }

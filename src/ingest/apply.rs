@@ -565,10 +565,61 @@ impl From<rusqlite::Error> for UndoError {
 }
 
 /// How many changes an undo reverted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UndoCounts {
     pub deleted: usize,
     pub restored: usize,
+    /// Rows deleted and restored per table, in [`audit::AUDITED`]'s order.
+    pub by_table: Vec<(&'static str, usize, usize)>,
+}
+
+impl UndoCounts {
+    fn count(&mut self, table: &str, deleted: usize, restored: usize) {
+        self.deleted += deleted;
+        self.restored += restored;
+        let Some(&name) = audit::AUDITED.iter().find(|t| **t == table) else {
+            return;
+        };
+        match self.by_table.iter_mut().find(|(t, _, _)| *t == name) {
+            Some((_, d, r)) => {
+                *d += deleted;
+                *r += restored;
+            }
+            None => self.by_table.push((name, deleted, restored)),
+        }
+        let order = |t: &str| audit::AUDITED.iter().position(|a| *a == t);
+        self.by_table.sort_by_key(|(t, _, _)| order(t));
+    }
+
+    /// "（企业 9、认定 3）" for the deleted (`restored` false) or restored rows; empty when none.
+    pub fn breakdown(&self, restored: bool) -> String {
+        let parts: Vec<String> = self
+            .by_table
+            .iter()
+            .map(|&(t, d, r)| (t, if restored { r } else { d }))
+            .filter(|&(_, n)| n > 0)
+            .map(|(t, n)| format!("{} {n}", table_label(t)))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", parts.join("、"))
+        }
+    }
+}
+
+/// What a user calls the rows of an audited table.
+fn table_label(table: &str) -> &'static str {
+    match table {
+        "enterprises" => "企业",
+        "parks" => "园区",
+        "designations" => "认定",
+        "targets" => "目标",
+        "target_reports" => "填报",
+        "enterprise_clusters" => "企业所属集群",
+        "park_clusters" => "园区所属集群",
+        _ => "其他",
+    }
 }
 
 /// Undo import `id`: replay its changes backwards in one transaction.
@@ -689,7 +740,8 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
                 let (log, delete) = &deletes[entity.as_str()];
                 tx.prepare_cached(log)?
                     .execute(params![at, user, id, lo, hi])?;
-                counts.deleted += tx.prepare_cached(delete)?.execute([lo, hi])?;
+                let n = tx.prepare_cached(delete)?.execute([lo, hi])?;
+                counts.count(entity, n, 0);
             }
             "update" => {
                 let Some(before) = before
@@ -710,7 +762,7 @@ pub fn undo(store: &mut Store, id: i64) -> Result<UndoCounts, UndoError> {
                     current.as_ref(),
                     after.as_ref(),
                 )?;
-                counts.restored += 1;
+                counts.count(entity, 0, 1);
             }
             _ => {}
         }
