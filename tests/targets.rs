@@ -1385,3 +1385,23 @@ fn those_that_count_are_listed_in_pinyin_order() {
         ["四川川东", "四川东柳", "四川东顺", "四川国储", "四川乐仕达"]
     );
 }
+
+#[test]
+fn cli_targets_take_text_as_the_plain_format_like_other_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let run = |format: &str| {
+        yuanqi(&db)
+            .args(["targets", "--scope", "渠县", "--format", format])
+            .output()
+            .unwrap()
+    };
+    let (text, table) = (run("text"), run("table"));
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    assert_eq!(text.stdout, table.stdout);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("渠县"));
+}

@@ -29,6 +29,8 @@ pub struct Args {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Also spelled `text`, as the other commands name their plain output.
+    #[value(alias = "text")]
     Table,
     Json,
 }
