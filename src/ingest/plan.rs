@@ -1103,16 +1103,7 @@ impl Plan {
                 reason: format!("表格超过 {} 列，右侧多出的列已忽略", super::MAX_COLUMNS),
             });
         }
-        if let Some((enc, true)) = self.parsed.encoding
-            && enc == super::encoding::Encoding::Gbk
-        {
-            self.warnings.push(Problem {
-                row: None,
-                header: String::new(),
-                value: String::new(),
-                reason: "文件不是 UTF-8，已按 GBK 编码读取；如有乱码请用 --encoding 指定".into(),
-            });
-        }
+        // A recognised GBK file is said once, on the report's first line (`Report::encoding_guessed`).
     }
 
     pub fn problem_count(&self) -> usize {

@@ -28,6 +28,8 @@ pub struct Report {
     pub sheet: Option<String>,
     /// The text encoding a CSV file was read in.
     pub encoding: Option<&'static str>,
+    /// The file is not UTF-8 and its encoding was recognised, not given with `--encoding`.
+    pub encoding_guessed: bool,
     pub kind: Kind,
     pub header_row: u32,
     /// "省级 专精特新中小企业 2024 第一批（取自标题“…”）"
@@ -136,6 +138,9 @@ impl Report {
             file: p.file_name.clone(),
             sheet: p.encoding.is_none().then(|| p.sheet.clone()),
             encoding: p.encoding.map(|(e, _)| e.label()),
+            encoding_guessed: p
+                .encoding
+                .is_some_and(|(e, guessed)| guessed && e == super::encoding::Encoding::Gbk),
             kind: p.kind,
             header_row: p.header.row,
             list,
@@ -170,6 +175,7 @@ impl Report {
             "file": self.file,
             "sheet": self.sheet,
             "encoding": self.encoding,
+            "encoding_guessed": self.encoding_guessed,
             "kind": self.kind.as_str(),
             "header_row": self.header_row,
             "designation": self.list,
@@ -193,6 +199,9 @@ impl Report {
         let mut out = String::new();
         let what = match (&self.sheet, self.encoding) {
             (Some(sheet), _) => format!("工作表“{sheet}”"),
+            (None, Some(encoding)) if self.encoding_guessed => format!(
+                "CSV，{encoding} 编码（不是 UTF-8，自动识别为 {encoding}；如有乱码请用 --encoding 指定）"
+            ),
             (None, Some(encoding)) => format!("CSV，{encoding} 编码"),
             (None, None) => "CSV".to_string(),
         };
