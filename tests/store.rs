@@ -240,3 +240,40 @@ fn upgrading_corrects_facts_seeded_by_earlier_builds() {
         .unwrap();
     assert_eq!(forms, "lv se shi li", "stored pinyin spells ü as typed");
 }
+
+#[test]
+fn the_park_facet_lists_each_park_under_its_own_parent() {
+    let store = yuanqi::store::Store::open_in_memory().unwrap();
+    let f = yuanqi::store::Filter::default();
+    let values = store.facet(yuanqi::store::Facet::Park, &f).unwrap();
+    let parks = store.park_rows().unwrap();
+    let parent_of = |key: &str| {
+        parks
+            .iter()
+            .find(|p| p.id.to_string() == key)
+            .and_then(|p| p.parent_id)
+    };
+    let mut nested = 0;
+    for (i, v) in values.iter().enumerate() {
+        match parent_of(&v.key) {
+            Some(parent) => {
+                nested += 1;
+                // The nearest value above at one level less is its parent.
+                let above = values[..i]
+                    .iter()
+                    .rev()
+                    .find(|u| u.depth + 1 == v.depth)
+                    .unwrap_or_else(|| panic!("{} has nothing above it", v.label));
+                assert_eq!(
+                    above.key,
+                    parent.to_string(),
+                    "{} under {}",
+                    v.label,
+                    above.label
+                );
+            }
+            None => assert_eq!(v.depth, 0, "{}", v.label),
+        }
+    }
+    assert!(nested > 0, "the seeds hold parks inside parks");
+}

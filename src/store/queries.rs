@@ -770,9 +770,14 @@ impl Store {
                      anc(id, anc) AS (SELECT id, id FROM parks
                         UNION SELECT anc.id, p.parent_id FROM anc JOIN parks p ON p.id = anc.anc WHERE p.parent_id IS NOT NULL),
                      counts(pid, n) AS (SELECT anc.anc, count(DISTINCT e.id) FROM enterprises e JOIN anc ON anc.id = e.park_id
-                        WHERE e.id IN f GROUP BY anc.anc)
-                     SELECT p.id, p.name, coalesce(c.n, 0), CASE WHEN p.parent_id IS NULL THEN 0 ELSE 1 END
-                     FROM parks p LEFT JOIN counts c ON c.pid = p.id ORDER BY p.search_forms"
+                        WHERE e.id IN f GROUP BY anc.anc),
+                     tree(id, depth, path) AS (
+                        SELECT id, 0, search_forms FROM parks WHERE parent_id IS NULL
+                        UNION ALL SELECT p.id, tree.depth + 1, tree.path || char(1) || p.search_forms
+                        FROM parks p JOIN tree ON p.parent_id = tree.id WHERE tree.depth < 16)
+                     SELECT p.id, p.name, coalesce(c.n, 0), tree.depth
+                     FROM parks p JOIN tree ON tree.id = p.id LEFT JOIN counts c ON c.pid = p.id
+                     ORDER BY tree.path"
                 ),
                 true,
             ),
