@@ -1405,3 +1405,18 @@ fn cli_targets_take_text_as_the_plain_format_like_other_commands() {
     assert_eq!(text.stdout, table.stdout);
     assert!(String::from_utf8_lossy(&text.stdout).contains("渠县"));
 }
+
+#[test]
+fn cli_targets_piped_keep_every_cell_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let out = yuanqi(&db).args(["targets"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(!text.contains('…'), "{text}");
+    // A period whose year the article implies keeps its mark.
+    assert!(
+        text.lines().any(|l| l.contains("–") && l.contains("*  ")),
+        "{text}"
+    );
+}

@@ -1659,6 +1659,20 @@ fn the_targets_list_keeps_target_names_readable_on_narrow_terminals() {
             out.contains("范围") && out.contains("状态"),
             "{w}×{h}:\n{out}"
         );
+        // A two-year period with its "*" mark fits its column whole.
+        if w >= 80 {
+            let marked = s
+                .targets
+                .rows
+                .iter()
+                .position(|r| r.period.contains('–') && r.period.ends_with('*'))
+                .expect("a marked period in the seeds");
+            let period = s.targets.rows[marked].period.clone();
+            s.targets.cursor.selected = marked;
+            s.targets.cursor.top = marked;
+            let out = screen(&s);
+            assert!(out.contains(&period), "{w}×{h}: {period}\n{out}");
+        }
         for l in out.lines() {
             assert_eq!(display_width(l), w as usize, "{w}×{h}: {l}");
         }
@@ -1750,4 +1764,16 @@ fn on_a_narrow_terminal_help_and_quit_stay_in_the_hints_and_long_lines_end_in_an
     assert_ne!(end, home);
     act(&mut s, [Action::Down, Action::Up]);
     assert_eq!(screen(&s), home);
+}
+
+#[test]
+fn progress_far_past_the_target_shows_its_real_figure() {
+    for w in [80, 120] {
+        let mut s = seeded(w, 24);
+        act(&mut s, [Action::Show(Screen::Targets)]);
+        s.targets.rows[0].progress = Some(39.96);
+        let out = screen(&s);
+        assert!(out.contains("3996%"), "{w}:\n{out}");
+        assert!(!out.contains("999%"), "{w}:\n{out}");
+    }
 }

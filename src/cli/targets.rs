@@ -297,7 +297,11 @@ pub fn table(all: &[TargetProgress]) -> String {
         })
         .collect();
     let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
-    let caps = [10, 36, 14, 9, 4, 8, 16, 6, 16, 6, 8, 8];
+    // On a terminal long cells are cut to these widths; piped output keeps them whole.
+    let caps = match terminal_width() {
+        Some(_) => [10, 36, 14, 10, 4, 8, 16, 6, 16, 6, 8, 8],
+        None => [usize::MAX; 12],
+    };
     // On a narrow terminal (80 columns over SSH) drop the least needed columns whole rather
     // than cutting every column down: the code (needed by `targets show/report`) and the
     // status stay intact.

@@ -58,9 +58,10 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Style::default()
         };
+        // The real figure, however far past the target ("3996%").
         let pct = r
             .progress
-            .map(|p| format!("{:>3.0}%", (p * 100.0).min(999.0)));
+            .map(|p| format!("{:>3.0}%", (p * 100.0).min(99_999.0)));
         let cells = cols
             .iter()
             .map(|c| match c {
@@ -72,7 +73,10 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
                 Col::Reported => (clean(r.reported.as_deref().unwrap_or("-"), t), base),
                 Col::Bar => match (r.progress, &pct) {
                     (Some(p), Some(pct)) => (
-                        format!("{} {pct}", widgets::bar(p, 8, t)),
+                        format!(
+                            "{} {pct}",
+                            widgets::bar(p, 12usize.saturating_sub(pct.len()).max(4), t)
+                        ),
                         base.patch(t.good()),
                     ),
                     _ => ("-".to_string(), base),
@@ -145,12 +149,14 @@ impl Col {
         match self {
             Col::Name => 0,
             Col::Scope => 12,
-            Col::Period => 9,
+            // "2022–2023*"
+            Col::Period => 10,
             Col::Target => 10,
             Col::Computed => 5,
             Col::Reported => 9,
             Col::Bar => 13,
-            Col::Status => 11,
+            // "3996% 已完成"
+            Col::Status => 12,
         }
     }
 }
