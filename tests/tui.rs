@@ -1777,3 +1777,24 @@ fn progress_far_past_the_target_shows_its_real_figure() {
         assert!(!out.contains("999%"), "{w}:\n{out}");
     }
 }
+
+#[test]
+fn back_from_a_holder_returns_to_the_same_holder_in_the_target_detail() {
+    let mut s = seeded(100, 30);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    search_for(&mut s, "D001-T36");
+    // On the last holder, then on down the pane to the reports below.
+    act(
+        &mut s,
+        [Action::Open, Action::End, Action::Down, Action::Down],
+    );
+    assert!(s.detail_scroll > 0);
+    let holder = s.targets.holder;
+    let before = screen(&s);
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.targets.holder, holder);
+    assert_eq!(screen(&s), before);
+}

@@ -214,6 +214,8 @@ pub struct SearchState {
 pub struct BackTo {
     pub screen: Screen,
     pub filter: Option<(Filter, Vec<(Facet, String)>)>,
+    /// How far that screen's detail was scrolled, to scroll it back to.
+    pub scroll: u16,
 }
 
 /// What the detail pane of a screen shows.

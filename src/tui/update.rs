@@ -288,6 +288,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                     }
                     enter(state, back.screen)?;
                     state.set_focus(Pane::Detail);
+                    state.detail_scroll = back.scroll;
                 } else if state.screen == Screen::Targets {
                     state.targets.detail = None;
                 }
@@ -839,10 +840,12 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .and_then(|d| d.holders().nth(state.targets.holder))
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
+                let scroll = state.detail_scroll;
                 open_holder(state, kind, id, fx)?;
                 state.back_to.push(BackTo {
                     screen: Screen::Targets,
                     filter: None,
+                    scroll,
                 });
             }
             Ok(())
@@ -854,6 +857,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 state.back_to.push(BackTo {
                     screen: Screen::Parks,
                     filter: Some((state.filter.clone(), state.filter_labels.clone())),
+                    scroll: state.detail_scroll,
                 });
                 Facet::Park.apply(&mut state.filter, Some(&id.to_string()));
                 set_label(state, Facet::Park, Some(name));
