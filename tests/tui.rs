@@ -501,7 +501,7 @@ fn another_users_write_is_noticed_without_idle_redraws() {
     let fx = update(&mut s, Action::CheckData);
     assert!(fx.contains(&Effect::Redraw));
     assert_eq!(s.enterprises.total, before + 1);
-    assert!(screen(&s).contains("数据已被其他用户更新"));
+    assert!(screen(&s).contains("库中数据已在别处更新"));
 }
 
 #[test]
@@ -1797,4 +1797,26 @@ fn back_from_a_holder_returns_to_the_same_holder_in_the_target_detail() {
     assert_eq!(s.screen, Screen::Targets);
     assert_eq!(s.targets.holder, holder);
     assert_eq!(screen(&s), before);
+}
+
+#[test]
+fn profile_sections_are_set_apart_by_a_blank_line() {
+    let blank_above = |out: &str, heading: &str| {
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(heading))
+            .unwrap_or_else(|| panic!("{heading} missing:\n{out}"));
+        // The pane is the right-hand one: what lies left of its border is the list.
+        let above = lines[at - 1];
+        let pane = above.rsplit('┃').nth(1).unwrap_or(above);
+        assert!(pane.trim().is_empty(), "{heading}:\n{out}");
+    };
+    let mut s = seeded(120, 50);
+    search_for(&mut s, "达州高新区");
+    act(&mut s, [Action::Open]);
+    blank_above(&screen(&s), "本园区的目标");
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    blank_above(&screen(&s), "资料来源");
 }

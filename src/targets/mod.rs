@@ -187,9 +187,12 @@ impl TargetProgress {
     }
 }
 
-/// A target as the plan writes it: "25户以上", or its words when it has no figure.
+/// A target as the plan writes it: "25户以上", "约2000个", or its words when it has no figure.
 fn written_target(target: Option<f64>, unit: &str, qualifier: &str, text: Option<&str>) -> String {
+    // Qualifiers that go before the figure in Chinese.
+    const BEFORE: &[&str] = &["约", "近", "超", "超过", "不少于", "不低于", "力争"];
     match target {
+        Some(t) if BEFORE.contains(&qualifier) => format!("{qualifier}{}{unit}", fmt_num(t)),
         Some(t) => format!("{}{unit}{qualifier}", fmt_num(t)),
         None => text.unwrap_or_default().to_string(),
     }
@@ -1266,6 +1269,17 @@ pub fn figures(store: &Store, scope: Option<&str>) -> Result<Vec<Figure>, Target
 mod tests {
     use super::*;
     use crate::store::Filter;
+
+    #[test]
+    fn a_target_reads_as_the_plan_writes_it() {
+        assert_eq!(written_target(Some(25.0), "户", "以上", None), "25户以上");
+        assert_eq!(written_target(Some(2000.0), "个", "约", None), "约2000个");
+        assert_eq!(written_target(Some(5.0), "%", "左右", None), "5%左右");
+        assert_eq!(
+            written_target(None, "", "", Some("争创国家级")),
+            "争创国家级"
+        );
+    }
 
     /// Scopes resolved in memory take exactly the enterprises the store's filters take, so a
     /// target's count agrees with the enterprise list the TUI shows for the same region or park.

@@ -1014,7 +1014,7 @@ fn check_data(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError>
     let v = state.store.data_version()?;
     if v != state.data_version {
         refresh(state, fx)?;
-        state.info("数据已被其他用户更新，已刷新");
+        state.info("库中数据已在别处更新（如另一窗口的导入），已刷新");
         fx.push(Effect::Redraw);
     }
     Ok(())

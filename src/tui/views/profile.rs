@@ -197,7 +197,10 @@ pub fn enterprise_lines<'a>(
         out.push(Line::raw(""));
         out.push(kv("备注", clean(&p.notes, t), t));
     }
-    out.extend(provenance_line(&p.provenance, t));
+    if let Some(line) = provenance_line(&p.provenance, t) {
+        out.push(Line::raw(""));
+        out.push(line);
+    }
     out
 }
 
@@ -245,6 +248,7 @@ pub fn park_lines<'a>(
     timeline(&p.designations, t, &mut out);
     targets_block(targets, t, &mut out);
     if let Some(set) = set_for_it.filter(|s| !s.is_empty()) {
+        out.push(Line::raw(""));
         out.push(heading(&format!("本园区的目标（{}）", set.len()), t));
         for (what, target) in set {
             out.push(Line::from(vec![
