@@ -1420,3 +1420,32 @@ fn cli_targets_piped_keep_every_cell_whole() {
         "{text}"
     );
 }
+
+#[test]
+fn cli_a_negative_count_target_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let o = yuanqi(&db)
+        .args([
+            "targets",
+            "add",
+            "--name",
+            "负数",
+            "--scope",
+            "宣汉县",
+            "--period",
+            "2026",
+            "--kind",
+            "new",
+            "--types",
+            "专精特新中小企业",
+            "--target",
+            "-3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("应为 0 或正数"), "{}", stderr(&o));
+    let list = yuanqi(&db).args(["targets"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&list.stdout).contains("负数"));
+}

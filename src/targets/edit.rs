@@ -102,6 +102,17 @@ fn resolve(store: &Store, t: &NewTarget) -> Result<Resolved, TargetError> {
             t.period_start, t.period_end
         )));
     }
+    // A count of enterprises or parks is never below zero (a recorded figure, such as a
+    // growth rate, may be).
+    if t.kind != TargetKind::Recorded
+        && let Some(v) = t.target.filter(|v| *v < 0.0 || !v.is_finite())
+    {
+        return Err(TargetError::Invalid(format!(
+            "目标值 {} 不是合理的户数或个数：计数类目标（{}）的目标值应为 0 或正数。",
+            crate::targets::fmt_num(v),
+            t.kind.label()
+        )));
+    }
     let (scope_region, scope_park) = resolve_scope(store, &t.scope)?;
     let mut min_level = t.min_level;
     let mut types: Vec<&'static str> = Vec::new();
