@@ -656,7 +656,7 @@ fn file_and_database_failures_read_in_chinese() {
     for (args, says) in cases {
         let out = yuanqi(&db).args(&args).output().unwrap();
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
             err.contains(says) && err.contains("不存在"),
             "{args:?}: {err}"
@@ -826,7 +826,8 @@ fn a_mistyped_db_path_is_an_error_not_a_new_store() {
     let missing = dir.path().join("no/such/dir");
     let db = missing.join("x.db");
     let out = yuanqi(&db).args(["search", "达钢"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A mistyped path is a mistake in the command: exit 2.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(&format!("目录不存在：{}", missing.display())),
         "{}",
@@ -840,7 +841,7 @@ fn a_mistyped_db_path_is_an_error_not_a_new_store() {
         .args(["show", "达钢"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("$YUANQI_DB"), "{}", stderr(&out));
     assert!(!dir.path().join("no").exists());
 
@@ -883,7 +884,7 @@ fn output_files_in_a_missing_directory_are_errors_not_created() {
             .arg(missing.join(file))
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(
             stderr(&out).contains(&format!("目录不存在：{}", missing.display())),
             "{args:?}: {}",

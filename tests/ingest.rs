@@ -756,8 +756,9 @@ fn csv_export_is_utf8_with_bom_by_default_and_gbk_on_request() {
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.out.contains("新增 1"), "{}", r.out);
     assert!(r.out.contains("GBK"), "{}", r.out);
+    // An option naming no county is a mistake in the command: exit 2.
     let unknown = env.run(&["export", "parks", "--county", "宣汗县"]);
-    assert_eq!(unknown.code, 1);
+    assert_eq!(unknown.code, 2);
     assert!(
         unknown.err.contains("最接近的有：宣汉县"),
         "{}",

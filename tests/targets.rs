@@ -1449,3 +1449,20 @@ fn cli_a_negative_count_target_is_refused() {
     let list = yuanqi(&db).args(["targets"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&list.stdout).contains("负数"));
 }
+
+#[test]
+fn cli_a_scope_that_names_nothing_is_a_usage_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let o = yuanqi(&db)
+        .args(["targets", "--scope", "成都市"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("找不到范围“成都市”"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("yuanqi targets --help"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -12,8 +12,14 @@ pub struct UsageError(pub String);
 /// `--designation`, a directory for a file) anywhere in the error chain.
 pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
     use crate::ingest::IngestError;
+    use crate::targets::TargetError;
     e.chain().any(|c| {
         c.is::<UsageError>()
+            // A --scope or --types naming nothing known.
+            || matches!(
+                c.downcast_ref::<TargetError>(),
+                Some(TargetError::UnknownScope { .. } | TargetError::UnknownType { .. })
+            )
             || matches!(
                 c.downcast_ref::<IngestError>(),
                 Some(

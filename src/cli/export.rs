@@ -88,7 +88,8 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         args.park.as_deref(),
         args.designation.as_deref(),
     )
-    .map_err(anyhow::Error::msg)?
+    // An option naming no county, cluster, park or designation is a usage mistake.
+    .map_err(super::errors::UsageError)?
     .filter;
     let (sheet, json) = match args.what {
         What::Enterprises => {

@@ -156,12 +156,13 @@ impl Cli {
             } else {
                 "目录不存在"
             };
-            anyhow::bail!(
+            return Err(errors::UsageError(format!(
                 "{what}：{}（{} 指定的数据库文件 {} 所在的目录）。请检查路径是否写错；要在新位置建库，请先创建该目录。",
                 dir.display(),
                 self.db_origin(),
                 path.display()
-            );
+            ))
+            .into());
         }
         Ok(())
     }
@@ -255,11 +256,12 @@ pub fn check_output_dir(path: &std::path::Path, what: &str) -> anyhow::Result<()
     } else {
         "目录不存在"
     };
-    anyhow::bail!(
+    Err(errors::UsageError(format!(
         "{problem}：{}（{what} {} 所在的目录）。请检查路径是否写错；yuanqi 不会自动创建目录。",
         dir.display(),
         path.display()
-    )
+    ))
+    .into())
 }
 
 /// Say on stderr where the copy made before upgrading the store's structure went.
