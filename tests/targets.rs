@@ -1466,3 +1466,16 @@ fn cli_a_scope_that_names_nothing_is_a_usage_mistake() {
         stderr(&o)
     );
 }
+
+#[test]
+fn cli_progress_from_a_baseline_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("y.db");
+    let o = yuanqi(&db)
+        .args(["targets", "show", "D004-T54"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("基数：157.18"), "{text}");
+    assert!(text.contains("自基数 157.18 起算"), "{text}");
+}

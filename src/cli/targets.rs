@@ -587,10 +587,11 @@ fn show(cli: &Cli, a: &ShowArgs) -> anyhow::Result<()> {
         out,
         "  进度：{}{}　差距：{}　状态：{}（评估年份 {now}）",
         pct(p.progress),
-        if p.basis().is_empty() {
-            String::new()
-        } else {
-            format!("（按{}数）", p.basis())
+        match (p.basis().is_empty(), p.baseline) {
+            (true, _) => String::new(),
+            // Progress is the share of the way from the baseline to the target.
+            (false, Some(b)) => format!("（按{}数，自基数 {} 起算）", p.basis(), fmt_num(b)),
+            (false, None) => format!("（按{}数）", p.basis()),
         },
         p.gap().map(fmt_num).unwrap_or_else(|| "—".into()),
         p.status.label()
