@@ -1479,3 +1479,32 @@ fn cli_progress_from_a_baseline_says_so() {
     assert!(text.contains("基数：157.18"), "{text}");
     assert!(text.contains("自基数 157.18 起算"), "{text}");
 }
+
+/// A profile's targets are worked out for its holder alone; they must be exactly the targets
+/// whose full evaluation counts that holder, with the same reason.
+#[test]
+fn the_targets_a_holder_counts_toward_agree_with_each_targets_full_count() {
+    let mut store = Store::open_in_memory().unwrap();
+    yuanqi::demo::generate(&mut store, 1200, |_| {}).unwrap();
+    let year = 2025;
+    let all = targets::evaluate_all(&store, year).unwrap();
+    let mut expected: std::collections::HashMap<(HolderKind, i64), Vec<String>> =
+        Default::default();
+    for t in &all {
+        for c in targets::counting(&store, t.id, year).unwrap() {
+            expected
+                .entry((c.kind, c.id))
+                .or_default()
+                .push(c.reason.clone());
+        }
+    }
+    assert!(expected.len() > 50, "holders count: {}", expected.len());
+    for (&(kind, id), reasons) in &expected {
+        let got: Vec<String> = targets::for_holder(&store, kind, id, year)
+            .unwrap()
+            .into_iter()
+            .map(|(_, why)| why)
+            .collect();
+        assert_eq!(&got, reasons, "{kind:?} {id}");
+    }
+}

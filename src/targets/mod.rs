@@ -492,7 +492,9 @@ struct World {
 }
 
 impl World {
-    fn load(store: &Store) -> Result<World, TargetError> {
+    /// The regions and parks, and the enterprises — only `only` when it is an enterprise
+    /// (what one holder's targets need), none when it is a park.
+    fn load_for(store: &Store, only: Option<(HolderKind, i64)>) -> Result<World, TargetError> {
         let conn = store.conn();
         let region_parent = conn
             .prepare("SELECT id, parent_id FROM regions")?
@@ -502,9 +504,23 @@ impl World {
             .prepare("SELECT id, region_id, parent_id, name FROM parks")?
             .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
             .collect::<Result<_, _>>()?;
+        let (sql, id) = match only {
+            None => (
+                "SELECT id, region_id, park_id FROM enterprises WHERE ?1 IS NULL",
+                None,
+            ),
+            Some((HolderKind::Enterprise, id)) => (
+                "SELECT id, region_id, park_id FROM enterprises WHERE id = ?1",
+                Some(id),
+            ),
+            Some((HolderKind::Park, _)) => (
+                "SELECT id, region_id, park_id FROM enterprises WHERE 0 AND ?1",
+                None,
+            ),
+        };
         let enterprises = conn
-            .prepare("SELECT id, region_id, park_id FROM enterprises")?
-            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .prepare(sql)?
+            .query_map([id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
             .collect::<Result<_, _>>()?;
         Ok(World {
             region_parent,
@@ -616,6 +632,8 @@ impl Hit {
 /// Caches shared while evaluating many targets at once.
 #[derive(Default)]
 struct Ctx {
+    /// Evaluate for this holder alone (the targets one profile counts toward).
+    only: Option<(HolderKind, i64)>,
     world: Option<World>,
     members: HashMap<(Option<i64>, Option<i64>), Members>,
     desigs: HashMap<Vec<String>, Rc<Vec<Desig>>>,
@@ -624,7 +642,7 @@ struct Ctx {
 impl Ctx {
     fn world(&mut self, store: &Store) -> Result<&World, TargetError> {
         if self.world.is_none() {
-            self.world = Some(World::load(store)?);
+            self.world = Some(World::load_for(store, self.only)?);
         }
         Ok(self.world.get_or_insert_default())
     }
@@ -641,7 +659,10 @@ impl Ctx {
     fn desigs(&mut self, store: &Store, types: &[String]) -> Result<Rc<Vec<Desig>>, TargetError> {
         if !self.desigs.contains_key(types) {
             let refs: Vec<&str> = types.iter().map(String::as_str).collect();
-            let d = designations_of_types(store, &refs)?;
+            let mut d = designations_of_types(store, &refs)?;
+            if let Some((kind, id)) = self.only {
+                d.retain(|x| x.holder_kind == kind && x.holder_id == id);
+            }
             self.desigs.insert(types.to_vec(), Rc::new(d));
         }
         Ok(Rc::clone(&self.desigs[types]))
@@ -1046,7 +1067,12 @@ pub fn for_holder(
     id: i64,
     now_year: i32,
 ) -> Result<Vec<(String, String)>, TargetError> {
-    let mut ctx = Ctx::default();
+    // Only this holder's record and designations are read: at 100 000 enterprises,
+    // evaluating every holder would take most of a second.
+    let mut ctx = Ctx {
+        only: Some((kind, id)),
+        ..Ctx::default()
+    };
     let mut out = Vec::new();
     for def in load_defs(store)? {
         if !def.is_count() {
@@ -1286,7 +1312,7 @@ mod tests {
     #[test]
     fn in_memory_scopes_match_the_store_filters() {
         let store = Store::open_in_memory().unwrap();
-        let world = World::load(&store).unwrap();
+        let world = World::load_for(&store, None).unwrap();
         let regions: Vec<i64> = world.region_parent.keys().copied().collect();
         let parks: Vec<i64> = world.parks.keys().copied().collect();
         let cases = regions
