@@ -1820,3 +1820,20 @@ fn profile_sections_are_set_apart_by_a_blank_line() {
     act(&mut s, [Action::Open]);
     blank_above(&screen(&s), "资料来源");
 }
+
+#[test]
+fn the_parks_list_at_80_columns_shows_kinds_and_counties_whole() {
+    let mut s = seeded(80, 24);
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    let rows = s.parks.rows.clone();
+    for (i, r) in rows.iter().enumerate() {
+        s.parks.cursor.selected = i;
+        s.parks.cursor.top = i;
+        let out = screen(&s);
+        let line = out.lines().nth(3).unwrap_or_default().to_string();
+        if let Some(region) = &r.region {
+            assert!(line.contains(region.as_str()), "{region}: {line}");
+        }
+        assert!(line.contains(r.kind.as_str()), "{}: {line}", r.kind);
+    }
+}

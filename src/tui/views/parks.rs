@@ -35,7 +35,7 @@ pub fn columns(inner: usize) -> Vec<usize> {
 }
 
 /// Name width beyond which the other columns may grow.
-const NAME_ROOM: usize = 40;
+const NAME_ROOM: usize = 30;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
