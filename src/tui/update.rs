@@ -320,27 +320,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             // thread when there is a background connection.
             let job: Box<dyn FnOnce(&Store) -> Action + Send> = match state.screen {
                 Screen::Targets => {
-                    let done = export::export_targets(&state.targets.rows, format)
-                        .map(|(path, n)| format!("已导出 {n} 项目标：{}", export::saved_at(&path)));
-                    return apply(
-                        state,
-                        Action::Exported(done.map_err(|e| format!("{e:#}"))),
-                        fx,
-                    );
+                    let done = export::export_targets(&state.targets.rows, format);
+                    return apply(state, exported(done, "项目标"), fx);
                 }
                 Screen::Parks => Box::new(move |store: &Store| {
-                    let done = export::export_parks(store, format)
-                        .map(|(path, n)| format!("已导出 {n} 个园区：{}", export::saved_at(&path)));
-                    Action::Exported(done.map_err(|e| format!("{e:#}")))
+                    exported(export::export_parks(store, format), "个园区")
                 }),
                 Screen::Enterprises => {
                     let filter = state.filter.clone();
                     Box::new(move |store: &Store| {
-                        let done =
-                            export::export_enterprises(store, &filter, format).map(|(path, n)| {
-                                format!("已导出 {n} 家企业：{}", export::saved_at(&path))
-                            });
-                        Action::Exported(done.map_err(|e| format!("{e:#}")))
+                        exported(export::export_enterprises(store, &filter, format), "家企业")
                     })
                 }
             };
@@ -418,6 +407,14 @@ fn search_action(
         _ => {}
     }
     Ok(())
+}
+
+/// An export's outcome as the status line says it: "已导出 12 家企业：file（在 dir）".
+fn exported(done: anyhow::Result<(std::path::PathBuf, usize)>, what: &str) -> Action {
+    Action::Exported(
+        done.map(|(path, n)| format!("已导出 {n} {what}：{}", export::saved_at(&path)))
+            .map_err(|e| format!("{e:#}")),
+    )
 }
 
 /// How many of a search's closest matches the overlay lists.
@@ -999,15 +996,20 @@ fn relayout(state: &mut State) -> Result<(), StoreError> {
     let frows = views::facet_rows(state);
     let n = state.facets.values.len();
     state.facets.cursor.scroll_into_view(n, frows);
-    if state.screen != Screen::Targets {
-        // A wider pane needs less scrolling: never past the profile's end.
-        let cap = views::profile_max_scroll(state) as u16;
-        state.detail_scroll = state.detail_scroll.min(cap);
-    }
+    clamp_profile_scroll(state);
     if state.screen == Screen::Enterprises {
         state.ensure_page()?;
     }
     Ok(())
+}
+
+/// Keep a profile's scroll within the profile (a wider pane, or a shorter profile after a
+/// refresh, needs less). A target's detail scrolls by its own rule.
+fn clamp_profile_scroll(state: &mut State) {
+    if state.screen != Screen::Targets {
+        let cap = views::profile_max_scroll(state) as u16;
+        state.detail_scroll = state.detail_scroll.min(cap);
+    }
 }
 
 fn check_data(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
@@ -1057,9 +1059,7 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
         }
     }
     state.detail_scroll = scroll;
-    if state.screen != Screen::Targets {
-        state.detail_scroll = scroll.min(views::profile_max_scroll(state) as u16);
-    }
+    clamp_profile_scroll(state);
     if state.index.is_some() || state.index_building {
         state.index_building = true;
         fx.push(Effect::BuildIndex);
