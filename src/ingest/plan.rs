@@ -668,6 +668,12 @@ pub struct Plan {
     elsewhere_budget: usize,
 }
 
+/// Whether `names` holds `short`, compared as names are (width, case and spacing folded).
+fn has_short(names: &[String], short: &str) -> bool {
+    let n = normalize_name(short);
+    names.iter().any(|x| normalize_name(x) == n)
+}
+
 /// A short list of the known names closest to `wanted` (shared characters, then length).
 pub fn closest<'a>(wanted: &str, names: impl Iterator<Item = &'a str>, n: usize) -> Vec<String> {
     crate::search::closest(wanted, names, n)
@@ -1824,12 +1830,7 @@ impl Plan {
             .unwrap_or_default();
         let me = idx.map(Holder::Enterprise);
         for s in &shorts {
-            let own = idx.is_some_and(|i| {
-                self.enterprises.states[i]
-                    .short_names
-                    .iter()
-                    .any(|x| normalize_name(x) == normalize_name(s))
-            });
+            let own = idx.is_some_and(|i| has_short(&self.enterprises.states[i].short_names, s));
             if own {
                 continue;
             }
@@ -2115,12 +2116,7 @@ impl Plan {
             .unwrap_or_default();
         let me = idx.map(Holder::Park);
         for s in &shorts {
-            let own = idx.is_some_and(|i| {
-                self.parks.states[i]
-                    .short_names
-                    .iter()
-                    .any(|x| normalize_name(x) == normalize_name(s))
-            });
+            let own = idx.is_some_and(|i| has_short(&self.parks.states[i].short_names, s));
             if !own && let Some(why) = self.short_name_taken(s, me) {
                 cx.problem(Field::ShortNames, s, why);
             }
@@ -2238,7 +2234,7 @@ impl Plan {
             Some(r) if from_file => format!("（本表第 {r} 行）"),
             _ => String::new(),
         };
-        let has = |list: &[String]| list.iter().any(|x| normalize_name(x) == n);
+        let has = |list: &[String]| has_short(list, short);
         let advice = "一个简称只能对应一家，请删去这个简称或改用别的";
         let ent = |i: usize| Some(Holder::Enterprise(i)) != me;
         let park = |i: usize| Some(Holder::Park(i)) != me;
