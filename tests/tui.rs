@@ -1837,3 +1837,25 @@ fn the_parks_list_at_80_columns_shows_kinds_and_counties_whole() {
         assert!(line.contains(r.kind.as_str()), "{}: {line}", r.kind);
     }
 }
+
+#[test]
+fn a_search_hit_by_credit_code_says_so() {
+    let store = Store::open_in_memory().unwrap();
+    let name = "四川达州示例新材料有限公司";
+    store
+        .conn()
+        .execute(
+            "INSERT INTO enterprises (name, name_norm, uscc, search_forms) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                name,
+                yuanqi::model::text::normalize_name(name),
+                "91511700MA6ABCDE13",
+                yuanqi::search::forms_for(name, &[])
+            ],
+        )
+        .unwrap();
+    let mut s = state_with(store, 100, 30, Theme::default());
+    search_for(&mut s, "91511700MA6ABCDE13");
+    let out = screen(&s);
+    assert!(out.contains(name) && out.contains("信用代码相符"), "{out}");
+}

@@ -120,6 +120,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             of.map_or(name.clone(), |x| {
                 format!("{name} · {} {}", clean(&x.scope, t), clean(&x.period, t))
             })
+        } else if h.via == MatchVia::Code {
+            // The name shows; say why it matched.
+            " · 信用代码相符".to_string()
         } else if h.matched != h.name {
             format!(" → {name}")
         } else {
