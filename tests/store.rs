@@ -277,3 +277,31 @@ fn the_park_facet_lists_each_park_under_its_own_parent() {
     }
     assert!(nested > 0, "the seeds hold parks inside parks");
 }
+
+#[test]
+fn enterprises_placed_in_no_county_have_their_own_facet_value() {
+    use yuanqi::store::{Facet, Filter, NO_REGION, NO_REGION_LABEL};
+    let store = Store::open_in_memory().unwrap();
+    let values = store.facet(Facet::Region, &Filter::default()).unwrap();
+    let last = values.last().expect("values");
+    assert_eq!(last.label, NO_REGION_LABEL);
+    let unplaced: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM enterprises e LEFT JOIN parks p ON p.id = e.park_id
+             WHERE e.region_id IS NULL AND p.region_id IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(unplaced > 0, "the seeds hold enterprises with no county");
+    assert_eq!(last.count, unplaced);
+    let f = Filter {
+        region: Some(NO_REGION),
+        ..Filter::default()
+    };
+    assert_eq!(store.count_enterprises(&f).unwrap(), unplaced);
+    let rows = store.enterprise_rows(&f, 0, 500).unwrap();
+    assert_eq!(rows.len() as i64, unplaced);
+    assert!(rows.iter().all(|r| r.region.is_none()), "{rows:?}");
+}

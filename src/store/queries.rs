@@ -296,11 +296,24 @@ fn split_names(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The region filter value for enterprises the sources place in no county: neither their own
+/// record nor their park names one. (Row ids start at 1, so no region has it.)
+pub const NO_REGION: i64 = 0;
+
+/// The facet label of [`NO_REGION`].
+pub const NO_REGION_LABEL: &str = "（未载明县区）";
+
+/// Enterprises `e` with no county, of their own or through their park.
+const UNPLACED: &str = "e.region_id IS NULL AND (e.park_id IS NULL
+    OR e.park_id IN (SELECT p.id FROM parks p WHERE p.region_id IS NULL))";
+
 /// SQL fragments that select enterprise ids matching `f`, with their parameters.
 fn enterprise_conditions(f: &Filter) -> (String, Vec<Value>) {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    if let Some(r) = f.region {
+    if f.region == Some(NO_REGION) {
+        conds.push(format!("({UNPLACED})"));
+    } else if let Some(r) = f.region {
         args.push(Value::Integer(r));
         let n = args.len();
         conds.push(format!(
@@ -847,6 +860,22 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        if facet == Facet::Region {
+            // Last, the enterprises no county claims, so they can be listed (and put right).
+            let unplaced: i64 = self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM enterprises e WHERE e.id IN ({filtered}) AND {UNPLACED}"
+                ),
+                rusqlite::params_from_iter(enterprise_conditions(&base).1),
+                |r| r.get(0),
+            )?;
+            values.push(FacetValue {
+                key: NO_REGION.to_string(),
+                label: NO_REGION_LABEL.to_string(),
+                count: unplaced,
+                depth: 0,
+            });
+        }
         if facet == Facet::Level {
             values.sort_by_key(|v| std::cmp::Reverse(Level::parse(&v.label)));
         }

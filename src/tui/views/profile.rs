@@ -171,10 +171,14 @@ pub fn enterprise_lines<'a>(
     ));
     out.push(kv(
         "区县",
-        clean(p.region_shown().as_deref().unwrap_or("未知"), t),
+        clean(p.region_shown().as_deref().unwrap_or("未载明"), t),
         t,
     ));
-    out.push(kv("园区", clean(p.park.as_deref().unwrap_or("未知"), t), t));
+    out.push(kv(
+        "园区",
+        clean(p.park.as_deref().unwrap_or("未载明"), t),
+        t,
+    ));
     if let Some(s) = &p.scale {
         out.push(kv("规模", clean(s, t), t));
     }
@@ -223,7 +227,7 @@ pub fn park_lines<'a>(
     ));
     out.push(kv(
         "区县",
-        clean(p.region.as_deref().unwrap_or("未知"), t),
+        clean(p.region.as_deref().unwrap_or("未载明"), t),
         t,
     ));
     if let Some(parent) = &p.parent {
