@@ -109,24 +109,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let matched = clean(&h.matched, t);
         let name = clean(&h.name, t);
         let rest = w.saturating_sub(3);
-        let tail = if i < search.target_hits {
-            // Several scopes set targets of the same name: say whose and when.
-            let of = state.targets.all.iter().find(|x| x.id == h.id);
-            let name = if h.matched != h.name {
-                format!(" → {name}")
-            } else {
-                String::new()
-            };
-            of.map_or(name.clone(), |x| {
-                format!("{name} · {} {}", clean(&x.scope, t), clean(&x.period, t))
-            })
-        } else if h.via == MatchVia::Code {
-            // The name shows; say why it matched.
-            " · 信用代码相符".to_string()
-        } else if h.matched != h.name {
+        let arrow = if h.matched != h.name {
             format!(" → {name}")
         } else {
             String::new()
+        };
+        let tail = if i < search.target_hits {
+            // Several scopes set targets of the same name: say whose and when.
+            match state.targets.all.iter().find(|x| x.id == h.id) {
+                Some(x) => format!("{arrow} · {} {}", clean(&x.scope, t), clean(&x.period, t)),
+                None => arrow,
+            }
+        } else if h.via == MatchVia::Code {
+            // The name shows; say why it matched.
+            " · 信用代码相符".to_string()
+        } else {
+            arrow
         };
         let tail = if t.ascii {
             tail.replace('→', "->")
