@@ -1822,3 +1822,14 @@ fn implausible_names_are_refused_and_formula_like_cells_export_as_text() {
         }
     }
 }
+
+#[test]
+fn the_imports_list_shows_long_file_names_whole() {
+    let env = Env::new();
+    let name = "附件1：2024年第一批省级专精特新中小企业名单（补充）.csv";
+    let csv = "企业名称,所属县（市、区）\n达州长名单公司,渠县\n";
+    let r = env.import(&env.write(name, csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let list = env.run(&["imports"]);
+    assert!(list.out.contains(name), "{}", list.out);
+}

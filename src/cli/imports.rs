@@ -66,13 +66,14 @@ fn list(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         println!("还没有任何导入。用 `yuanqi import 文件` 导入表格。");
         return Ok(());
     }
+    // The file last and whole: names of lists differ at their ends ("第一批" / "第二批").
     println!(
-        "{} {} {} {} {} 状态",
+        "{} {} {} {} {} 文件",
         fit_width("编号", 5),
         fit_width("时间", 16),
         fit_width("用户", 8),
-        fit_width("文件", 24),
-        fit_width("新增/变更/未变", 15)
+        fit_width("新增/变更/未变", 15),
+        fit_width("状态", 24)
     );
     for r in rows {
         let status = match &r.undone_at {
@@ -84,12 +85,12 @@ fn list(cli: &Cli, args: &Args) -> anyhow::Result<()> {
             fit_width(&format!("#{}", r.id), 5),
             fit_width(r.at.get(..16).unwrap_or(&r.at), 16),
             fit_width(&sanitize(&r.os_user), 8),
-            fit_width(&sanitize(&r.file_name), 24),
             fit_width(
                 &format!("{}/{}/{}", r.rows_new, r.rows_changed, r.rows_unchanged),
                 15
             ),
-            status
+            fit_width(&status, 24),
+            sanitize(&r.file_name)
         );
     }
     Ok(())
