@@ -1859,3 +1859,36 @@ fn a_search_hit_by_credit_code_says_so() {
     let out = screen(&s);
     assert!(out.contains(name) && out.contains("信用代码相符"), "{out}");
 }
+
+#[test]
+fn the_scope_pane_opens_with_one_key_and_shows_nothing_but_scopes() {
+    // The enterprise filter's park list, longer than the scope list, open before.
+    let mut s = seeded(100, 40);
+    act(
+        &mut s,
+        [
+            Action::Show(Screen::Enterprises),
+            Action::ToggleFacets,
+            Action::NextFacet,
+        ],
+    );
+    assert!(screen(&s).contains("哈工大机器人达州科创城"));
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    let out = screen(&s);
+    assert!(out.contains("筛选目标"), "{out}");
+    assert!(!out.contains("哈工大机器人达州科创城"), "{out}");
+    // At 80 columns the pane gives way to the table after a choice; f brings it back at once.
+    let mut s = seeded(80, 24);
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    act(&mut s, [Action::Down, Action::Open]);
+    assert!(!screen(&s).contains("筛选目标"));
+    act(&mut s, [Action::ToggleFacets]);
+    assert!(screen(&s).contains("筛选目标"), "{}", screen(&s));
+    assert_eq!(s.focus(), Pane::Facets);
+}

@@ -195,8 +195,15 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             cycle_pane(state, matches!(action, Action::NextPane))?
         }
         Action::ToggleFacets if state.screen == Screen::Targets => {
-            // Targets filter by their scope, in a pane of their own.
-            state.targets.show_scopes = !state.targets.show_scopes;
+            // Targets filter by their scope, in a pane of their own. Where the pane and the
+            // table take turns (a narrow terminal), a pane that is open but out of sight is
+            // brought back rather than closed.
+            let hidden = state.targets.show_scopes
+                && state.focus() != Pane::Facets
+                && views::body_layout(views::body_rect(state), state)
+                    .facets
+                    .is_none();
+            state.targets.show_scopes = hidden || !state.targets.show_scopes;
             if state.targets.show_scopes {
                 state.set_focus(Pane::Facets);
             } else if state.focus() == Pane::Facets {

@@ -197,11 +197,11 @@ fn draw_all(frame: &mut Frame, state: &State) {
     .areas(area);
     draw_tabs(frame, tabs, state);
     let b = body_layout(body, state);
-    if let Some(r) = b.facets {
-        facets::draw(frame, r, state);
-    }
     match state.screen {
         Screen::Enterprises => {
+            if let Some(r) = b.facets {
+                facets::draw(frame, r, state);
+            }
             if let Some(r) = b.list {
                 enterprises::draw(frame, r, state);
             }
