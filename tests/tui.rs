@@ -1892,3 +1892,32 @@ fn the_scope_pane_opens_with_one_key_and_shows_nothing_but_scopes() {
     assert!(screen(&s).contains("筛选目标"), "{}", screen(&s));
     assert_eq!(s.focus(), Pane::Facets);
 }
+
+#[test]
+fn from_the_targets_screen_a_searched_enterprise_goes_back_there_and_codes_copy() {
+    let mut s = seeded(100, 30);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    // Y copies the selected target's code.
+    let code = s.targets.rows[0].code.clone();
+    let fx = update(&mut s, Action::CopyCode);
+    assert!(fx.contains(&Effect::Copy(code.clone())), "{fx:?}");
+    assert!(screen(&s).contains(&format!("已复制目标代码：{code}")));
+    // A search from here that opens an enterprise: Esc comes back to the targets list.
+    search_for(&mut s, "达钢");
+    let hit = s.search.as_ref().unwrap().target_hits;
+    for _ in 0..hit {
+        act(&mut s, [Action::Down]);
+    }
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.focus(), Pane::List);
+    // A target hidden by the scope filter: the filter goes, and the status line says so.
+    s.targets.scope = Some("大足区".into());
+    yuanqi::tui::targets_data::apply_scope(&mut s);
+    search_for(&mut s, "D000-T16");
+    act(&mut s, [Action::Open]);
+    assert_eq!(s.targets.scope, None);
+    assert!(screen(&s).contains("已清除范围筛选"), "{}", screen(&s));
+}

@@ -225,7 +225,7 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('Y'), NONE), (KeyCode::Char('Y'), SHIFT)],
         Action::CopyCode,
-        "复制所选统一社会信用代码"
+        "复制所选统一社会信用代码（目标画面：目标代码）"
     ),
     bind!(
         Global,

@@ -216,6 +216,8 @@ pub struct BackTo {
     pub filter: Option<(Filter, Vec<(Facet, String)>)>,
     /// How far that screen's detail was scrolled, to scroll it back to.
     pub scroll: u16,
+    /// Whether the keyboard was in that screen's detail (else in its list).
+    pub to_detail: bool,
 }
 
 /// What the detail pane of a screen shows.

@@ -294,8 +294,18 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                         set_filter(state, filter, labels, fx)?;
                     }
                     enter(state, back.screen)?;
-                    state.set_focus(Pane::Detail);
-                    state.detail_scroll = back.scroll;
+                    // Back to the detail it came from, or to the list when none was open
+                    // (a search started there).
+                    let detail_open = match back.screen {
+                        Screen::Targets => state.targets.detail.is_some(),
+                        _ => state.detail().is_some(),
+                    };
+                    if back.to_detail && detail_open {
+                        state.set_focus(Pane::Detail);
+                        state.detail_scroll = back.scroll;
+                    } else {
+                        state.set_focus(Pane::List);
+                    }
                 } else if state.screen == Screen::Targets {
                     state.targets.detail = None;
                 }
@@ -308,6 +318,17 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             None => state.info("没有可复制的内容"),
         },
+        Action::CopyCode if state.screen == Screen::Targets => {
+            // A target's code is what `yuanqi targets show|report` takes.
+            match state.targets.rows.get(state.targets.cursor.selected) {
+                Some(t) => {
+                    let code = crate::model::text::sanitize(&t.code);
+                    state.info(format!("已复制目标代码：{code}"));
+                    fx.push(Effect::Copy(code));
+                }
+                None => state.info("请先选择一项目标"),
+            }
+        }
         Action::CopyCode => match selected_code(state) {
             Some(Some(code)) => {
                 state.info(format!("已复制信用代码：{code}"));
@@ -407,7 +428,17 @@ fn search_action(
                 if is_target {
                     show_target(state, id);
                 } else {
+                    let (from, focus, scroll) = (state.screen, state.focus(), state.detail_scroll);
                     open_holder(state, kind, id, fx)?;
+                    // Esc from the profile goes back to the screen the search started on.
+                    if state.screen != from {
+                        state.back_to.push(BackTo {
+                            screen: from,
+                            filter: None,
+                            scroll,
+                            to_detail: focus == Pane::Detail,
+                        });
+                    }
                 }
             }
         }
@@ -774,9 +805,11 @@ fn follow(state: &mut State, with_targets: bool) -> Result<(), StoreError> {
 /// Select the target `id` in the list (showing all targets when the scope filter hides it)
 /// and open its detail.
 fn show_target(state: &mut State, id: i64) {
-    if !state.targets.rows.iter().any(|t| t.id == id) {
-        state.targets.scope = None;
+    if !state.targets.rows.iter().any(|t| t.id == id)
+        && let Some(scope) = state.targets.scope.take()
+    {
         targets_data::apply_scope(state);
+        state.info(format!("该目标不在“{scope}”范围内，已清除范围筛选"));
     }
     let Some(at) = state.targets.rows.iter().position(|t| t.id == id) else {
         return;
@@ -850,6 +883,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                     screen: Screen::Targets,
                     filter: None,
                     scroll,
+                    to_detail: true,
                 });
             }
             Ok(())
@@ -862,6 +896,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                     screen: Screen::Parks,
                     filter: Some((state.filter.clone(), state.filter_labels.clone())),
                     scroll: state.detail_scroll,
+                    to_detail: true,
                 });
                 Facet::Park.apply(&mut state.filter, Some(&id.to_string()));
                 set_label(state, Facet::Park, Some(name));
