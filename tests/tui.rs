@@ -1768,12 +1768,15 @@ fn on_a_narrow_terminal_help_and_quit_stay_in_the_hints_and_long_lines_end_in_an
 
 #[test]
 fn progress_far_past_the_target_shows_its_real_figure() {
-    for w in [80, 120] {
+    for w in [64, 80, 120] {
         let mut s = seeded(w, 24);
         act(&mut s, [Action::Show(Screen::Targets)]);
         s.targets.rows[0].progress = Some(39.96);
+        s.targets.rows[0].status = yuanqi::targets::TargetStatus::Met;
         let out = screen(&s);
-        assert!(out.contains("3996%"), "{w}:\n{out}");
+        // Forty times the target, with its status whole.
+        let row = out.lines().find(|l| l.contains("40倍")).unwrap_or_default();
+        assert!(row.contains("已完成"), "{w}:\n{out}");
         assert!(!out.contains("999%"), "{w}:\n{out}");
     }
 }

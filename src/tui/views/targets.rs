@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::model::text::display_width;
 use crate::targets::TargetStatus;
 use crate::tui::state::{Pane, State, TargetLine};
 use crate::tui::theme::Theme;
@@ -58,10 +59,14 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Style::default()
         };
-        // The real figure, however far past the target ("3996%").
-        let pct = r
-            .progress
-            .map(|p| format!("{:>3.0}%", (p * 100.0).min(99_999.0)));
+        // The real figure, however far past the target: "3996%" reads as "40倍" (times).
+        let pct = r.progress.map(|p| {
+            if p >= 10.0 {
+                format!("{:.0}倍", p.min(99_999.0))
+            } else {
+                format!("{:>3.0}%", p * 100.0)
+            }
+        });
         let cells = cols
             .iter()
             .map(|c| match c {
@@ -75,7 +80,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State) {
                     (Some(p), Some(pct)) => (
                         format!(
                             "{} {pct}",
-                            widgets::bar(p, 12usize.saturating_sub(pct.len()).max(4), t)
+                            widgets::bar(p, 12usize.saturating_sub(display_width(pct)).max(4), t)
                         ),
                         base.patch(t.good()),
                     ),
