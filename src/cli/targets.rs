@@ -303,12 +303,13 @@ pub fn table(all: &[TargetProgress]) -> String {
         None => [usize::MAX; 12],
     };
     // On a narrow terminal (80 columns over SSH) drop the least needed columns whole rather
-    // than cutting every column down: the code (needed by `targets show/report`) and the
-    // status stay intact.
-    let drop_order = [5, 4, 10, 7];
+    // than cutting every column down (基数, 口径, 差距, 填报, then 期间): the code (needed by
+    // `targets show/report`), the name, the computed figure behind the progress and the
+    // status stay.
+    let drop_order = [5, 4, 10, 8, 3];
     let (headers, rows, caps) =
         narrow_columns(&headers, rows, &caps, &drop_order, terminal_width());
-    aligned(&headers, &rows, &caps)
+    aligned(&headers, &rows, &caps, 1)
 }
 
 /// Remove columns in `drop_order` until the table fits `max` columns (if given).
@@ -375,8 +376,19 @@ fn terminal_width() -> Option<usize> {
 }
 
 /// Columns padded to display width (CJK counts two), each at most its cap; on a terminal
-/// narrower than the table, the widest columns give way first (down to 6 columns each).
-pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String {
+/// narrower than the table, the widest columns give way first, the `main` one (the name) last.
+pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize], main: usize) -> String {
+    aligned_to(headers, rows, caps, main, terminal_width())
+}
+
+/// [`aligned`] for a terminal `max` columns wide (`None`: not a terminal).
+fn aligned_to(
+    headers: &[&str],
+    rows: &[Vec<String>],
+    caps: &[usize],
+    main: usize,
+    max: Option<usize>,
+) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate().take(widths.len()) {
@@ -386,20 +398,24 @@ pub fn aligned(headers: &[&str], rows: &[Vec<String>], caps: &[usize]) -> String
                 .min(cap.max(display_width(headers[i])));
         }
     }
-    if let Some(max) = terminal_width() {
+    if let Some(max) = max {
         let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
-        while total(&widths) > max {
-            // The first column (a code or key the user types back) never gives way.
-            let Some((i, _)) = widths
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter(|(_, w)| **w > 6)
-                .max_by_key(|(_, w)| **w)
-            else {
-                break;
-            };
-            widths[i] -= 1;
+        // The first column (a code or key the user types back) never gives way. The others
+        // narrow to 10 before the main column (the name) goes below 20; then all to 6.
+        let stages = [(false, 10), (true, 20), (false, 6), (true, 6)];
+        for (is_main, floor) in stages {
+            while total(&widths) > max {
+                let Some((i, _)) = widths
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .filter(|(i, w)| (*i == main) == is_main && **w > floor)
+                    .max_by_key(|(_, w)| **w)
+                else {
+                    break;
+                };
+                widths[i] -= 1;
+            }
         }
     }
     let line = |cells: &[String]| -> String {
@@ -679,7 +695,8 @@ fn figures(cli: &Cli, a: &FiguresArgs) -> anyhow::Result<()> {
                 aligned(
                     &["范围", "时间", "指标", "数值", "来源"],
                     &rows,
-                    &[14, 12, 36, 14, 40]
+                    &[14, 12, 36, 14, 40],
+                    2
                 )
             );
         }
@@ -807,4 +824,38 @@ fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_a_narrow_terminal_the_name_gives_way_last() {
+        let row = |code: &str, name: &str, scope: &str, target: &str| {
+            vec![code.into(), name.into(), scope.into(), target.into()]
+        };
+        let rows = vec![
+            row(
+                "D004-T98",
+                "大竹数字经济产业园年交易额",
+                "大竹县数字经济产业园",
+                "20亿元以上",
+            ),
+            row("D004-T79", "其他县（市、区）试点打造数", "大竹县", "1个"),
+        ];
+        let out = aligned_to(
+            &["代码", "目标", "范围", "目标值"],
+            &rows,
+            &[10, 36, 14, 16],
+            1,
+            Some(60),
+        );
+        for line in out.lines() {
+            assert!(display_width(line) <= 60, "{line}");
+        }
+        // The name keeps at least 20 columns: 10 characters; the scope gives way first.
+        assert!(out.contains("大竹数字经济产业园"), "{out}");
+        assert!(out.contains("其他县（市、区）试"), "{out}");
+    }
 }
