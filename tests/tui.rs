@@ -1924,3 +1924,13 @@ fn from_the_targets_screen_a_searched_enterprise_goes_back_there_and_codes_copy(
     assert_eq!(s.targets.scope, None);
     assert!(screen(&s).contains("已清除范围筛选"), "{}", screen(&s));
 }
+
+#[test]
+fn a_target_detail_says_which_figure_its_progress_follows() {
+    let mut s = seeded(120, 40);
+    act(&mut s, [Action::Show(Screen::Targets)]);
+    search_for(&mut s, "D004-T54");
+    act(&mut s, [Action::Open]);
+    let out = screen(&s);
+    assert!(out.contains("（按填报数，自基数 157.18 起算）"), "{out}");
+}

@@ -319,7 +319,26 @@ fn detail_lines<'a>(
         .filter(|p| p.is_finite())
         .map(|p| format!(" {:.0}%", p * 100.0))
         .unwrap_or_default();
-    let bar_w = width.saturating_sub(16).clamp(4, 40);
+    // Which figure the bar follows: a reported one when there is one (it can differ from the
+    // computed figure above), measured from the baseline when set.
+    let basis = match r.progress {
+        Some(_) => {
+            let basis = if r.reported.is_some() {
+                "填报"
+            } else {
+                "计算"
+            };
+            let from = r
+                .baseline
+                .map(|b| format!("，自基数 {} 起算", num(b)))
+                .unwrap_or_default();
+            format!("（按{basis}数{from}）")
+        }
+        None => String::new(),
+    };
+    let bar_w = width
+        .saturating_sub(16 + display_width(&basis))
+        .clamp(4, 40);
     lines.push(Line::from(vec![
         Span::styled(
             widgets::bar(r.progress.unwrap_or(0.0), bar_w, t),
@@ -329,6 +348,7 @@ fn detail_lines<'a>(
             format!(" {}{pct}", r.status.label()),
             status_style(r.status, t),
         ),
+        Span::styled(basis, t.dim()),
     ]));
     lines.push(Line::raw(""));
 

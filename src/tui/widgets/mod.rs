@@ -340,11 +340,8 @@ fn is_closing(c: char) -> bool {
 
 /// A number without a pointless ".0".
 pub fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.1}")
-    }
+    // As the CLI writes it: the document's figure, not a rounded one (157.18).
+    crate::targets::fmt_num(v)
 }
 
 #[cfg(test)]
