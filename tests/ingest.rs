@@ -1833,3 +1833,25 @@ fn the_imports_list_shows_long_file_names_whole() {
     let list = env.run(&["imports"]);
     assert!(list.out.contains(name), "{}", list.out);
 }
+
+#[test]
+fn a_dry_run_names_the_record_a_short_name_matched() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）\n达钢,通川区\n";
+    let r = env.import(&env.write("dg.csv", csv.as_bytes()), &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.out.contains("第2行 达钢 → 四川达州钢铁集团公司"),
+        "{}",
+        r.out
+    );
+    let json = env.import(
+        &env.write("dg2.csv", csv.as_bytes()),
+        &["--dry-run", "--format", "json"],
+    );
+    assert!(
+        json.out.contains("\"holder\": \"四川达州钢铁集团公司\""),
+        "{}",
+        json.out
+    );
+}

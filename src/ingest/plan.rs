@@ -470,6 +470,9 @@ pub enum Outcome {
 pub struct RowResult {
     pub row: u32,
     pub name: String,
+    /// The record the row was matched to, when its name differs from the row's (a short
+    /// name such as 达钢 matched 四川达州钢铁集团公司).
+    pub holder: Option<String>,
     pub outcome: Outcome,
     /// What is new or changed, field by field ("新增企业", "所属园区：… → …").
     pub changes: Vec<FieldChange>,
@@ -1282,6 +1285,7 @@ impl Plan {
                 self.results.push(RowResult {
                     row: rec.row,
                     name: display,
+                    holder: None,
                     outcome: Outcome::OutOfScope,
                     changes: vec![FieldChange {
                         field: "市（州）",
@@ -1486,6 +1490,7 @@ impl Plan {
             self.results.push(RowResult {
                 row: rec.row,
                 name: display,
+                holder: None,
                 outcome: Outcome::Invalid,
                 changes: Vec::new(),
             });
@@ -1586,9 +1591,17 @@ impl Plan {
             }
             changes.extend(dchanges);
         }
+        let holder = match holder_ref {
+            Some(Holder::Enterprise(i)) => Some(&self.enterprises.states[i].name),
+            Some(Holder::Park(i)) => Some(&self.parks.states[i].name),
+            None => None,
+        }
+        .filter(|full| **full != display)
+        .cloned();
         self.results.push(RowResult {
             row: rec.row,
             name: display,
+            holder,
             outcome,
             changes,
         });

@@ -16,6 +16,9 @@ pub const TEXT_LIMIT: usize = 200;
 pub struct RowChange {
     pub row: u32,
     pub name: String,
+    /// The record the row was matched to, when named differently in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
     pub new: bool,
     pub changes: Vec<FieldChange>,
 }
@@ -105,6 +108,7 @@ impl Report {
             .map(|r| RowChange {
                 row: r.row,
                 name: std::mem::take(&mut r.name),
+                holder: r.holder.take(),
                 new: r.outcome == Outcome::New,
                 changes: std::mem::take(&mut r.changes),
             })
@@ -246,8 +250,13 @@ impl Report {
                 self.changes.len()
             ));
             for c in self.changes.iter().take(TEXT_LIMIT) {
+                let matched = c
+                    .holder
+                    .as_ref()
+                    .map(|h| format!(" → {h}"))
+                    .unwrap_or_default();
                 out.push_str(&crate::model::text::truncate_to_width(
-                    &format!("  第{}行 {}", c.row, c.name),
+                    &format!("  第{}行 {}{matched}", c.row, c.name),
                     width,
                 ));
                 out.push('\n');
