@@ -298,7 +298,8 @@ pub fn table(all: &[TargetProgress]) -> String {
         .collect();
     let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
     // On a terminal long cells are cut to these widths; piped output keeps them whole.
-    let caps = match terminal_width() {
+    let width = terminal_width();
+    let caps = match width {
         Some(_) => [10, 36, 14, 10, 4, 8, 16, 6, 16, 6, 8, 8],
         None => [usize::MAX; 12],
     };
@@ -307,9 +308,8 @@ pub fn table(all: &[TargetProgress]) -> String {
     // `targets show/report`), the name, the computed figure behind the progress and the
     // status stay.
     let drop_order = [5, 4, 10, 8, 3];
-    let (headers, rows, caps) =
-        narrow_columns(&headers, rows, &caps, &drop_order, terminal_width());
-    aligned(&headers, &rows, &caps, 1)
+    let (headers, rows, caps) = narrow_columns(&headers, rows, &caps, &drop_order, width);
+    aligned_to(&headers, &rows, &caps, 1, width)
 }
 
 /// Remove columns in `drop_order` until the table fits `max` columns (if given).

@@ -839,7 +839,7 @@ impl Store {
         };
         let mut stmt = self.conn.prepare(&sql)?;
         let mut values: Vec<FacetValue> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
+            .query_map(rusqlite::params_from_iter(&args), |r| {
                 let key: Value = r.get(0)?;
                 let key = match key {
                     Value::Integer(i) => i.to_string(),
@@ -866,7 +866,7 @@ impl Store {
                 &format!(
                     "SELECT count(*) FROM enterprises e WHERE e.id IN ({filtered}) AND {UNPLACED}"
                 ),
-                rusqlite::params_from_iter(enterprise_conditions(&base).1),
+                rusqlite::params_from_iter(&args),
                 |r| r.get(0),
             )?;
             values.push(FacetValue {

@@ -479,6 +479,9 @@ impl Members {
     }
 }
 
+/// Enterprise id → (region id, park id).
+type Placed = HashMap<i64, (Option<i64>, Option<i64>)>;
+
 /// Where every enterprise and park sits, loaded once per evaluation: scopes are resolved in
 /// memory instead of one recursive query per scope.
 #[derive(Debug, Default)]
@@ -488,7 +491,7 @@ struct World {
     /// park id → (region id, parent park id, name)
     parks: HashMap<i64, (Option<i64>, Option<i64>, String)>,
     /// enterprise id → (region id, park id)
-    enterprises: HashMap<i64, (Option<i64>, Option<i64>)>,
+    enterprises: Placed,
 }
 
 impl World {
@@ -504,24 +507,22 @@ impl World {
             .prepare("SELECT id, region_id, parent_id, name FROM parks")?
             .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
             .collect::<Result<_, _>>()?;
-        let (sql, id) = match only {
-            None => (
-                "SELECT id, region_id, park_id FROM enterprises WHERE ?1 IS NULL",
-                None,
-            ),
-            Some((HolderKind::Enterprise, id)) => (
-                "SELECT id, region_id, park_id FROM enterprises WHERE id = ?1",
-                Some(id),
-            ),
-            Some((HolderKind::Park, _)) => (
-                "SELECT id, region_id, park_id FROM enterprises WHERE 0 AND ?1",
-                None,
-            ),
+        let read = |sql: &str, args: &[i64]| -> Result<Placed, TargetError> {
+            Ok(conn
+                .prepare(sql)?
+                .query_map(rusqlite::params_from_iter(args), |r| {
+                    Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+                })?
+                .collect::<Result<_, _>>()?)
         };
-        let enterprises = conn
-            .prepare(sql)?
-            .query_map([id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-            .collect::<Result<_, _>>()?;
+        let enterprises = match only {
+            None => read("SELECT id, region_id, park_id FROM enterprises", &[])?,
+            Some((HolderKind::Enterprise, id)) => read(
+                "SELECT id, region_id, park_id FROM enterprises WHERE id = ?1",
+                &[id],
+            )?,
+            Some((HolderKind::Park, _)) => HashMap::new(),
+        };
         Ok(World {
             region_parent,
             parks,
@@ -1151,7 +1152,8 @@ pub fn within_scope(store: &Store, scope: &str) -> Result<HashSet<i64>, TargetEr
 
 /// The regions and parks that enclose a scope, nearest first: a park's parent parks, then its
 /// region and that region's parents; a region's parents. What the scope pane indents by.
-/// (A loop in the parent links ends after 32 steps instead of running forever.)
+/// (Steps are numbered from 1 up the parks and from 1000 up the regions, which orders the
+/// result; a loop in the parent links ends after 32 steps instead of running forever.)
 pub fn enclosing_scopes(store: &Store, scope: &str) -> Result<Vec<String>, TargetError> {
     let (region, park) = resolve_scope(store, scope)?;
     let sql = match (region, park) {

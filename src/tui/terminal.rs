@@ -3,7 +3,7 @@
 //! message prints, flags set by SIGHUP/SIGTERM/SIGINT/SIGQUIT, and a check for a terminal that
 //! went away (a dropped SSH connection) so the loop exits instead of spinning.
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Stdout, Write};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +12,7 @@ use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub type Backend = CrosstermBackend<Basic16<BufWriter<Stdout>>>;
+pub type Backend = CrosstermBackend<Basic16<Stdout>>;
 
 /// Mouse reporting for `--mouse`: button presses and the wheel only (xterm mode 1000) in SGR
 /// encoding (1006). Not crossterm's `EnableMouseCapture`, which also asks for every motion
@@ -53,11 +53,8 @@ impl Guard {
             restore();
             return Err(e);
         }
-        // One buffered write per frame: ratatui flushes the writer after each draw.
-        let backend = CrosstermBackend::new(Basic16::new(BufWriter::with_capacity(
-            1 << 16,
-            io::stdout(),
-        )));
+        // One write per frame: `Basic16` holds the frame until ratatui flushes after a draw.
+        let backend = CrosstermBackend::new(Basic16::new(io::stdout()));
         match Terminal::new(backend) {
             Ok(terminal) => Ok(Guard { terminal }),
             Err(e) => {
@@ -92,8 +89,9 @@ impl<W: Write> Write for Basic16<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let frame = std::mem::take(&mut self.frame);
-        self.inner.write_all(&basic_colours(&frame))?;
+        let out = basic_colours(&self.frame);
+        self.frame.clear();
+        self.inner.write_all(&out)?;
         self.inner.flush()
     }
 }
