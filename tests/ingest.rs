@@ -555,6 +555,7 @@ fn export_then_import_into_a_new_store_gives_the_same_data() {
     let des = "名称,主体类别,认定类型,级别,认定年份,批次,状态\n\
                达州辛材料有限公司,企业,专精特新“小巨人”,国家级,2023,第五批,\n\
                达州辛材料有限公司,企业,高新技术企业,,2022,,已撤销\n\
+               达州辛材料有限公司,企业,5G工厂,国家级,2024,,\n\
                达州高新区金龙片区,园区,绿色工业园区,省级,2021,,\n";
     for (name, body, kind) in [
         ("p.csv", parks.to_string(), "parks"),

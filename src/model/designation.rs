@@ -104,7 +104,7 @@ impl DesignationType {
 /// canonical type. A title without a level prefix resolves with `None` level.
 pub fn split_level(title: &str) -> Option<(Option<Level>, &'static DesignationType)> {
     let t = crate::model::text::sanitize(title);
-    let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '年');
+    let t = strip_year(&t);
     for (prefix, level) in Level::PREFIXES {
         if let Some(rest) = t.strip_prefix(prefix)
             && let Some(ty) = DesignationType::resolve(rest)
@@ -113,6 +113,17 @@ pub fn split_level(title: &str) -> Option<(Option<Level>, &'static DesignationTy
         }
     }
     DesignationType::resolve(t).map(|ty| (None, ty))
+}
+
+/// `title` without a leading year ("2024年…", "2024…"); a title that merely starts with a digit
+/// ("5G工厂") keeps it.
+fn strip_year(title: &str) -> &str {
+    let digits = title.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 4 {
+        return title;
+    }
+    let rest = &title[digits..];
+    rest.strip_prefix('年').unwrap_or(rest)
 }
 
 /// Status of a designation as far as the store knows.
@@ -201,6 +212,11 @@ mod tests {
         assert_eq!((l, t.name), (Some(Level::National), "专精特新“小巨人”"));
         let (l, t) = split_level("省级专精特新中小企业").unwrap();
         assert_eq!((l, t.name), (Some(Level::Provincial), "专精特新中小企业"));
+        // A title starting with a digit is not a year: "5G工厂" keeps its 5.
+        let (l, t) = split_level("5G工厂").unwrap();
+        assert_eq!((l, t.name), (None, "5G工厂"));
+        let (l, t) = split_level("2024年国家级5G工厂").unwrap();
+        assert_eq!((l, t.name), (Some(Level::National), "5G工厂"));
         let (l, t) = split_level("国家5G工厂").unwrap();
         assert_eq!((l, t.name), (Some(Level::National), "5G工厂"));
     }
