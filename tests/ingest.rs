@@ -1856,3 +1856,48 @@ fn a_dry_run_names_the_record_a_short_name_matched() {
         json.out
     );
 }
+
+/// Rows whose name cell is a total ("合计", "共计2家", "小计：1家", "合计 7家"), a bare count
+/// ("7家") or a placeholder ("（此页无正文）") close a printed list: they are passed over like the
+/// 注： footnotes and named in the report, never imported as enterprises of the title's list.
+#[test]
+fn total_and_placeholder_rows_are_skipped_not_imported_as_enterprises() {
+    let env = Env::new();
+    let csv = "2024年省级专精特新中小企业名单\n\
+               序号,企业名称,所属县（市、区）\n\
+               1,宣汉正原微玻纤有限公司,宣汉县\n\
+               2,,\n\
+               ,合计,\n\
+               ,共计2家,\n\
+               3,小计：1家,\n\
+               ,合计 7家,\n\
+               ,7家,\n\
+               备注：以上企业有效期三年,,\n\
+               ,（此页无正文）,\n";
+    let before = env.count("SELECT count(*) FROM enterprises");
+    let r = env.import(&env.write("合计.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises"),
+        before,
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE import_id = 1"),
+        1,
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("新增 1，变更 0，未变 0"), "{}", r.out);
+    for row in [
+        "第5行“合计”",
+        "第6行“共计2家”",
+        "第7行“小计：1家”",
+        "第9行“7家”",
+        "第11行“（此页无正文）”",
+    ] {
+        assert!(r.out.contains(row), "{row} not named as skipped: {}", r.out);
+    }
+    assert!(r.out.contains("汇总行不是企业，已跳过"), "{}", r.out);
+}

@@ -234,6 +234,54 @@ pub fn find_batch(s: &str) -> Option<String> {
     }
 }
 
+/// Whether a name cell is not a name but a total, a count or a placeholder: "合计",
+/// "共计2家", "小计：1家", "合计 7家", "7家", "（此页无正文）", "以下空白". Such rows close a
+/// printed list and are passed over like footnotes, never imported as enterprises.
+pub fn summary_row(text: &str) -> bool {
+    let n = normalize_name(text);
+    let n = n.trim_end_matches(['.', '。', ':', ',', ';', '!']);
+    if n.is_empty() {
+        return false;
+    }
+    let bracketed =
+        (n.starts_with('(') && n.ends_with(')')) || (n.starts_with('[') && n.ends_with(']'));
+    if bracketed
+        || ["无正文", "以下空白", "此页空白", "以下无"]
+            .iter()
+            .any(|p| n.contains(p))
+    {
+        return n.chars().count() <= 20;
+    }
+    let rest = ["合计", "总计", "小计", "共计"]
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .map(|r| r.trim_start_matches([':', ',', '-']));
+    match rest {
+        Some(r) => r.is_empty() || is_count(r, true),
+        None => is_count(n, false),
+    }
+}
+
+/// "7家", "共12户", "3个企业", "十家": a number of enterprises with its unit; after 合计 and
+/// the like (`bare_ok`) the number alone too ("合计 7"), but a lone "7" is not read as a count.
+fn is_count(s: &str, bare_ok: bool) -> bool {
+    let s = s.strip_prefix('共').unwrap_or(s);
+    let digits = s
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || "零〇一二两三四五六七八九十百千".contains(*c))
+        .count();
+    if digits == 0 {
+        return false;
+    }
+    let unit: String = s.chars().skip(digits).collect();
+    let unit = unit.strip_suffix("企业").unwrap_or(&unit);
+    match unit {
+        "家" | "户" | "个" | "项" | "条" => true,
+        "" => bare_ok,
+        _ => false,
+    }
+}
+
 /// A designation type with an optional level prefix, from a cell such as "省级专精特新中小企业".
 pub fn parse_designation(s: &str) -> Option<(Option<Level>, &'static DesignationType)> {
     crate::model::designation::split_level(s)

@@ -71,6 +71,12 @@ pub struct Parsed {
     pub records: Vec<Record>,
     /// Blank, footnote and repeated-header rows that were passed over.
     pub passed_over: usize,
+    /// Rows whose name cell holds a total, a count or a placeholder ("合计", "共计2家",
+    /// "（此页无正文）"): passed over (and counted in `passed_over`), and named in the report.
+    pub summary_rows: Vec<(u32, String)>,
+    /// What the report says about how the file was read (a title's designation not applied,
+    /// a default level), each once.
+    pub notes: Vec<String>,
     pub truncated_columns: bool,
 }
 
@@ -87,6 +93,7 @@ fn is_footnote(text: &str) -> bool {
         "合计",
         "共计",
         "总计",
+        "小计",
         "以上",
     ]
     .iter()
@@ -110,6 +117,7 @@ pub struct RowReader {
 /// What reading the rows found besides the records.
 pub struct RowsRead {
     pub passed_over: usize,
+    pub summary_rows: Vec<(u32, String)>,
     pub truncated_columns: bool,
     pub sha256: String,
 }
@@ -244,6 +252,8 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
         list,
         records: Vec::new(),
         passed_over: 0,
+        summary_rows: Vec::new(),
+        notes: Vec::new(),
         truncated_columns: false,
     };
     let reader = RowReader {
@@ -273,6 +283,7 @@ impl RowReader {
         let name_col = self.name_col;
         let header_row = self.header_row;
         let mut passed_over = 0usize;
+        let mut summary_rows = Vec::new();
         let mut seen = 0usize;
         let mut records = 0usize;
         let mut too_many = false;
@@ -310,6 +321,12 @@ impl RowReader {
                         !k.is_empty() && *k == header::header_key(&cell_text(c).unwrap_or_default())
                     })
                 });
+            // A total or placeholder in the name column ("合计", "共计2家", "（此页无正文）").
+            if normalize::summary_row(&name_text) {
+                passed_over += 1;
+                summary_rows.push((row.number, normalize::shown(&name_text)));
+                return ControlFlow::Continue(());
+            }
             let only_ignored = mapped
                 .iter()
                 .all(|(i, _)| row.cells.get(*i).is_none_or(Cell::is_empty));
@@ -345,6 +362,7 @@ impl RowReader {
         }
         Ok(RowsRead {
             passed_over,
+            summary_rows,
             truncated_columns: self.wb.truncated_columns,
             sha256: super::read::sha256_file(path)?,
         })
@@ -361,6 +379,7 @@ pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
     })?;
     parsed.records = records;
     parsed.passed_over = read.passed_over;
+    parsed.summary_rows = read.summary_rows;
     parsed.truncated_columns = read.truncated_columns;
     parsed.sha256 = read.sha256;
     Ok(parsed)
@@ -865,6 +884,7 @@ impl Plan {
         let read = read?;
         plan.parsed.records = planned?;
         plan.parsed.passed_over = read.passed_over;
+        plan.parsed.summary_rows = read.summary_rows;
         plan.parsed.truncated_columns = read.truncated_columns;
         plan.parsed.sha256 = read.sha256;
         // Warnings about the whole file come first, as in [`Plan::build`].

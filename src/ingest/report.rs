@@ -47,6 +47,10 @@ pub struct Report {
     /// Rows from outside the store's cities: (row, name, city).
     pub out_of_scope: Vec<(u32, String, String)>,
     pub passed_over: usize,
+    /// Totals and placeholders in the name column that were passed over: (row, text).
+    pub summary_rows: Vec<(u32, String)>,
+    /// How the file was read, said once each (see [`super::plan::Parsed::notes`]).
+    pub notes: Vec<String>,
     pub dry_run: bool,
     pub skip_invalid: bool,
     /// True when problems stopped the import: nothing was written.
@@ -154,6 +158,8 @@ impl Report {
             changes,
             out_of_scope,
             passed_over: p.passed_over,
+            summary_rows: p.summary_rows.clone(),
+            notes: p.notes.clone(),
             dry_run: opts.dry_run,
             skip_invalid: opts.skip_invalid,
             refused,
@@ -183,6 +189,7 @@ impl Report {
             "kind": self.kind.as_str(),
             "header_row": self.header_row,
             "designation": self.list,
+            "notes": self.notes,
             "written": self.import_id.is_some(),
             "import_id": self.import_id,
             "dry_run": self.dry_run,
@@ -194,6 +201,7 @@ impl Report {
             "changes": self.changes,
             "out_of_scope": self.out_of_scope.iter().map(|(r, n, c)| json!({"row": r, "name": n, "city": c})).collect::<Vec<_>>(),
             "passed_over": self.passed_over,
+            "summary_rows": self.summary_rows.iter().map(|(r, t)| json!({"row": r, "text": t})).collect::<Vec<_>>(),
         })
     }
 
@@ -217,6 +225,9 @@ impl Report {
         ));
         if let Some(l) = &self.list {
             out.push_str(&format!("每行的认定：{l}\n"));
+        }
+        for n in &self.notes {
+            out.push_str(&format!("说明：{n}\n"));
         }
         if !self.problems.is_empty() {
             // A row can have several problems; the summary below counts rows.
@@ -243,6 +254,22 @@ impl Report {
             }
             let list: Vec<String> = cities.iter().map(|(c, n)| format!("{c} {n} 行")).collect();
             out.push_str(&format!("\n不属于本库地区、已跳过：{}\n", list.join("，")));
+        }
+        if !self.summary_rows.is_empty() {
+            const SHOWN: usize = 10;
+            let mut list: Vec<String> = self
+                .summary_rows
+                .iter()
+                .take(SHOWN)
+                .map(|(r, t)| format!("第{r}行“{t}”"))
+                .collect();
+            if self.summary_rows.len() > SHOWN {
+                list.push(format!("等 {} 行", self.summary_rows.len()));
+            }
+            out.push_str(&format!(
+                "\n合计、小计等汇总行不是企业，已跳过（计入空行/注释行）：{}\n",
+                list.join("、")
+            ));
         }
         if self.dry_run && !self.changes.is_empty() {
             out.push_str(&format!(
