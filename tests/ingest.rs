@@ -1901,3 +1901,63 @@ fn total_and_placeholder_rows_are_skipped_not_imported_as_enterprises() {
     }
     assert!(r.out.contains("汇总行不是企业，已跳过"), "{}", r.out);
 }
+
+/// A title saying the list is not of holders — proposed (公示/拟推荐/初审), failed (未通过),
+/// revoked (撤销) or a cultivation list (培育) — is refused with a message saying how it was
+/// read and how to import anyway; `--designation` or `--kind enterprises` import it.
+#[test]
+fn a_list_of_candidates_failures_or_revocations_does_not_grant_its_designation() {
+    let env = Env::new();
+    let before = env.counts();
+    for (title, what, offers_designation) in [
+        (
+            "2025年拟推荐省级专精特新中小企业公示名单",
+            "公示/拟推荐",
+            true,
+        ),
+        (
+            "2025年省级专精特新中小企业复核未通过名单",
+            "未通过名单",
+            false,
+        ),
+        ("2025年省级专精特新中小企业撤销名单", "撤销名单", false),
+        ("2025年省级专精特新中小企业培育名单", "培育名单", true),
+        ("2025年省级专精特新中小企业初审名单", "公示/拟推荐", true),
+    ] {
+        let csv = format!("{title}\n序号,企业名称\n1,达州市金恒液压有限公司\n");
+        let r = env.import(&env.write("list.csv", csv.as_bytes()), &[]);
+        assert_eq!(r.code, 1, "{title}: {}", r.all());
+        assert!(
+            r.err.contains(&format!("“{title}”读作")),
+            "{title}: {}",
+            r.err
+        );
+        assert!(r.err.contains(what), "{title}: {}", r.err);
+        assert!(r.err.contains("--kind enterprises"), "{title}: {}", r.err);
+        assert_eq!(
+            r.err.contains("--designation"),
+            offers_designation,
+            "{}",
+            r.err
+        );
+        assert_eq!(env.counts(), before, "{title}: the store changed");
+    }
+    let csv = "2025年拟推荐省级专精特新中小企业公示名单\n序号,企业名称\n1,达州市金恒液压有限公司\n";
+    let file = env.write("公示.csv", csv.as_bytes());
+    let r = env.import(&file, &["--kind", "enterprises"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("其中的认定没有采用"), "{}", r.out);
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE import_id IS NOT NULL"),
+        0
+    );
+    let r = env.import(
+        &file,
+        &["--designation", "省级专精特新中小企业", "--year", "2025"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE year = 2025 AND level = '省级' AND import_id IS NOT NULL"),
+        1
+    );
+}

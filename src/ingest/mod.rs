@@ -93,6 +93,10 @@ pub enum IngestError {
     BadMap(String, String),
     #[error("{0}")]
     Usage(String),
+    /// A list whose title says its rows do not hold the designation it names (公示, 未通过,
+    /// 撤销, 培育): the message says how it was read and how to import it anyway.
+    #[error("{0}")]
+    NotHolders(String),
     #[error(
         "导入被拒绝：发现 {problems} 个问题，没有写入任何数据（上面列出了每个问题的行号和原因）。请修改文件后重试，或加 --skip-invalid 只导入没有问题的行。"
     )]

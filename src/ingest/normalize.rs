@@ -337,6 +337,64 @@ pub fn designation_in_title(title: &str) -> Option<ListDesignation> {
     })
 }
 
+/// What a list is when its title says its rows do not hold the designation it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotHolders {
+    /// 公示 / 拟推荐 / 拟认定 / 初审 / 推荐: proposed, not yet granted.
+    Proposed(&'static str),
+    /// 未通过: failed (a review or an application).
+    Failed,
+    /// 撤销 / 取消: revoked.
+    Revoked(&'static str),
+    /// 培育: a cultivation list of candidates.
+    Cultivation,
+}
+
+impl NotHolders {
+    /// "公示/拟推荐名单" and the like, for messages.
+    pub fn label(self) -> String {
+        match self {
+            NotHolders::Proposed(w) => format!("{w}名单（公示/拟推荐）"),
+            NotHolders::Failed => "未通过名单".to_string(),
+            NotHolders::Revoked(w) => format!("{w}名单"),
+            NotHolders::Cultivation => "培育名单".to_string(),
+        }
+    }
+}
+
+/// Whether a title (or file name) naming designation `ty` says its rows are not holders:
+/// "2025年拟推荐省级专精特新中小企业公示名单", "……复核未通过名单", "……撤销名单",
+/// "……培育名单" (unless the type itself is a cultivation list, 特色产业园区培育名单).
+pub fn not_holders(title: &str, ty: &DesignationType) -> Option<NotHolders> {
+    let t = normalize_name(title);
+    if t.contains("未通过") || t.contains("不通过") {
+        return Some(NotHolders::Failed);
+    }
+    for w in ["撤销", "取消", "注销"] {
+        if t.contains(w) {
+            return Some(NotHolders::Revoked(w));
+        }
+    }
+    for w in [
+        "拟推荐",
+        "拟认定",
+        "拟入选",
+        "拟命名",
+        "公示",
+        "初审",
+        "推荐",
+        "拟",
+    ] {
+        if t.contains(w) {
+            return Some(NotHolders::Proposed(w));
+        }
+    }
+    if t.contains("培育") && !ty.name.contains("培育") {
+        return Some(NotHolders::Cultivation);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,7 +208,8 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
     }
 
     // The designation the whole list is about: options, else the title rows, else the file name.
-    let list = list_designation(opts, &header, path)?;
+    let mut notes = Vec::new();
+    let list = list_designation(opts, &header, path, &mut notes)?;
     let kind = opts.kind.unwrap_or_else(|| {
         if header.has(Field::DesignationType) || header.has(Field::HolderKind) || list.is_some() {
             Kind::Designations
@@ -253,7 +254,7 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
         records: Vec::new(),
         passed_over: 0,
         summary_rows: Vec::new(),
-        notes: Vec::new(),
+        notes,
         truncated_columns: false,
     };
     let reader = RowReader {
@@ -385,10 +386,13 @@ pub fn read_file(opts: &ImportOptions) -> Result<Parsed, IngestError> {
     Ok(parsed)
 }
 
+/// The designation every row gets (options, else title, else file name), with notes for the
+/// report on what was read from the title and not applied, and why.
 fn list_designation(
     opts: &ImportOptions,
     header: &Header,
     path: &Path,
+    notes: &mut Vec<String>,
 ) -> Result<Option<(ListDesignation, String)>, IngestError> {
     let level = match &opts.level {
         Some(l) => Some(Level::parse(l).ok_or_else(|| {
@@ -427,6 +431,25 @@ fn list_designation(
         || normalize::designation_in_title(&stem).map(|d| (d, format!("文件名“{}”", shown(&stem))));
     // A published list always names its year ("2024年第一批……名单"); a file merely named after
     // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
+    // A list of candidates, failures or revocations names a designation its rows do not hold.
+    let stem_d = normalize::designation_in_title(&stem);
+    for (source_, text, d) in [
+        ("标题", &header.title, from_title.as_ref().map(|d| &d.0)),
+        ("文件名", &stem, stem_d.as_ref()),
+    ] {
+        let Some(d) = d else { continue };
+        if let Some(nh) = normalize::not_holders(text, d.ty) {
+            if opts.kind == Some(Kind::Enterprises) {
+                notes.push(format!(
+                    "{source_}“{}”读作{}，其中的认定没有采用（--kind enterprises：只导入企业）",
+                    shown(text),
+                    nh.label()
+                ));
+                return Ok(None);
+            }
+            return Err(not_holders_error(source_, text, d, nh));
+        }
+    }
     let dated = |d: &(ListDesignation, String)| d.0.year.is_some() || opts.year.is_some();
     let found = from_title
         .filter(dated)
@@ -463,6 +486,40 @@ fn list_designation(
         }
         (d, from)
     }))
+}
+
+/// The refusal of a list whose title says its rows do not hold the designation it names.
+fn not_holders_error(
+    source_: &'static str,
+    text: &str,
+    d: &ListDesignation,
+    nh: normalize::NotHolders,
+) -> IngestError {
+    use normalize::NotHolders as N;
+    let designation = format!(
+        "{}{}",
+        d.level.map(|l| l.label()).unwrap_or_default(),
+        d.ty.name
+    );
+    let meaning = match nh {
+        N::Proposed(_) => "尚在公示、推荐或初审中，还没有获得认定",
+        N::Failed => "没有通过",
+        N::Revoked(_) => "已被撤销或取消认定",
+        N::Cultivation => "是培育对象，还没有获得认定",
+    };
+    let enterprises = "只想把名单上的企业加入企业库（不记认定），请加 --kind enterprises";
+    let advice = match nh {
+        N::Proposed(_) | N::Cultivation => format!(
+            "如果它们确实已获认定，请用 --designation 指明（如 --designation {designation} --year {}）；{enterprises}。",
+            d.year.unwrap_or_else(crate::model::current_year)
+        ),
+        N::Failed | N::Revoked(_) => format!("{enterprises}。"),
+    };
+    IngestError::NotHolders(format!(
+        "{source_}“{}”读作{}：名单上的企业{meaning}，不是“{designation}”的持有者，所以没有导入。{advice}",
+        shown(text),
+        nh.label()
+    ))
 }
 
 /// One changed field, for `--dry-run` and the report.
