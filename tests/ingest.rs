@@ -1961,3 +1961,42 @@ fn a_list_of_candidates_failures_or_revocations_does_not_grant_its_designation()
         1
     );
 }
+
+/// A county written by a short form is read as the region it abbreviates, with a reminder
+/// naming that region once per distinct value; a form that could mean places in different
+/// cities ("高新区": 达州高新区 or 大足高新区) or a county the row's city column contradicts is a
+/// problem, never a match in another city. Traditional characters get a suggestion.
+#[test]
+fn county_short_forms_are_named_and_cross_city_readings_refused() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）,所属市\n\
+               达州甲有限公司,达川,\n\
+               达州乙有限公司,达川,\n\
+               达州丙有限公司,四川省达州市通川区,达州市\n\
+               重庆丁有限公司,高新区,重庆市\n\
+               达州戊有限公司,高新区,\n\
+               达州己有限公司,通川区,重庆市\n\
+               达州庚有限公司,達川區,\n";
+    let before = env.counts();
+    let r = env.import(&env.write("county.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert_eq!(env.counts(), before);
+    let text = r.out.replace(char::is_whitespace, "");
+    assert_eq!(text.matches("按“达川区”处理").count(), 1, "{}", r.out);
+    assert!(
+        !text.contains("按“通川区”处理"),
+        "a full name after its city is exact: {}",
+        r.out
+    );
+    for row in ["第5行", "第6行", "第7行", "第8行"] {
+        assert!(
+            r.out.lines().any(|l| l.trim_start().starts_with(row)),
+            "{row} should be a problem: {}",
+            r.out
+        );
+    }
+    assert!(text.contains("大足高新区（大足区）"), "{}", r.out);
+    assert!(text.contains("属于达州市，不在这个市"), "{}", r.out);
+    assert!(text.contains("最接近的有：达川区"), "{}", r.out);
+    assert!(r.out.contains("有问题 4"), "{}", r.out);
+}

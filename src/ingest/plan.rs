@@ -736,6 +736,8 @@ pub struct Plan {
     regions: Vec<(i64, String, Vec<String>)>,
     region_parent: HashMap<i64, i64>,
     region_by_norm: HashMap<String, i64>,
+    /// How each distinct county cell was read (once per value, not per row).
+    region_reads: HashMap<String, RegionRead>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
     /// Normalised cluster key, name and short name → indexes into `clusters`.
     cluster_by_key: HashMap<String, usize>,
@@ -850,6 +852,7 @@ impl Plan {
             regions: Vec::new(),
             region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
+            region_reads: HashMap::new(),
             clusters: Vec::new(),
             cluster_by_key: HashMap::new(),
             cluster_by_name: HashMap::new(),
@@ -1214,6 +1217,181 @@ impl Plan {
             .filter(|(_, name, _)| n.ends_with(&normalize_name(name)))
             .max_by_key(|(_, name, _)| name.len())
             .map(|(id, ..)| *id)
+    }
+
+    /// The top of a region's parents: the city of a county (a region without a parent is its
+    /// own top).
+    fn region_top(&self, id: i64) -> i64 {
+        let mut r = id;
+        for _ in 0..8 {
+            match self.region_parent.get(&r) {
+                Some(p) => r = *p,
+                None => break,
+            }
+        }
+        r
+    }
+
+    /// How a county cell reads: its full name (silently), a short or abbreviated form of one
+    /// region (accepted, said once), a form that could mean places in different cities (a
+    /// problem), or nothing known.
+    fn read_region(&self, text: &str) -> RegionRead {
+        let n = normalize_name(text);
+        if let Some((id, ..)) = self
+            .regions
+            .iter()
+            .find(|(_, name, _)| normalize_name(name) == n)
+        {
+            return RegionRead::Exact(*id);
+        }
+        let Some(id) = self.region(text) else {
+            return RegionRead::Unknown;
+        };
+        let full = normalize_name(&self.region_name(Some(id)));
+        if let Some(prefix) = n.strip_suffix(full.as_str()) {
+            // "四川省达州市通川区": the full name after its province and city.
+            let mut rest = match prefix.find('省') {
+                Some(i) => &prefix[i + '省'.len_utf8()..],
+                None => prefix,
+            };
+            let mut up = self.region_parent.get(&id).copied();
+            while let Some(p) = up {
+                let (_, pname, pshorts) = match self.regions.iter().find(|r| r.0 == p) {
+                    Some(r) => r,
+                    None => break,
+                };
+                for form in std::iter::once(pname).chain(pshorts.iter()) {
+                    if let Some(r) = rest.strip_prefix(normalize_name(form).as_str()) {
+                        rest = r;
+                        break;
+                    }
+                }
+                up = self.region_parent.get(&p).copied();
+            }
+            if rest.is_empty() || prefix.is_empty() {
+                return RegionRead::Exact(id);
+            }
+        }
+        // A short form: every place it could stand for, with the city each lies in.
+        let mut places: Vec<(String, Option<i64>)> = Vec::new();
+        for (rid, name, shorts) in &self.regions {
+            let rn = normalize_name(name);
+            let stem_of = rn
+                .strip_suffix(['区', '县', '市'])
+                .is_some_and(|st| st == n);
+            if (rn.len() > n.len() && rn.ends_with(&n))
+                || stem_of
+                || shorts.iter().any(|s| normalize_name(s) == n)
+            {
+                places.push((name.clone(), Some(self.region_top(*rid))));
+            }
+        }
+        for p in &self.parks.states {
+            let pn = normalize_name(&p.name);
+            if (pn.len() > n.len() && pn.ends_with(&n))
+                || p.short_names.iter().any(|s| normalize_name(s) == n)
+            {
+                places.push((p.name.clone(), p.region_id.map(|r| self.region_top(r))));
+            }
+        }
+        let top = self.region_top(id);
+        if places.iter().any(|(_, city)| *city != Some(top)) {
+            let mut names: Vec<String> = Vec::new();
+            for (name, city) in &places {
+                let city = city.map(|c| self.region_name(Some(c))).unwrap_or_default();
+                let label = if city.is_empty() || normalize_name(&city) == normalize_name(name) {
+                    name.clone()
+                } else {
+                    format!("{name}（{city}）")
+                };
+                if !names.contains(&label) {
+                    names.push(label);
+                }
+            }
+            return RegionRead::Ambiguous(names);
+        }
+        RegionRead::Short(id)
+    }
+
+    /// The region a row's county cell names, with a reminder (once per distinct value) when
+    /// only a short form matched, and a problem when the value could mean places in different
+    /// cities or is unknown.
+    fn region_cell(&mut self, cx: &mut RowCtx<'_>, text: &str) -> Option<i64> {
+        let key = normalize_name(text);
+        let (read, first) = match self.region_reads.get(&key) {
+            Some(r) => (r.clone(), false),
+            None => {
+                let r = self.read_region(text);
+                self.region_reads.insert(key, r.clone());
+                (r, true)
+            }
+        };
+        match read {
+            RegionRead::Exact(id) => Some(id),
+            RegionRead::Short(id) => {
+                if first {
+                    cx.warn(
+                        Field::Region,
+                        text,
+                        format!(
+                            "按“{}”处理（只与简称或缩写相符；同一写法只提醒一次）",
+                            self.region_name(Some(id))
+                        ),
+                    );
+                }
+                Some(id)
+            }
+            RegionRead::Ambiguous(names) => {
+                cx.problem(
+                    Field::Region,
+                    text,
+                    format!("可能指不同城市的地方：{}；请写全称", join_names(&names)),
+                );
+                None
+            }
+            RegionRead::Unknown => {
+                let simplified = to_simplified(text);
+                let near = closest_full(
+                    &simplified,
+                    self.regions
+                        .iter()
+                        .map(|(_, n, s)| (n.as_str(), s.as_slice())),
+                );
+                cx.problem(Field::Region, text, not_found("县（市、区）", &near));
+                None
+            }
+        }
+    }
+
+    /// A problem when the row's city column names a city its county does not lie in
+    /// ("所属市 重庆市" beside 通川区).
+    fn check_city(&self, cx: &mut RowCtx<'_>, region: i64) {
+        let Some(city) = cx.text(Field::City) else {
+            return;
+        };
+        let top = self.region_top(region);
+        let conflict = match self.region(&city) {
+            Some(c) => c != region && !self.region_within(Some(region), Some(c)),
+            // A city the store does not know: a conflict when the county lies in a city the
+            // store does know (大足区 has none above it; 通川区 lies in 达州市).
+            None => self.region_parent.values().any(|p| *p == top),
+        };
+        if conflict {
+            let name = self.region_name(Some(region));
+            let lies_in = if top == region {
+                String::new()
+            } else {
+                format!("属于{}，", self.region_name(Some(top)))
+            };
+            cx.problem(
+                Field::City,
+                &city,
+                format!(
+                    "本行的市是“{}”，而县（市、区）“{name}”{lies_in}不在这个市；请核对是哪一列填错了",
+                    sanitize(&city)
+                ),
+            );
+        }
     }
 
     /// Whether region `inner` lies inside region `outer` (a county inside its city).
@@ -1869,21 +2047,12 @@ impl Plan {
         }
 
         let region = match cx.text(Field::Region) {
-            Some(r) => match self.region(&r) {
-                Some(id) => Some(id),
-                None => {
-                    let near = closest_full(
-                        &r,
-                        self.regions
-                            .iter()
-                            .map(|(_, n, s)| (n.as_str(), s.as_slice())),
-                    );
-                    cx.problem(Field::Region, &r, not_found("县（市、区）", &near));
-                    None
-                }
-            },
+            Some(r) => self.region_cell(cx, &r),
             None => None,
         };
+        if let Some(id) = region {
+            self.check_city(cx, id);
+        }
         let park = match cx.text(Field::Park) {
             Some(p) => match self.parks.lookup(&p).as_slice() {
                 [one] => Some(*one),
@@ -2183,16 +2352,12 @@ impl Plan {
             None => None,
         };
         let region = match cx.text(Field::Region) {
-            Some(r) => match self.region(&r) {
-                Some(id) => Some(id),
-                None => {
-                    let near = closest(&r, self.regions.iter().map(|(_, n, _)| n.as_str()), 3);
-                    cx.problem(Field::Region, &r, not_found("县（市、区）", &near));
-                    None
-                }
-            },
+            Some(r) => self.region_cell(cx, &r),
             None => None,
         };
+        if let Some(id) = region {
+            self.check_city(cx, id);
+        }
         let clusters = self.row_clusters(cx);
         let shorts: Vec<String> = cx
             .text(Field::ShortNames)
@@ -2538,6 +2703,80 @@ pub struct Counts {
     pub unchanged: usize,
     pub out_of_scope: usize,
     pub invalid: usize,
+}
+
+/// How a county cell reads (see [`Plan::read_region`]).
+#[derive(Debug, Clone)]
+enum RegionRead {
+    Exact(i64),
+    Short(i64),
+    /// Places in different cities the value could mean, each with its city.
+    Ambiguous(Vec<String>),
+    Unknown,
+}
+
+/// Traditional characters met in the store's place names, as simplified ones: a county cell
+/// written 達川區 is suggested as 达川区 (it is not matched: only the suggestion uses this).
+fn to_simplified(s: &str) -> String {
+    const PAIRS: &[(char, char)] = &[
+        ('達', '达'),
+        ('區', '区'),
+        ('縣', '县'),
+        ('萬', '万'),
+        ('東', '东'),
+        ('開', '开'),
+        ('經', '经'),
+        ('濟', '济'),
+        ('漢', '汉'),
+        ('園', '园'),
+        ('業', '业'),
+        ('廠', '厂'),
+        ('慶', '庆'),
+        ('陽', '阳'),
+        ('興', '兴'),
+        ('華', '华'),
+        ('豐', '丰'),
+        ('龍', '龙'),
+        ('門', '门'),
+        ('橋', '桥'),
+        ('鎮', '镇'),
+        ('鄉', '乡'),
+        ('發', '发'),
+        ('產', '产'),
+        ('術', '术'),
+        ('農', '农'),
+        ('廣', '广'),
+        ('電', '电'),
+        ('氣', '气'),
+        ('鋼', '钢'),
+        ('鐵', '铁'),
+        ('車', '车'),
+        ('輛', '辆'),
+        ('紡', '纺'),
+        ('織', '织'),
+        ('機', '机'),
+        ('設', '设'),
+        ('備', '备'),
+        ('網', '网'),
+        ('軟', '软'),
+        ('體', '体'),
+        ('實', '实'),
+        ('藥', '药'),
+        ('醫', '医'),
+        ('環', '环'),
+        ('線', '线'),
+        ('貿', '贸'),
+        ('遠', '远'),
+        ('寧', '宁'),
+        ('雲', '云'),
+        ('鳳', '凤'),
+        ('灣', '湾'),
+        ('壩', '坝'),
+        ('貴', '贵'),
+    ];
+    s.chars()
+        .map(|c| PAIRS.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s))
+        .collect()
 }
 
 /// What a row does to its holder: which entity (None = insert) and its new state (None = as is).
