@@ -2000,3 +2000,44 @@ fn county_short_forms_are_named_and_cross_city_readings_refused() {
     assert!(text.contains("最接近的有：达川区"), "{}", r.out);
     assert!(r.out.contains("有问题 4"), "{}", r.out);
 }
+
+/// A new name that differs from a stored one only in its company form, brackets or
+/// punctuation ("达州华川车辆制造有限责任公司" beside stored "达州华川车辆制造有限公司") gets a
+/// reminder naming the stored name; a name whose brackets do not pair up is a problem.
+#[test]
+fn near_duplicate_names_are_named_and_a_stray_bracket_is_a_problem() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）\n\
+               达州华川车辆制造有限责任公司,\n\
+               达州华川车辆制造公司,\n\
+               四川达州钢铁集团有限公司,\n\
+               达州全新示例有限公司,\n";
+    let r = env.import(&env.write("near.csv", csv.as_bytes()), &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert_eq!(
+        text.matches("库中已有相近的名称“达州华川车辆制造有限公司”")
+            .count(),
+        2,
+        "{}",
+        r.out
+    );
+    assert!(
+        text.contains("库中已有相近的名称“四川达州钢铁集团公司”"),
+        "{}",
+        r.out
+    );
+    assert!(!text.contains("相近的名称“达州全新"), "{}", r.out);
+    assert!(r.out.contains("提醒（3 条）"), "{}", r.out);
+
+    let csv = "企业名称\n达州全新示例有限公司（\n";
+    let r = env.import(&env.write("bracket.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.out
+            .replace(char::is_whitespace, "")
+            .contains("括号不成对"),
+        "{}",
+        r.out
+    );
+}

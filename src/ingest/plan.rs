@@ -649,6 +649,8 @@ pub struct Table<S> {
     by_norm: HashMap<String, usize>,
     by_short: HashMap<String, Vec<usize>>,
     by_uscc: HashMap<String, usize>,
+    /// [`name_stem`] of each name → the first entity with it, to spot near-duplicate names.
+    by_stem: HashMap<String, usize>,
     /// The first file row that wrote each entity.
     pub touched: HashMap<usize, u32>,
     /// Entities this import adds from a name that held hidden characters.
@@ -664,6 +666,7 @@ impl<S> Default for Table<S> {
             by_norm: HashMap::new(),
             by_short: HashMap::new(),
             by_uscc: HashMap::new(),
+            by_stem: HashMap::new(),
             touched: HashMap::new(),
             hostile: Default::default(),
         }
@@ -684,6 +687,7 @@ impl<S: Clone> Table<S> {
         self.states.push(state);
         self.ids.push(id);
         self.by_norm.insert(normalize_name(name), i);
+        self.by_stem.entry(name_stem(name)).or_insert(i);
         for s in shorts {
             let v = self.by_short.entry(normalize_name(s)).or_default();
             if !v.contains(&i) {
@@ -2119,6 +2123,27 @@ impl Plan {
         };
         match idx {
             None => {
+                if let Some(why) = unbalanced_brackets(name) {
+                    cx.problem(Field::Name, name, why);
+                }
+                let stem = name_stem(name);
+                if stem.chars().count() >= 2
+                    && let Some(&j) = self.enterprises.by_stem.get(&stem)
+                    && normalize_name(&self.enterprises.states[j].name) != norm
+                {
+                    let other = &self.enterprises.states[j].name;
+                    let where_ = match (self.enterprises.ids[j], self.enterprises.touched.get(&j)) {
+                        (None, Some(r)) => format!("本表第 {r} 行"),
+                        _ => "库中".to_string(),
+                    };
+                    cx.warn(
+                        Field::Name,
+                        name,
+                        format!(
+                            "{where_}已有相近的名称“{other}”（只差公司类型、括号或标点），将作为新企业加入；请确认不是同一家，若是，请改用“{other}”或填上信用代码"
+                        ),
+                    );
+                }
                 let mut ch = vec![FieldChange {
                     field: "新增企业",
                     before: String::new(),
@@ -2830,6 +2855,54 @@ fn not_found(what: &str, near: &[String]) -> String {
     } else {
         format!("库中没有这个{what}，最接近的有：{}", join_names(near))
     }
+}
+
+/// The part of an enterprise name that tells it apart: matching key without brackets,
+/// punctuation and the company form at its end (有限责任公司, 有限公司, 股份有限公司,
+/// 集团有限公司, 公司, 集团). "达州华川车辆制造有限责任公司" and "达州华川车辆制造公司" share
+/// "达州华川车辆制造"; "四川达州钢铁集团有限公司" and "四川达州钢铁集团公司" share "四川达州钢铁".
+pub fn name_stem(name: &str) -> String {
+    const FORMS: [&str; 7] = [
+        "股份有限公司",
+        "有限责任公司",
+        "集团有限公司",
+        "有限公司",
+        "股份公司",
+        "公司",
+        "集团",
+    ];
+    let mut key: String = crate::model::text::normalize_name_cow(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    while let Some(form) = FORMS
+        .iter()
+        .find(|f| key.ends_with(*f) && key.len() > f.len())
+    {
+        key.truncate(key.len() - form.len());
+    }
+    key
+}
+
+/// Why a name's brackets do not pair up ("达州某某有限公司（" lost its end when copied).
+fn unbalanced_brackets(name: &str) -> Option<String> {
+    let mut depth: i32 = 0;
+    for c in name.chars() {
+        match crate::model::text::fold_width(c) {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth -= 1;
+                if depth < 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth != 0).then(|| {
+        "名称中的括号不成对，像是抄写时少了一截；请核对这一格（括号成对的名称才会作为新企业加入）"
+            .to_string()
+    })
 }
 
 /// The status written in a list: only withdrawals and reviews are stored; the rest is derived.
