@@ -2041,3 +2041,46 @@ fn near_duplicate_names_are_named_and_a_stray_bracket_is_a_problem() {
         r.out
     );
 }
+
+/// The dry run lists every field a new enterprise gets, as it does for a changed one, and the
+/// JSON report carries the same changes.
+#[test]
+fn a_dry_run_lists_every_field_of_a_new_enterprise() {
+    let env = Env::new();
+    let csv = "企业名称,简称,所属县（市、区）,所属园区,产业集群,规模,备注\n\
+               达州新字段示例有限公司,新字段,通川区,达州高新区,新材料,规上,联系人张三\n";
+    let file = env.write("new.csv", csv.as_bytes());
+    let r = env.import(&file, &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    for line in [
+        "新增企业",
+        "简称：“” → “新字段”",
+        "所属县（市、区）：“” → “通川区”",
+        "所属园区：“” → “达州高新区”",
+        "产业集群：“” → “新材料产业集群”",
+        "规模：“” → “规上”",
+        "备注：“” → “联系人张三”",
+    ] {
+        assert!(r.out.contains(line), "missing {line}: {}", r.out);
+    }
+    let j = env.import(&file, &["--dry-run", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&j.out).unwrap();
+    let fields: Vec<&str> = v["changes"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "新增企业",
+            "简称",
+            "所属县（市、区）",
+            "所属园区",
+            "产业集群",
+            "规模",
+            "备注"
+        ]
+    );
+}

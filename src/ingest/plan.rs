@@ -1419,6 +1419,14 @@ impl Plan {
             .unwrap_or_default()
     }
 
+    /// Cluster names joined for a field change ("新材料、能源化工").
+    fn cluster_names(&self, ids: &BTreeSet<i64>) -> String {
+        ids.iter()
+            .map(|c| self.cluster_name(*c))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
     fn cluster_name(&self, id: i64) -> String {
         self.clusters
             .iter()
@@ -2149,13 +2157,17 @@ impl Plan {
                     before: String::new(),
                     after: name.to_string(),
                 }];
-                if let Some(u) = &wanted.uscc {
-                    ch.push(FieldChange {
-                        field: "信用代码",
-                        before: String::new(),
-                        after: u.clone(),
-                    });
-                }
+                // Every field the new record gets, as for a changed one.
+                let fields = [
+                    ("简称", join_names(&wanted.short_names)),
+                    ("信用代码", wanted.uscc.clone().unwrap_or_default()),
+                    ("所属县（市、区）", self.region_name(wanted.region_id)),
+                    ("所属园区", self.park_label(wanted.park)),
+                    ("产业集群", self.cluster_names(&wanted.clusters)),
+                    ("规模", wanted.scale.clone().unwrap_or_default()),
+                    ("备注", wanted.notes.clone()),
+                ];
+                added_fields(&mut ch, fields);
                 Some((HolderPlan::Enterprise(None, Some(wanted)), ch))
             }
             Some(i) => {
@@ -2417,14 +2429,21 @@ impl Plan {
                     notes,
                     clusters,
                 };
-                Some((
-                    HolderPlan::Park(None, Some(state)),
-                    vec![FieldChange {
-                        field: "新增园区",
-                        before: String::new(),
-                        after: name.to_string(),
-                    }],
-                ))
+                let mut ch = vec![FieldChange {
+                    field: "新增园区",
+                    before: String::new(),
+                    after: name.to_string(),
+                }];
+                let fields = [
+                    ("简称", join_names(&state.short_names)),
+                    ("园区类型", state.kind.clone()),
+                    ("级别", state.level.clone().unwrap_or_default()),
+                    ("所属县（市、区）", self.region_name(state.region_id)),
+                    ("主导产业", self.cluster_names(&state.clusters)),
+                    ("备注", state.notes.clone()),
+                ];
+                added_fields(&mut ch, fields);
+                Some((HolderPlan::Park(None, Some(state)), ch))
             }
             Some(i) => {
                 let old = self.parks.states[i].clone();
@@ -2808,6 +2827,19 @@ fn to_simplified(s: &str) -> String {
 enum HolderPlan {
     Enterprise(Option<usize>, Option<EntState>),
     Park(Option<usize>, Option<ParkState>),
+}
+
+/// The fields a new record gets, each as a change from nothing (empty ones left out).
+fn added_fields<const N: usize>(ch: &mut Vec<FieldChange>, fields: [(&'static str, String); N]) {
+    for (field, after) in fields {
+        if !after.is_empty() {
+            ch.push(FieldChange {
+                field,
+                before: String::new(),
+                after,
+            });
+        }
+    }
 }
 
 fn merge_opt(
