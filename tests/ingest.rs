@@ -2084,3 +2084,47 @@ fn a_dry_run_lists_every_field_of_a_new_enterprise() {
         ]
     );
 }
+
+/// A row's own type, level or year is not silently mixed with the title's: a row of another
+/// type does not borrow the title's level and year (a reminder says what it lacks), a row's
+/// year or level that contradicts the title's is named beside it, and a file name naming
+/// another designation than the title gets a reminder.
+#[test]
+fn a_rows_own_designation_is_not_mixed_with_the_titles() {
+    let env = Env::new();
+    let csv = "2024年省级专精特新中小企业名单\n\
+               序号,企业名称,认定年份,认定类型,级别\n\
+               1,达州市金恒液压有限公司,2023,,\n\
+               2,达州鸿汇科技有限公司,,绿色工厂,\n\
+               3,宣汉正原微玻纤有限公司,,,市级\n";
+    let r = env.import(
+        &env.write("2022年市级绿色工厂名单.csv", csv.as_bytes()),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(
+        text.contains("本行的年份2023与标题的2024年不同"),
+        "{}",
+        r.out
+    );
+    assert!(text.contains("本行的认定“绿色工厂”不是标题的“专精特新中小企业”，没有沿用标题的级别和年份；本行没有写级别和年份"), "{}", r.out);
+    assert!(
+        text.contains("本行的级别“市级”与标题的“省级”不同"),
+        "{}",
+        r.out
+    );
+    assert!(
+        text.contains("文件名“2022年市级绿色工厂名单”说的是“市级绿色工厂2022年”"),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE type = '绿色工厂' AND import_id = 1 AND level IS NULL AND year IS NULL"),
+        1
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE type = '专精特新中小企业' AND import_id = 1 AND level = '省级' AND year = 2023"),
+        1
+    );
+}

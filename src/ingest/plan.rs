@@ -77,6 +77,8 @@ pub struct Parsed {
     /// What the report says about how the file was read (a title's designation not applied,
     /// a default level), each once.
     pub notes: Vec<String>,
+    /// Doubts about the title or file name, shown among the reminders.
+    pub title_warnings: Vec<String>,
     pub truncated_columns: bool,
 }
 
@@ -209,7 +211,8 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
 
     // The designation the whole list is about: options, else the title rows, else the file name.
     let mut notes = Vec::new();
-    let list = list_designation(opts, &header, path, &mut notes)?;
+    let mut title_warnings = Vec::new();
+    let list = list_designation(opts, &header, path, &mut notes, &mut title_warnings)?;
     let kind = opts.kind.unwrap_or_else(|| {
         if header.has(Field::DesignationType) || header.has(Field::HolderKind) || list.is_some() {
             Kind::Designations
@@ -255,6 +258,7 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
         passed_over: 0,
         summary_rows: Vec::new(),
         notes,
+        title_warnings,
         truncated_columns: false,
     };
     let reader = RowReader {
@@ -393,6 +397,7 @@ fn list_designation(
     header: &Header,
     path: &Path,
     notes: &mut Vec<String>,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<(ListDesignation, String)>, IngestError> {
     let level = match &opts.level {
         Some(l) => Some(Level::parse(l).ok_or_else(|| {
@@ -429,8 +434,6 @@ fn list_designation(
         .unwrap_or_default();
     let from_name =
         || normalize::designation_in_title(&stem).map(|d| (d, format!("文件名“{}”", shown(&stem))));
-    // A published list always names its year ("2024年第一批……名单"); a file merely named after
-    // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
     // A list of candidates, failures or revocations names a designation its rows do not hold.
     let stem_d = normalize::designation_in_title(&stem);
     for (source_, text, d) in [
@@ -450,10 +453,29 @@ fn list_designation(
             return Err(not_holders_error(source_, text, d, nh));
         }
     }
+    // A published list always names its year ("2024年第一批……名单"); a file merely named after
+    // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
     let dated = |d: &(ListDesignation, String)| d.0.year.is_some() || opts.year.is_some();
+    let title_dated = from_title.as_ref().is_some_and(dated);
     let found = from_title
         .filter(dated)
         .or_else(|| from_name().filter(dated));
+    // A file name saying another designation than the title ("2022年市级绿色工厂名单.csv"
+    // holding a 2024 provincial 专精特新 list): the title is used, and the difference said.
+    if title_dated
+        && let (Some((d, _)), Some(sd)) = (&found, &stem_d)
+        && (sd.ty.name != d.ty.name
+            || sd.level.zip(d.level).is_some_and(|(a, b)| a != b)
+            || sd.year.zip(d.year).is_some_and(|(a, b)| a != b))
+    {
+        warnings.push(format!(
+            "文件名“{}”说的是“{}”，而标题“{}”说的是“{}”；按标题导入，请核对是否选对了文件",
+            shown(&stem),
+            describe_list(sd),
+            shown(&header.title),
+            describe_list(d)
+        ));
+    }
     if found.is_none() {
         // --year, --level and --batch describe the designation every row gets; with none
         // named they would be dropped without a word.
@@ -486,6 +508,20 @@ fn list_designation(
         }
         (d, from)
     }))
+}
+
+/// A list's designation in words: "省级 专精特新中小企业 2024年".
+fn describe_list(d: &ListDesignation) -> String {
+    let mut s = String::new();
+    if let Some(l) = d.level {
+        s.push_str(l.label());
+        s.push(' ');
+    }
+    s.push_str(d.ty.name);
+    if let Some(y) = d.year {
+        s.push_str(&format!(" {y}年"));
+    }
+    s
 }
 
 /// The refusal of a list whose title says its rows do not hold the designation it names.
@@ -1186,6 +1222,14 @@ impl Plan {
                 header: String::new(),
                 value: join_names(&unknown),
                 reason: "这些列不认识，已忽略；需要时用 --map '列名=字段' 指明".into(),
+            });
+        }
+        for w in &self.parsed.title_warnings {
+            self.warnings.push(Problem {
+                row: None,
+                header: String::new(),
+                value: String::new(),
+                reason: w.clone(),
             });
         }
         if self.parsed.truncated_columns {
@@ -1900,13 +1944,18 @@ impl Plan {
                 }
             }
         }
+        // The title's level, year and batch belong to the title's type: a row naming another
+        // type does not borrow them.
+        let own_type = ty;
         let ty = ty.or(list.map(|l| l.ty))?;
+        let list = list.filter(|l| l.ty.name == ty.name);
         if let Some(l) = cx.text(Field::Level) {
             match Level::parse(&l) {
                 Some(v) => level = Some(v),
                 None => cx.problem(Field::Level, &l, "级别应为 国家级、省级、市级 或 县级"),
             }
         }
+        let row_level = level;
         let level = level.or(list.and_then(|l| l.level));
         let mut year = None;
         let mut batch = None;
@@ -1933,7 +1982,53 @@ impl Plan {
             }
             batch = Some(normalize::find_batch(&folded).unwrap_or_else(|| sanitize(&b)));
         }
+        let row_year = year;
         let year = year.or(list.and_then(|l| l.year));
+        if let Some(l) = list {
+            if let (Some(mine), Some(title)) = (row_level, l.level)
+                && mine != title
+            {
+                cx.warn(
+                    Field::Level,
+                    mine.label(),
+                    format!(
+                        "本行的级别“{}”与标题的“{}”不同，按本行的“{}”记；请核对",
+                        mine.label(),
+                        title.label(),
+                        mine.label()
+                    ),
+                );
+            }
+            if let (Some(mine), Some(title)) = (row_year, l.year)
+                && mine != title
+            {
+                cx.warn(
+                    Field::Year,
+                    &mine.to_string(),
+                    format!(
+                        "本行的年份 {mine} 与标题的 {title} 年不同，按本行的 {mine} 记；请核对"
+                    ),
+                );
+            }
+        } else if let (Some(t), Some(title)) = (own_type, self.parsed.list.as_ref())
+            && (level.is_none() || year.is_none())
+        {
+            let missing: Vec<&str> = [("级别", level.is_none()), ("年份", year.is_none())]
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(w, _)| *w)
+                .collect();
+            cx.warn(
+                Field::DesignationType,
+                t.name,
+                format!(
+                    "本行的认定“{}”不是标题的“{}”，没有沿用标题的级别和年份；本行没有写{}",
+                    t.name,
+                    title.0.ty.name,
+                    missing.join("和")
+                ),
+            );
+        }
         if let Some(y) = year
             && y > crate::model::current_year() + 1
         {
