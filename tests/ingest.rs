@@ -2128,3 +2128,45 @@ fn a_rows_own_designation_is_not_mixed_with_the_titles() {
         1
     );
 }
+
+/// 小巨人 and 单项冠军 are only ever 国家级: without a level they are recorded as national (and
+/// the report says so once), so they count toward 国家级 targets. A title naming a designation
+/// but no year is not applied, and the report says why and how (--year).
+#[test]
+fn national_only_designations_default_to_national_and_an_undated_title_is_explained() {
+    let env = Env::new();
+    let csv = "工业和信息化部 2024年第六批专精特新“小巨人”企业名单\n序号,企业名称\n\
+               1,达州市金恒液压有限公司\n2,达州鸿汇科技有限公司\n";
+    let r = env.import(&env.write("t2.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.out.contains("每行的认定：国家级 专精特新“小巨人” 2024年"),
+        "{}",
+        r.out
+    );
+    assert_eq!(r.out.matches("只有国家级").count(), 1, "{}", r.out);
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE type = '专精特新“小巨人”' AND level = '国家级' AND year = 2024 AND import_id = 1"),
+        2
+    );
+    let csv = "企业名称,认定类型,认定年份\n宣汉正原微玻纤有限公司,单项冠军,2025\n";
+    let r = env.import(&env.write("d.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        env.count("SELECT count(*) FROM designations WHERE type = '制造业单项冠军' AND level = '国家级' AND year = 2025"),
+        1
+    );
+
+    let before = env.count("SELECT count(*) FROM designations");
+    let csv = "第六批国家级专精特新“小巨人”企业名单\n序号,企业名称\n1,达州市金恒液压有限公司\n";
+    let r = env.import(&env.write("t.csv", csv.as_bytes()), &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(
+        text.contains("但没有写年份，所以没有按认定导入"),
+        "{}",
+        r.out
+    );
+    assert!(text.contains("请加--year"), "{}", r.out);
+    assert_eq!(env.count("SELECT count(*) FROM designations"), before);
+}

@@ -477,6 +477,18 @@ fn list_designation(
         ));
     }
     if found.is_none() {
+        // A title naming a designation without its year: said, so the list is not taken for
+        // a plain register without a word.
+        let undated = normalize::designation_in_title(&header.title)
+            .map(|d| (d, "标题", shown(&header.title)))
+            .or_else(|| stem_d.clone().map(|d| (d, "文件名", shown(&stem))));
+        if let Some((d, source_, text)) = undated {
+            notes.push(format!(
+                "{source_}“{text}”写明了认定“{}”，但没有写年份，所以没有按认定导入，只导入企业；如要按认定导入，请加 --year（如 --year {}）",
+                describe_list(&d),
+                crate::model::current_year()
+            ));
+        }
         // --year, --level and --batch describe the designation every row gets; with none
         // named they would be dropped without a word.
         let given: Vec<&str> = [
@@ -506,8 +518,20 @@ fn list_designation(
         if let Some(b) = &opts.batch {
             d.batch = Some(sanitize(b));
         }
+        if d.level.is_none() && NATIONAL_ONLY.contains(&d.ty.name) {
+            d.level = Some(Level::National);
+            notes.push(national_note(d.ty.name));
+        }
         (d, from)
     }))
+}
+
+/// Designations granted only by the ministry, so only 国家级.
+const NATIONAL_ONLY: [&str; 2] = ["专精特新“小巨人”", "制造业单项冠军"];
+
+/// The report's note that a national-only designation without a level was taken as 国家级.
+fn national_note(ty: &str) -> String {
+    format!("“{ty}”只有国家级（工业和信息化部认定），没写级别的按国家级记")
 }
 
 /// A list's designation in words: "省级 专精特新中小企业 2024年".
@@ -1921,7 +1945,7 @@ impl Plan {
     /// The designation of a row: its type cell (with any level prefix), level, year and batch
     /// cells, falling back to the list's designation.
     fn row_designation(
-        &self,
+        &mut self,
         cx: &mut RowCtx<'_>,
         list: Option<&ListDesignation>,
     ) -> Option<RowDesignation> {
@@ -2035,6 +2059,17 @@ impl Plan {
             cx.problem(Field::Year, &y.to_string(), "年份在将来，请核对");
         }
         let batch = batch.or(list.and_then(|l| l.batch.clone()));
+        // 小巨人 and 单项冠军 are ministry programmes: national whenever the level is not given.
+        let level = match level {
+            None if NATIONAL_ONLY.contains(&ty.name) => {
+                let note = national_note(ty.name);
+                if !self.parsed.notes.contains(&note) {
+                    self.parsed.notes.push(note);
+                }
+                Some(Level::National)
+            }
+            l => l,
+        };
         Some((ty, level, year, batch))
     }
 
