@@ -2170,3 +2170,26 @@ fn national_only_designations_default_to_national_and_an_undated_title_is_explai
     assert!(text.contains("请加--year"), "{}", r.out);
     assert_eq!(env.count("SELECT count(*) FROM designations"), before);
 }
+
+/// A roster of 规上 enterprises ("达州市2025年规上工业企业名录") is a register whose rows are 规上,
+/// not a list of 规上工业企业 designations: its rows get scale 规上 and no designation.
+#[test]
+fn a_roster_of_large_enterprises_sets_their_scale_not_a_designation() {
+    let env = Env::new();
+    let csv = "达州市2025年规上工业企业名录\n企业名称,所属县（市、区）,规模\n\
+               达州市金恒液压有限公司,通川区,\n达州鸿汇科技有限公司,达川区,规下\n";
+    let before = env.count("SELECT count(*) FROM designations");
+    let r = env.import(&env.write("名录.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("按企业导入"), "{}", r.out);
+    assert!(r.out.contains("规上工业企业名录"), "{}", r.out);
+    assert_eq!(env.count("SELECT count(*) FROM designations"), before);
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州市金恒液压有限公司' AND scale = '规上'"),
+        1
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM enterprises WHERE name = '达州鸿汇科技有限公司' AND scale = '规下'"),
+        1
+    );
+}

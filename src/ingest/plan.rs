@@ -79,6 +79,8 @@ pub struct Parsed {
     pub notes: Vec<String>,
     /// Doubts about the title or file name, shown among the reminders.
     pub title_warnings: Vec<String>,
+    /// The scale every enterprise row gets unless it says its own ("规上" for a 规上工业企业名录).
+    pub default_scale: Option<String>,
     pub truncated_columns: bool,
 }
 
@@ -210,9 +212,13 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
     }
 
     // The designation the whole list is about: options, else the title rows, else the file name.
-    let mut notes = Vec::new();
-    let mut title_warnings = Vec::new();
-    let list = list_designation(opts, &header, path, &mut notes, &mut title_warnings)?;
+    let mut reading = TitleReading::default();
+    let list = list_designation(opts, &header, path, &mut reading)?;
+    let TitleReading {
+        notes,
+        warnings: title_warnings,
+        scale: default_scale,
+    } = reading;
     let kind = opts.kind.unwrap_or_else(|| {
         if header.has(Field::DesignationType) || header.has(Field::HolderKind) || list.is_some() {
             Kind::Designations
@@ -259,6 +265,7 @@ pub fn open_file(opts: &ImportOptions) -> Result<(Parsed, RowReader), IngestErro
         summary_rows: Vec::new(),
         notes,
         title_warnings,
+        default_scale,
         truncated_columns: false,
     };
     let reader = RowReader {
@@ -396,9 +403,13 @@ fn list_designation(
     opts: &ImportOptions,
     header: &Header,
     path: &Path,
-    notes: &mut Vec<String>,
-    warnings: &mut Vec<String>,
+    read: &mut TitleReading,
 ) -> Result<Option<(ListDesignation, String)>, IngestError> {
+    let TitleReading {
+        notes,
+        warnings,
+        scale,
+    } = read;
     let level = match &opts.level {
         Some(l) => Some(Level::parse(l).ok_or_else(|| {
             IngestError::Usage(format!(
@@ -455,6 +466,22 @@ fn list_designation(
     }
     // A published list always names its year ("2024年第一批……名单"); a file merely named after
     // a title ("专精特新企业.csv") is not taken as granting it, unless --year says so.
+    // A roster of 规上 enterprises ("达州市2025年规上工业企业名录") is a register whose rows are
+    // 规上, not a list of a designation granted.
+    for (source_, text, d) in [
+        ("标题", &header.title, from_title.as_ref().map(|d| &d.0)),
+        ("文件名", &stem, stem_d.as_ref()),
+    ] {
+        if d.is_some_and(|d| d.ty.name == "规上工业企业") && normalize_name(text).contains("名录")
+        {
+            *scale = Some("规上".to_string());
+            notes.push(format!(
+                "{source_}“{}”是规上工业企业名录：按企业导入，规模一栏空着的行记为“规上”",
+                shown(text)
+            ));
+            return Ok(None);
+        }
+    }
     let dated = |d: &(ListDesignation, String)| d.0.year.is_some() || opts.year.is_some();
     let title_dated = from_title.as_ref().is_some_and(dated);
     let found = from_title
@@ -524,6 +551,14 @@ fn list_designation(
         }
         (d, from)
     }))
+}
+
+/// What the title and file name said besides the designation (see [`list_designation`]).
+#[derive(Default)]
+struct TitleReading {
+    notes: Vec<String>,
+    warnings: Vec<String>,
+    scale: Option<String>,
 }
 
 /// Designations granted only by the ministry, so only 国家级.
@@ -2241,7 +2276,10 @@ impl Plan {
                 cx.warn(Field::ShortNames, s, why);
             }
         }
-        let scale = cx.text(Field::Scale).and_then(|s| opt_text(&s));
+        let scale = cx
+            .text(Field::Scale)
+            .and_then(|s| opt_text(&s))
+            .or_else(|| self.parsed.default_scale.clone());
         // In a list of designations the notes column describes the designation.
         let notes = if self.parsed.kind == Kind::Designations {
             None
