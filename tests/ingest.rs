@@ -2193,3 +2193,79 @@ fn a_roster_of_large_enterprises_sets_their_scale_not_a_designation() {
         1
     );
 }
+
+/// A cluster text that is one cluster's key and another's name ("数字经济": the system
+/// 数字经济三大产业集群, key 数字经济, and the 2+3+1 cluster named 数字经济) is a problem listing
+/// both, not a silent pick; export writes such a cluster by its key, so exporting the demo
+/// store and importing it into a new store keeps every cluster assignment.
+#[test]
+fn an_ambiguous_cluster_is_a_problem_and_the_demo_store_round_trips_its_clusters() {
+    let env = Env::new();
+    let csv = "企业名称,产业集群\n达州市金恒液压有限公司,数字经济\n";
+    let r = env.import(&env.write("cl.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(
+        text.contains("数字经济三大产业集群（代码数字经济）"),
+        "{}",
+        r.out
+    );
+    assert!(text.contains("数字经济（代码2+3+1/数字经济）"), "{}", r.out);
+
+    let demo = env.path("demo.db");
+    let run = |db: &Path, args: &[&str]| -> Run {
+        let out = Command::cargo_bin("yuanqi")
+            .unwrap()
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("COLUMNS", "200")
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let d = run(&demo, &["demo", "--enterprises", "400"]);
+    assert_eq!(d.code, 0, "{}", d.all());
+    let fresh = env.path("fresh.db");
+    for what in ["parks", "enterprises"] {
+        let file = env.path(&format!("{what}.csv"));
+        let x = run(&demo, &["export", what, "-o", file.to_str().unwrap()]);
+        assert_eq!(x.code, 0, "{}", x.all());
+        let i = run(
+            &fresh,
+            &["import", file.to_str().unwrap(), "--kind", what, "-q"],
+        );
+        assert_eq!(i.code, 0, "{what}: {}", i.all());
+    }
+    let clusters = |db: &Path| -> Vec<(String, serde_json::Value)> {
+        let e = run(db, &["export", "enterprises", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&e.out).unwrap();
+        let mut out: Vec<(String, serde_json::Value)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["name"].as_str().unwrap().to_string(),
+                    x["clusters"].clone(),
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    };
+    let (a, b) = (clusters(&demo), clusters(&fresh));
+    assert_eq!(a.len(), b.len());
+    assert!(
+        a.iter()
+            .any(|(_, c)| c.to_string().contains("2+3+1/数字经济")),
+        "the demo store should hold the 2+3+1 cluster 数字经济"
+    );
+    for (x, y) in a.iter().zip(b.iter()) {
+        assert_eq!(x, y, "clusters differ after the round trip");
+    }
+}

@@ -164,19 +164,27 @@ pub fn resolve_filter(
 }
 
 /// Cluster labels that import resolves back to the same cluster: the name when it is unique
-/// and survives the cell's list splitting, else the key. A seeded name such as
-/// "光电显示组装零件、原材料" holds the list separator "、" and would come back as two unknown
-/// clusters, so it is written as its key ("光电显示组装零件和原材料").
+/// (no other cluster has it as its name or key) and survives the cell's list splitting, else
+/// the key. A seeded name such as "光电显示组装零件、原材料" holds the list separator "、" and
+/// would come back as two unknown clusters, so it is written as its key
+/// ("光电显示组装零件和原材料"); the 2+3+1 cluster named "数字经济" shares that text with the key
+/// of the system 数字经济三大产业集群, so it is written as its key "2+3+1/数字经济".
 fn cluster_labels(store: &Store) -> Result<HashMap<i64, String>, StoreError> {
     let mut stmt = store.conn().prepare("SELECT id, key, name FROM clusters")?;
     let rows: Vec<(i64, String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let mut count: HashMap<String, usize> = HashMap::new();
-    for (_, _, n) in &rows {
+    for (_, key, n) in &rows {
         *count
             .entry(crate::model::text::normalize_name(n))
             .or_default() += 1;
+        // A key counts against a name that equals it (unless it is the same cluster's).
+        if crate::model::text::normalize_name(key) != crate::model::text::normalize_name(n) {
+            *count
+                .entry(crate::model::text::normalize_name(key))
+                .or_default() += 1;
+        }
     }
     Ok(rows
         .into_iter()

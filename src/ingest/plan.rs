@@ -1538,20 +1538,27 @@ impl Plan {
             .unwrap_or_default()
     }
 
-    /// A cluster by key, else a unique name, else a unique short name.
+    /// The cluster a key or name means, else a unique short name; a text that is one
+    /// cluster's key and another's name ("数字经济": the system 数字经济三大产业集群 and the
+    /// cluster 数字经济 of 2+3+1) is ambiguous: the candidates, each with its key, come back.
     fn cluster(&self, text: &str) -> Result<i64, Vec<String>> {
         let n = normalize_name(text);
-        if let Some(&i) = self.cluster_by_key.get(&n) {
-            return Ok(self.clusters[i].0);
+        let mut hits: Vec<usize> = self.cluster_by_key.get(&n).copied().into_iter().collect();
+        for &i in self.cluster_by_name.get(&n).map_or(&[][..], Vec::as_slice) {
+            if !hits.contains(&i) {
+                hits.push(i);
+            }
         }
-        let hits: &[usize] = match self.cluster_by_name.get(&n) {
-            Some(v) if !v.is_empty() => v,
-            _ => self.cluster_by_short.get(&n).map_or(&[], Vec::as_slice),
-        };
-        match hits {
-            [one] => Ok(self.clusters[*one].0),
+        if hits.is_empty() {
+            hits = self.cluster_by_short.get(&n).cloned().unwrap_or_default();
+        }
+        match hits[..] {
+            [one] => Ok(self.clusters[one].0),
             [] => Err(Vec::new()),
-            many => Err(many.iter().map(|&i| self.clusters[i].1.clone()).collect()),
+            _ => Err(hits
+                .iter()
+                .map(|&i| format!("{}（代码 {}）", self.clusters[i].2, self.clusters[i].1))
+                .collect()),
         }
     }
 
@@ -2461,7 +2468,10 @@ impl Plan {
                     Err(many) if !many.is_empty() => cx.problem(
                         Field::Clusters,
                         &c,
-                        format!("对应多个产业：{}，请写产业代码", join_names(&many)),
+                        format!(
+                            "可指多个产业集群：{}；请写其中一个的全称或代码",
+                            join_names(&many)
+                        ),
                     ),
                     Err(_) => {
                         let near = closest_full(
