@@ -2269,3 +2269,22 @@ fn an_ambiguous_cluster_is_a_problem_and_the_demo_store_round_trips_its_clusters
         assert_eq!(x, y, "clusters differ after the round trip");
     }
 }
+
+/// A cluster that is the parent of one the enterprise already has adds nothing: 新材料 on an
+/// enterprise in 新材料产业集群 › 高性能纤维 leaves it unchanged.
+#[test]
+fn a_parent_of_a_cluster_already_held_adds_nothing() {
+    let env = Env::new();
+    let count = |e: &Env| {
+        e.count(
+            "SELECT count(*) FROM enterprise_clusters ec JOIN enterprises e ON e.id = ec.enterprise_id
+             WHERE e.name = '宣汉正原微玻纤有限公司'",
+        )
+    };
+    let before = count(&env);
+    let csv = "企业名称,产业集群\n宣汉正原微玻纤有限公司,新材料\n";
+    let r = env.import(&env.write("p.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.out.contains("新增 0，变更 0，未变 1"), "{}", r.out);
+    assert_eq!(count(&env), before);
+}

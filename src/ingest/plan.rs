@@ -838,6 +838,8 @@ pub struct Plan {
     /// How each distinct county cell was read (once per value, not per row).
     region_reads: HashMap<String, RegionRead>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
+    /// Each cluster's parent (a sub-sector's cluster, a cluster's system).
+    cluster_parent: HashMap<i64, i64>,
     /// Normalised cluster key, name and short name → indexes into `clusters`.
     cluster_by_key: HashMap<String, usize>,
     cluster_by_name: HashMap<String, Vec<usize>>,
@@ -953,6 +955,7 @@ impl Plan {
             region_by_norm: HashMap::new(),
             region_reads: HashMap::new(),
             clusters: Vec::new(),
+            cluster_parent: HashMap::new(),
             cluster_by_key: HashMap::new(),
             cluster_by_name: HashMap::new(),
             cluster_by_short: HashMap::new(),
@@ -1096,6 +1099,13 @@ impl Plan {
             if let [id] = ids[..] {
                 self.region_by_norm.entry(stem).or_insert(id);
             }
+        }
+        for row in conn
+            .prepare("SELECT id, parent_id FROM clusters WHERE parent_id IS NOT NULL")?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
+        {
+            let (id, parent) = row?;
+            self.cluster_parent.insert(id, parent);
         }
         let mut stmt =
             conn.prepare("SELECT id, key, name, short_names FROM clusters ORDER BY id")?;
@@ -1520,6 +1530,25 @@ impl Plan {
         id.and_then(|id| self.regions.iter().find(|r| r.0 == id))
             .map(|r| r.1.clone())
             .unwrap_or_default()
+    }
+
+    /// The clusters of `wanted` that `have` lacks, leaving out any that is a parent (at any
+    /// depth) of one `have` holds: 新材料 adds nothing to an enterprise in 新材料 › 高性能纤维.
+    fn clusters_added(&self, wanted: &BTreeSet<i64>, have: &BTreeSet<i64>) -> Vec<i64> {
+        let mut covered: HashSet<i64> = HashSet::default();
+        for &c in have {
+            let mut p = self.cluster_parent.get(&c).copied();
+            for _ in 0..8 {
+                let Some(id) = p else { break };
+                covered.insert(id);
+                p = self.cluster_parent.get(&id).copied();
+            }
+        }
+        wanted
+            .difference(have)
+            .filter(|c| !covered.contains(c))
+            .copied()
+            .collect()
     }
 
     /// Cluster names joined for a field change ("新材料、能源化工").
@@ -2415,7 +2444,7 @@ impl Plan {
                     });
                     m.park = wanted.park;
                 }
-                let added: Vec<i64> = wanted.clusters.difference(&m.clusters).copied().collect();
+                let added = self.clusters_added(&wanted.clusters, &m.clusters);
                 if !added.is_empty() {
                     ch.push(FieldChange {
                         field: "产业集群",
@@ -2665,7 +2694,7 @@ impl Plan {
                     });
                     m.region_id = region;
                 }
-                let added: Vec<i64> = clusters.difference(&m.clusters).copied().collect();
+                let added = self.clusters_added(&clusters, &m.clusters);
                 if !added.is_empty() {
                     ch.push(FieldChange {
                         field: "主导产业",
