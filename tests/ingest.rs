@@ -2288,3 +2288,34 @@ fn a_parent_of_a_cluster_already_held_adds_nothing() {
     assert!(r.out.contains("新增 0，变更 0，未变 1"), "{}", r.out);
     assert_eq!(count(&env), before);
 }
+
+/// The credit-code conflict names the holder as the store has it, and the new name too when
+/// an earlier row of the file renames it — not only the file's pending new name.
+#[test]
+fn a_credit_code_conflict_names_the_stored_holder() {
+    let env = Env::new();
+    let uscc = code("91511700MA6DDDDD1");
+    let csv = format!("企业名称,统一社会信用代码\n达州原名示例电子有限公司,{uscc}\n");
+    let r = env.import(&env.write("a.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let csv = format!(
+        "企业名称,统一社会信用代码\n达州改名示例电子有限公司,{uscc}\n达州鸿汇科技有限公司,{uscc}\n"
+    );
+    let r = env.import(&env.write("b.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(
+        text.contains("这个信用代码属于库中的“达州原名示例电子有限公司”（本表第2行把它改名为“达州改名示例电子有限公司”）"),
+        "{}",
+        r.out
+    );
+    let csv = format!("企业名称,统一社会信用代码\n达州鸿汇科技有限公司,{uscc}\n");
+    let r = env.import(&env.write("c.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(
+        text.contains("这个信用代码属于库中的“达州原名示例电子有限公司”"),
+        "{}",
+        r.out
+    );
+}

@@ -1551,6 +1551,23 @@ impl Plan {
             .collect()
     }
 
+    /// Who holds a credit code, as the user knows them: the store's name ("库中的“A”"), with
+    /// the new name when an earlier row of this file renames it, or the row that adds it.
+    fn holder_of_code(&self, i: usize) -> String {
+        let t = &self.enterprises;
+        let now = &t.states[i].name;
+        let row = t.touched.get(&i).copied().unwrap_or_default();
+        if t.ids[i].is_none() {
+            return format!("本表第 {row} 行的“{now}”");
+        }
+        match t.original.get(&i).map(|o| &o.name) {
+            Some(stored) if stored != now => {
+                format!("库中的“{stored}”（本表第 {row} 行把它改名为“{now}”）")
+            }
+            _ => format!("库中的“{now}”"),
+        }
+    }
+
     /// Cluster names joined for a field change ("新材料、能源化工").
     fn cluster_names(&self, ids: &BTreeSet<i64>) -> String {
         ids.iter()
@@ -2182,8 +2199,8 @@ impl Plan {
                 Field::Uscc,
                 uscc.as_deref().unwrap_or(""),
                 format!(
-                    "这个信用代码属于“{}”，而名称“{name}”是另一家企业；请核对哪一项填错了",
-                    self.enterprises.states[c].name
+                    "这个信用代码属于{}，而名称“{name}”是另一家企业；请核对哪一项填错了",
+                    self.holder_of_code(c)
                 ),
             );
             return None;
