@@ -2319,3 +2319,17 @@ fn a_credit_code_conflict_names_the_stored_holder() {
         r.out
     );
 }
+
+/// A name that equals a stored one once its zero-width space is removed gets one verdict: a
+/// problem (not merged), not also a reminder that it was cleaned and used.
+#[test]
+fn a_hidden_character_match_is_one_problem_not_also_a_reminder() {
+    let env = Env::new();
+    let csv = "企业名称,所属县（市、区）\n达州市金恒\u{200b}液压有限公司,通川区\n";
+    let r = env.import(&env.write("zw.csv", csv.as_bytes()), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let text = r.out.replace(char::is_whitespace, "");
+    assert!(text.contains("为防误合并未导入"), "{}", r.out);
+    assert!(!text.contains("已清除，按"), "{}", r.out);
+    assert!(!r.out.contains("提醒"), "{}", r.out);
+}

@@ -876,9 +876,20 @@ struct RowCtx<'a> {
     header: &'a Header,
     problems: Vec<Problem>,
     warnings: Vec<Problem>,
+    /// The warning that hidden characters were removed from the name, while it stands.
+    name_cleaned: Option<usize>,
 }
 
 impl RowCtx<'_> {
+    /// A name whose hidden characters make it equal to another is refused, not "cleaned and
+    /// used": one verdict, so the warning that it was cleaned goes.
+    fn refuse_hidden_match(&mut self, name: &str, reason: String) {
+        if let Some(i) = self.name_cleaned.take() {
+            self.warnings.remove(i);
+        }
+        self.problem(Field::Name, name, reason);
+    }
+
     fn header_of(&self, f: Field) -> String {
         self.header
             .col(f)
@@ -1670,6 +1681,7 @@ impl Plan {
             header,
             problems: Vec::new(),
             warnings: Vec::new(),
+            name_cleaned: None,
         };
         let raw_name = cx.text(Field::Name).unwrap_or_default();
         let name_cell_bad = !cx.problems.is_empty();
@@ -1688,6 +1700,7 @@ impl Plan {
                 (true, true) => "控制字符、转义序列、不可见字符和换行符或制表符",
                 _ => "换行符或制表符",
             };
+            cx.name_cleaned = Some(cx.warnings.len());
             cx.warn(
                 Field::Name,
                 &raw_name,
@@ -2249,8 +2262,7 @@ impl Plan {
         if let Some(i) = idx
             && (hostile || self.enterprises.hostile.contains(&i))
         {
-            cx.problem(
-                Field::Name,
+            cx.refuse_hidden_match(
                 name,
                 format!(
                     "名称含隐藏字符，清除后与{}“{}”相同；为防误合并未导入，请核对原文件",
@@ -2558,8 +2570,7 @@ impl Plan {
         };
         if let Some(i) = idx {
             if hostile {
-                cx.problem(
-                    Field::Name,
+                cx.refuse_hidden_match(
                     name,
                     format!(
                         "名称含隐藏字符，清除后与“{}”相同；为防误合并未导入，请核对原文件",
