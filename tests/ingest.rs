@@ -2333,3 +2333,46 @@ fn a_hidden_character_match_is_one_problem_not_also_a_reminder() {
     assert!(!text.contains("已清除，按"), "{}", r.out);
     assert!(!r.out.contains("提醒"), "{}", r.out);
 }
+
+/// The report is laid out for the terminal's width: at 60, 80 and 48 columns no line is wider
+/// than the terminal, no line starts with closing punctuation or ends with opening punctuation,
+/// and a credit code is never cut in two.
+#[test]
+fn the_report_fits_the_terminal_width_and_wraps_between_words() {
+    let env = Env::new();
+    let csv = "2024年省级专精特新中小企业名单\n\
+               序号,企业名称,所属县（市、区）,统一社会信用代码\n\
+               1,达州华川车辆制造有限责任公司,宣汗县,91511700MA6ABCDE15\n\
+               2,达州示例宽度测试有限公司,高新区,\n\
+               3,四川达州钢铁集团有限公司,达川,\n";
+    let file = env.write("w.csv", csv.as_bytes());
+    for width in [48usize, 60, 80] {
+        let out = Command::cargo_bin("yuanqi")
+            .unwrap()
+            .arg("--db")
+            .arg(env.db())
+            .args(["import", file.to_str().unwrap()])
+            .env("COLUMNS", width.to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("校验位"), "{text}");
+        for line in text.lines() {
+            let w = yuanqi::model::text::display_width(line);
+            assert!(w <= width, "{w} > {width}: {line:?}\n{text}");
+            let t = line.trim_start();
+            assert!(
+                !t.starts_with(['）', '”', '，', '。', '、', '；', '：', ')']),
+                "line starts with closing punctuation at {width}: {line:?}\n{text}"
+            );
+            assert!(
+                !line.ends_with(['（', '“', '(']),
+                "line ends with opening punctuation at {width}: {line:?}\n{text}"
+            );
+        }
+        assert!(
+            text.contains("91511700MA6ABCDE15"),
+            "the code is cut at {width}:\n{text}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::plan::{Counts, FieldChange, Outcome, Plan, Problem};
 use super::{ImportOptions, Kind};
-use crate::model::text::{display_width, fit_width, sanitize, wrap_width};
+use crate::model::text::{display_width, fit_width, sanitize};
 
 /// Most problems or changes listed in the text report; JSON always has them all.
 pub const TEXT_LIMIT: usize = 200;
@@ -207,7 +207,7 @@ impl Report {
 
     /// The text report, fitted to `width` columns; `ascii` for +-| borders.
     pub fn render_text(&self, width: usize) -> String {
-        let width = width.clamp(60, 200);
+        let width = width.clamp(40, 200);
         let mut out = String::new();
         let what = match (&self.sheet, self.encoding) {
             (Some(sheet), _) => format!("工作表“{sheet}”"),
@@ -217,17 +217,21 @@ impl Report {
             (None, Some(encoding)) => format!("CSV，{encoding} 编码"),
             (None, None) => "CSV".to_string(),
         };
-        out.push_str(&format!(
-            "文件 {}，{what}，表头在第 {} 行，按{}导入\n",
-            self.file,
-            self.header_row,
-            self.kind.label()
+        out.push_str(&paragraph(
+            &format!(
+                "文件 {}，{what}，表头在第 {} 行，按{}导入",
+                self.file,
+                self.header_row,
+                self.kind.label()
+            ),
+            width,
+            2,
         ));
         if let Some(l) = &self.list {
-            out.push_str(&format!("每行的认定：{l}\n"));
+            out.push_str(&paragraph(&format!("每行的认定：{l}"), width, 2));
         }
         for n in &self.notes {
-            out.push_str(&format!("说明：{n}\n"));
+            out.push_str(&paragraph(&format!("说明：{n}"), width, 2));
         }
         if !self.problems.is_empty() {
             // A row can have several problems; the summary below counts rows.
@@ -253,7 +257,12 @@ impl Report {
                 }
             }
             let list: Vec<String> = cities.iter().map(|(c, n)| format!("{c} {n} 行")).collect();
-            out.push_str(&format!("\n不属于本库地区、已跳过：{}\n", list.join("，")));
+            out.push('\n');
+            out.push_str(&paragraph(
+                &format!("不属于本库地区、已跳过：{}", list.join("，")),
+                width,
+                2,
+            ));
         }
         if !self.summary_rows.is_empty() {
             const SHOWN: usize = 10;
@@ -266,9 +275,14 @@ impl Report {
             if self.summary_rows.len() > SHOWN {
                 list.push(format!("等 {} 行", self.summary_rows.len()));
             }
-            out.push_str(&format!(
-                "\n合计、小计等汇总行不是企业，已跳过（计入空行/注释行）：{}\n",
-                list.join("、")
+            out.push('\n');
+            out.push_str(&paragraph(
+                &format!(
+                    "合计、小计等汇总行不是企业，已跳过（计入空行/注释行）：{}",
+                    list.join("、")
+                ),
+                width,
+                2,
             ));
         }
         if self.dry_run && !self.changes.is_empty() {
@@ -352,41 +366,73 @@ impl Report {
     }
 }
 
+/// Problems or warnings as a table fitted to `width` columns: row, column, value and the
+/// reason wrapped under its own column; on a terminal too narrow for a readable reason column
+/// (or for the values whole) each entry takes a line of its own with the reason below it.
 fn problem_table(list: &[Problem], width: usize) -> String {
     let mut out = String::new();
-    let (w_row, w_head, w_val) = (10, 16, 18);
-    let w_reason = width.saturating_sub(w_row + w_head + w_val + 5).max(20);
-    out.push_str(&format!(
-        "  {} {} {} {}\n",
-        fit_width("行", w_row),
-        fit_width("列", w_head),
-        fit_width("值", w_val),
-        "原因"
-    ));
-    for p in list.iter().take(TEXT_LIMIT) {
-        let row = p
-            .row
+    let shown = &list[..list.len().min(TEXT_LIMIT)];
+    let row_label = |p: &Problem| {
+        p.row
             .map(|r| format!("第{r}行"))
-            .unwrap_or_else(|| "—".into());
-        let reason = sanitize(&p.reason);
-        // The reason wraps onto following lines under its own column.
-        let mut lines = wrap_width(&reason, w_reason);
-        if lines.is_empty() {
-            lines.push(String::new());
-        }
+            .unwrap_or_else(|| "—".into())
+    };
+    let widest = |f: &dyn Fn(&Problem) -> String, min: usize, max: usize| {
+        shown
+            .iter()
+            .map(|p| display_width(&f(p)))
+            .max()
+            .unwrap_or(0)
+            .clamp(min, max)
+    };
+    let w_row = widest(&row_label, 2, 12);
+    let w_head = widest(&|p| sanitize(&p.header), 2, 16);
+    let w_val = widest(&|p| sanitize(&p.value), 2, 18);
+    let fixed = |w_val: usize| 2 + w_row + 1 + w_head + 1 + w_val + 1;
+    let w_reason = width.saturating_sub(fixed(w_val));
+    if w_reason >= MIN_REASON {
         out.push_str(&format!(
-            "  {} {} {} {}\n",
-            fit_width(&row, w_row),
-            fit_width(&sanitize(&p.header), w_head),
-            fit_width(&sanitize(&p.value), w_val),
-            lines[0]
+            "  {} {} {} 原因\n",
+            fit_width("行", w_row),
+            fit_width("列", w_head),
+            fit_width("值", w_val),
         ));
-        for l in &lines[1..] {
-            out.push_str(&format!(
-                "  {}{}\n",
-                " ".repeat(w_row + w_head + w_val + 3),
-                l
-            ));
+        for p in shown {
+            let mut lines = wrap_text(&sanitize(&p.reason), w_reason);
+            if lines.is_empty() {
+                lines.push(String::new());
+            }
+            let first = format!(
+                "  {} {} {} {}",
+                fit_width(&row_label(p), w_row),
+                fit_width(&sanitize(&p.header), w_head),
+                fit_width(&sanitize(&p.value), w_val),
+                lines[0]
+            );
+            out.push_str(first.trim_end());
+            out.push('\n');
+            for l in &lines[1..] {
+                out.push_str(&format!("  {}{l}\n", " ".repeat(fixed(w_val) - 2)));
+            }
+        }
+    } else {
+        // Narrow: "第6行 列名：值", then the reason below it.
+        for p in shown {
+            let mut head = row_label(p);
+            let header = sanitize(&p.header);
+            let value = sanitize(&p.value);
+            match (header.is_empty(), value.is_empty()) {
+                (false, false) => head.push_str(&format!(" {header}：{value}")),
+                (false, true) => head.push_str(&format!(" {header}")),
+                (true, false) => head.push_str(&format!(" {value}")),
+                (true, true) => {}
+            }
+            for l in wrap_text(&head, width.saturating_sub(2).max(10)) {
+                out.push_str(&format!("  {l}\n"));
+            }
+            for l in wrap_text(&sanitize(&p.reason), width.saturating_sub(6).max(10)) {
+                out.push_str(&format!("      {l}\n"));
+            }
         }
     }
     if list.len() > TEXT_LIMIT {
@@ -394,6 +440,144 @@ fn problem_table(list: &[Problem], width: usize) -> String {
             "  … 另有 {} 条（用 --format json 查看全部）\n",
             list.len() - TEXT_LIMIT
         ));
+    }
+    out
+}
+
+/// Narrowest reason column worth a table; narrower terminals get one entry per line.
+const MIN_REASON: usize = 24;
+
+/// Marks that may not start a line (closing brackets and quotes, pauses and stops).
+fn no_line_start(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| "）)」』”’】]》〉，。、；：！？,.;:!?…%".contains(c))
+}
+
+/// Marks that may not end a line (opening brackets and quotes).
+fn no_line_end(t: &str) -> bool {
+    t.chars()
+        .last()
+        .is_some_and(|c| "（(「『“‘【[《〈".contains(c))
+}
+
+/// Text cut into lines of at most `width` columns: between Chinese characters, but never
+/// inside a run of Latin letters and digits (a credit code, `--skip-invalid`) that fits a line,
+/// never before closing punctuation and never after opening punctuation.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(4);
+    // Tokens: runs of letters, digits and the marks inside words and options; else characters.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || "-_./@#%+=".contains(c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                tokens.push(std::mem::take(&mut run));
+            }
+            tokens.push(c.to_string());
+        }
+    }
+    if !run.is_empty() {
+        tokens.push(run);
+    }
+    // A run wider than a line is cut where it must be.
+    let tokens: Vec<String> = tokens
+        .into_iter()
+        .flat_map(|t| {
+            if display_width(&t) > width {
+                crate::model::text::wrap_width(&t, width)
+            } else {
+                vec![t]
+            }
+        })
+        .collect();
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    let mut used = 0;
+    for tok in tokens {
+        let w = display_width(&tok);
+        if used + w > width && !cur.is_empty() {
+            let mut carry: Vec<String> = Vec::new();
+            // Carry tokens along until the next line does not start with a closing mark and
+            // this one does not end with an opening mark (keeping at least one token here).
+            while cur.len() > 1 {
+                let next_first = carry.first().unwrap_or(&tok);
+                let last = cur.last().map(String::as_str).unwrap_or_default();
+                if no_line_start(next_first) || no_line_end(last) {
+                    if let Some(t) = cur.pop() {
+                        carry.insert(0, t);
+                    }
+                } else {
+                    break;
+                }
+            }
+            lines.push(std::mem::replace(&mut cur, carry));
+            used = cur.iter().map(|t| display_width(t)).sum();
+        }
+        if cur.is_empty() && tok == " " {
+            continue;
+        }
+        used += w;
+        cur.push(tok);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+        .into_iter()
+        .map(|l| l.concat().trim_end().to_string())
+        .collect()
+}
+
+/// A paragraph of the report wrapped to `width`, continuation lines indented by `indent`:
+/// broken between clauses (after "，" or "；", before "（") where it can, so phrases such as
+/// "表头在第 3 行" stay whole; a clause longer than a line is wrapped by [`wrap_text`].
+fn paragraph(text: &str, width: usize, indent: usize) -> String {
+    let width = width.saturating_sub(indent).max(10);
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars() {
+        if c == '（' && !cur.is_empty() {
+            pieces.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+        if matches!(c, '，' | '；') {
+            pieces.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in pieces {
+        if display_width(&line) + display_width(&piece) <= width {
+            line.push_str(&piece);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if display_width(&piece) <= width {
+            line = piece;
+        } else {
+            let mut wrapped = wrap_text(&piece, width);
+            line = wrapped.pop().unwrap_or_default();
+            lines.extend(wrapped);
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
     }
     out
 }
