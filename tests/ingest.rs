@@ -994,8 +994,9 @@ fn broken_files_get_a_plain_message_and_leave_the_store_alone() {
         r.err
     );
 
+    // A sheet the workbook lacks is a usage mistake (exit 2), with the sheets it has.
     let r = env.import(&whole, &["--sheet", "Sheet9"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert!(
         r.err.contains("没有名为“Sheet9”的工作表") && r.err.contains("名单"),
         "{}",
@@ -2375,4 +2376,24 @@ fn the_report_fits_the_terminal_width_and_wraps_between_words() {
             "the code is cut at {width}:\n{text}"
         );
     }
+}
+
+/// `--sheet` naming no sheet of the workbook is a usage mistake (exit 2) that lists the sheets;
+/// a missing input file stays a data problem (exit 1) with a plain Chinese message.
+#[test]
+fn an_unknown_sheet_is_a_usage_error_and_a_missing_file_is_said_plainly() {
+    let env = Env::new();
+    let file = env.path("附件1.xlsx");
+    provincial_list(&file);
+    let r = env.import(&file, &["--sheet", "不存在"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.err.contains("没有名为“不存在”的工作表"), "{}", r.err);
+    assert!(r.err.contains("“名单”"), "{}", r.err);
+    let r = env.import(&env.path("nonexist.csv"), &[]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.err.contains("文件不存在，请检查路径和文件名"),
+        "{}",
+        r.err
+    );
 }

@@ -9,7 +9,7 @@ pub struct UsageError(pub String);
 
 /// Whether a failed command failed for how it was typed (exit 2) rather than for the data (1):
 /// a [`UsageError`], or the importer's own usage errors (a malformed `--map`, an unknown
-/// `--designation`, a directory for a file) anywhere in the error chain.
+/// `--designation` or `--sheet`, a directory for a file) anywhere in the error chain.
 pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
     use crate::ingest::IngestError;
     use crate::targets::TargetError;
@@ -24,6 +24,7 @@ pub fn is_usage_mistake(e: &anyhow::Error) -> bool {
                 c.downcast_ref::<IngestError>(),
                 Some(
                     IngestError::Usage(_)
+                        | IngestError::SheetNotFound { .. }
                         | IngestError::BadMap(..)
                         | IngestError::MapColumnMissing { .. }
                         | IngestError::UnknownEncoding(_)
