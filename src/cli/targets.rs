@@ -367,7 +367,7 @@ fn narrow_columns<'a>(
 }
 
 /// Width of the terminal stdout goes to, when it is one.
-fn terminal_width() -> Option<usize> {
+pub(crate) fn terminal_width() -> Option<usize> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
         return None;
