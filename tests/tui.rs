@@ -586,6 +586,42 @@ fn keys_map_by_context() {
 }
 
 #[test]
+fn an_open_target_detail_follows_another_users_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let opts = yuanqi::store::OpenOptions {
+        read_only: false,
+        shared: false,
+        create: true,
+    };
+    let mut s = state_with(
+        Store::open(&path, &opts).unwrap(),
+        100,
+        40,
+        Theme::default(),
+    );
+    select_target(&mut s, "D000-T16");
+    act(&mut s, [Action::Open]);
+    let before = s.targets.detail.clone().expect("detail").counting.len();
+    // Another window records a new provincial 专精特新 for this year.
+    let other = Store::open(&path, &opts).unwrap();
+    other
+        .conn()
+        .execute(
+            "INSERT INTO designations (enterprise_id, type, level, year)
+             SELECT id, '专精特新中小企业', '省级', ?1 FROM enterprises WHERE name = '四川达州钢铁集团公司'",
+            [s.now_year],
+        )
+        .unwrap();
+    act(&mut s, [Action::CheckData]);
+    let detail = s.targets.detail.clone().expect("the detail stays open");
+    assert_eq!(detail.counting.len(), before + 1);
+    let out = screen(&s);
+    assert!(out.contains(&format!("计入（{}）", before + 1)), "{out}");
+    assert!(out.contains("四川达州钢铁集团公司"), "{out}");
+}
+
+#[test]
 fn targets_show_progress_status_and_on_enter_who_counts() {
     let mut s = seeded(100, 40);
     act(&mut s, [Action::Show(Screen::Targets)]);

@@ -1080,6 +1080,27 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     if state.targets.loaded {
         state.targets.loaded = false;
         state.ensure_targets();
+        // An open target's breakdown and holders follow the figures in its list.
+        if let Some(id) = state.targets.detail.as_ref().map(|d| d.id) {
+            let gone = !state.targets.all.iter().any(|t| t.id == id);
+            state.targets.detail = if gone {
+                None
+            } else {
+                targets_data::detail(state, id)
+            };
+            if state.targets.detail.is_none()
+                && state.screen == Screen::Targets
+                && state.focus() == Pane::Detail
+            {
+                state.set_focus(Pane::List);
+            }
+            let n = state
+                .targets
+                .detail
+                .as_ref()
+                .map_or(0, |d| d.holders().count());
+            state.targets.holder = state.targets.holder.min(n.saturating_sub(1));
+        }
     }
     let reopen = |d: &Option<Detail>| match d {
         Some(Detail::Enterprise(p)) => Some((HolderKind::Enterprise, p.id)),
