@@ -775,6 +775,7 @@ fn progress_of(
         progress,
         direction,
         !rate,
+        def.kind == TargetKind::New,
         def.period_start,
         def.period_end,
         now_year,
