@@ -1558,6 +1558,16 @@ fn targets_export_writes_the_targets_shown() {
         !text.contains("D000-"),
         "达州 targets are outside the scope"
     );
+    // Baseline and gap, so a row explains itself: 19 held against 30, 11 to go.
+    assert!(text.contains(",口径,基数,目标值,") && text.contains(",进度,差距,状态,"));
+    let t12 = text
+        .lines()
+        .find(|l| l.starts_with("D003-T12,"))
+        .expect("D003-T12 is in 大足区");
+    assert!(
+        t12.contains(",19,30个,") && t12.contains(",0%,11,"),
+        "{t12}"
+    );
 }
 
 #[test]

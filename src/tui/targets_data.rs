@@ -42,6 +42,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         baseline: t.baseline,
         target: t.target_label(),
         target_value: t.target,
+        gap: t.gap(),
         counts: t.counts_label(),
         computed: t.computed,
         reported,
