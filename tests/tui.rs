@@ -583,6 +583,29 @@ fn keys_map_by_context() {
         ),
         Some(Action::Quit)
     ));
+    // The help scrolls with the keys that move in a list (the help lists them as such).
+    use yuanqi::tui::action::BINDINGS;
+    for b in BINDINGS.iter().filter(|b| b.context == Context::Browse) {
+        if !matches!(
+            b.action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+        ) {
+            continue;
+        }
+        for (code, mods) in b.keys {
+            let got = action_for(Context::Help, &KeyEvent::new(*code, *mods));
+            assert_eq!(
+                format!("{got:?}"),
+                format!("{:?}", Some(b.action.clone())),
+                "{code:?} in the help"
+            );
+        }
+    }
 }
 
 #[test]
