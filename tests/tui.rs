@@ -1963,6 +1963,21 @@ fn the_scope_pane_opens_with_one_key_and_shows_nothing_but_scopes() {
     act(&mut s, [Action::ToggleFacets]);
     assert!(screen(&s).contains("筛选目标"), "{}", screen(&s));
     assert_eq!(s.focus(), Pane::Facets);
+    // The same for the enterprise filter at 60 columns, after Esc from it.
+    let mut s = seeded(60, 20);
+    act(
+        &mut s,
+        [
+            Action::Show(Screen::Enterprises),
+            Action::ToggleFacets,
+            Action::Back,
+        ],
+    );
+    assert_eq!(s.focus(), Pane::List);
+    let list = screen(&s);
+    act(&mut s, [Action::ToggleFacets]);
+    assert_eq!(s.focus(), Pane::Facets);
+    assert_ne!(screen(&s), list, "the filter pane shows at once");
 }
 
 #[test]

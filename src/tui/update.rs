@@ -198,11 +198,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             // Targets filter by their scope, in a pane of their own. Where the pane and the
             // table take turns (a narrow terminal), a pane that is open but out of sight is
             // brought back rather than closed.
-            let hidden = state.targets.show_scopes
-                && state.focus() != Pane::Facets
-                && views::body_layout(views::body_rect(state), state)
-                    .facets
-                    .is_none();
+            let hidden = out_of_sight(state, state.targets.show_scopes);
             state.targets.show_scopes = hidden || !state.targets.show_scopes;
             if state.targets.show_scopes {
                 state.set_focus(Pane::Facets);
@@ -224,7 +220,9 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                     from.label(),
                 ));
             } else {
-                state.show_facets = !state.show_facets;
+                // As for the scope pane: a pane open but out of sight comes back.
+                let hidden = out_of_sight(state, state.show_facets);
+                state.show_facets = hidden || !state.show_facets;
             }
             if state.show_facets {
                 state.set_focus(Pane::Facets);
@@ -380,6 +378,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         _ => {}
     }
     Ok(())
+}
+
+/// Whether a filter pane that is open (`shown`) is out of sight: where the pane and the table
+/// take turns (a narrow terminal), the table has the room while the keyboard is in it.
+fn out_of_sight(state: &State, shown: bool) -> bool {
+    shown
+        && state.focus() != Pane::Facets
+        && views::body_layout(views::body_rect(state), state)
+            .facets
+            .is_none()
 }
 
 fn search_action(
