@@ -715,6 +715,54 @@ fn enter_on_a_park_profile_lists_its_enterprises() {
     assert!(screen(&s).contains(&format!("园区={}", park.name)));
 }
 
+/// Filter the enterprises to one county, as a user does with f.
+fn filter_county(s: &mut State, county: &str) {
+    act(s, [Action::Show(Screen::Enterprises), Action::ToggleFacets]);
+    let i = s
+        .facets
+        .values
+        .iter()
+        .position(|v| v.label == county)
+        .unwrap_or_else(|| panic!("{county} among the counties"));
+    for _ in 0..i {
+        act(s, [Action::Down]);
+    }
+    act(s, [Action::Open, Action::Back]);
+    assert!(!s.filter.is_empty());
+}
+
+/// A profile opened from another screen may have to clear the enterprise filter; Esc back to
+/// that screen restores it.
+#[test]
+fn a_filter_cleared_to_show_a_holder_comes_back_with_esc() {
+    // From a target's holder.
+    let mut s = seeded(100, 30);
+    filter_county(&mut s, "开江县");
+    let filter = s.filter.clone();
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert!(s.filter.is_empty(), "大足区's holder is outside 开江县");
+    assert!(screen(&s).contains("Esc 返回时恢复"), "{}", screen(&s));
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.filter, filter);
+    act(&mut s, [Action::Show(Screen::Enterprises)]);
+    assert!(screen(&s).contains("开江县"), "{}", screen(&s));
+
+    // From a search started on the parks screen.
+    let mut s = seeded(100, 30);
+    filter_county(&mut s, "开江县");
+    let filter = s.filter.clone();
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    assert!(s.filter.is_empty());
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Parks);
+    assert_eq!(s.filter, filter);
+}
+
 /// Move the Targets screen's cursor to the target with `code`.
 fn select_target(s: &mut State, code: &str) {
     act(s, [Action::Show(Screen::Targets)]);

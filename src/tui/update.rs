@@ -437,15 +437,21 @@ fn search_action(
                     show_target(state, id);
                 } else {
                     let (from, focus, scroll) = (state.screen, state.focus(), state.detail_scroll);
+                    let before = (state.filter.clone(), state.filter_labels.clone());
                     open_holder(state, kind, id, fx)?;
-                    // Esc from the profile goes back to the screen the search started on.
+                    // Esc from the profile goes back to the screen the search started on, with
+                    // the enterprise filter the profile had to clear.
                     if state.screen != from {
+                        let cleared = state.filter != before.0;
                         state.back_to.push(BackTo {
                             screen: from,
-                            filter: None,
+                            filter: cleared.then_some(before),
                             scroll,
                             to_detail: focus == Pane::Detail,
                         });
+                        if cleared {
+                            state.info(FILTER_SET_ASIDE);
+                        }
                     }
                 }
             }
@@ -494,6 +500,10 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     search.matched += targets.len();
     search.hits.splice(0..0, targets);
 }
+
+/// The status line when a profile opened from another screen had to clear the enterprise
+/// filter, which Esc back to that screen restores.
+const FILTER_SET_ASIDE: &str = "所选企业不在当前筛选结果中，已暂时清除筛选，Esc 返回时恢复";
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
 fn open_holder(
@@ -886,13 +896,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
                 let scroll = state.detail_scroll;
+                let before = (state.filter.clone(), state.filter_labels.clone());
                 open_holder(state, kind, id, fx)?;
+                // A filter cleared to show the holder comes back with Esc.
+                let cleared = state.filter != before.0;
                 state.back_to.push(BackTo {
                     screen: Screen::Targets,
-                    filter: None,
+                    filter: cleared.then_some(before),
                     scroll,
                     to_detail: true,
                 });
+                if cleared {
+                    state.info(FILTER_SET_ASIDE);
+                }
             }
             Ok(())
         }
