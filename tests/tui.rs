@@ -731,6 +731,59 @@ fn filter_county(s: &mut State, county: &str) {
     assert!(!s.filter.is_empty());
 }
 
+/// Every county is listed in the enterprise filter, those with none dimmed at 0, in the
+/// official order; the targets' scope pane lists its counties in the same order.
+#[test]
+fn counties_list_whole_and_in_one_order_on_both_screens() {
+    let mut s = seeded(100, 40);
+    act(
+        &mut s,
+        [Action::Show(Screen::Enterprises), Action::ToggleFacets],
+    );
+    let counties: Vec<(String, i64)> = s
+        .facets
+        .values
+        .iter()
+        .map(|v| (v.label.clone(), v.count))
+        .collect();
+    for name in ["通川区", "达川区", "达州东部经开区"] {
+        assert!(
+            counties.iter().any(|(n, _)| n == name),
+            "{name} listed: {counties:?}"
+        );
+    }
+    let official: Vec<String> = s
+        .store
+        .conn()
+        .prepare("SELECT name FROM regions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let rank = |n: &str| official.iter().position(|o| o == n);
+    let ranks: Vec<usize> = counties.iter().filter_map(|(n, _)| rank(n)).collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{counties:?}");
+
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    let under_city: Vec<usize> = s
+        .targets
+        .scopes
+        .iter()
+        .filter(|v| v.depth == 1)
+        .filter_map(|v| rank(&v.label))
+        .collect();
+    assert!(under_city.len() > 3, "{:?}", s.targets.scopes);
+    assert!(
+        under_city.windows(2).all(|w| w[0] < w[1]),
+        "{:?}",
+        s.targets.scopes
+    );
+}
+
 /// A profile opened from another screen may have to clear the enterprise filter; Esc back to
 /// that screen restores it.
 #[test]

@@ -884,7 +884,13 @@ impl Store {
             values.sort_by_key(|v| std::cmp::Reverse(Level::parse(&v.label)));
         }
         let selected = selected_key(facet, f);
-        values.retain(|v| v.count > 0 || Some(&v.key) == selected.as_ref());
+        // Every county stays listed (a county with none under the filter is news too); other
+        // values only with a count.
+        values.retain(|v| {
+            v.count > 0
+                || Some(&v.key) == selected.as_ref()
+                || (facet == Facet::Region && v.key != NO_REGION.to_string())
+        });
         if !depth_aware {
             for v in &mut values {
                 v.depth = 0;
