@@ -330,13 +330,13 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
     out
 }
 
-/// Punctuation that closes a phrase and so may not begin a line in Chinese typesetting.
 /// A character of an ASCII word, number or code that a line must not split ("T-Box",
 /// "2026-11-25", "zhangsan").
 fn in_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '#' | '@' | '+')
 }
 
+/// Punctuation that closes a phrase and so may not begin a line in Chinese typesetting.
 fn is_closing(c: char) -> bool {
     "，。、；：！？）》」』”’…,.;:)!?".contains(c)
 }
