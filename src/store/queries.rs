@@ -349,6 +349,8 @@ fn enterprise_conditions(f: &Filter) -> (String, Vec<Value>) {
         if let Some(y) = f.year {
             args.push(Value::Integer(y as i64));
             d.push(format!("d.year = ?{}", args.len()));
+        } else {
+            d.push(held(crate::model::current_year()));
         }
         conds.push(format!(
             "EXISTS (SELECT 1 FROM designations d WHERE {})",
@@ -812,18 +814,20 @@ impl Store {
             Facet::Type => (
                 format!(
                     "SELECT d.type, d.type, count(DISTINCT d.enterprise_id), 0 FROM designations d
-                     WHERE d.enterprise_id IN ({filtered}) {} {} GROUP BY d.type ORDER BY count(DISTINCT d.enterprise_id) DESC, d.type",
+                     WHERE d.enterprise_id IN ({filtered}) {} {} {} GROUP BY d.type ORDER BY count(DISTINCT d.enterprise_id) DESC, d.type",
                     level_cond(&base, f),
-                    year_cond(&base, f)
+                    year_cond(&base, f),
+                    held_cond(f)
                 ),
                 false,
             ),
             Facet::Level => (
                 format!(
                     "SELECT d.level, d.level, count(DISTINCT d.enterprise_id), 0 FROM designations d
-                     WHERE d.enterprise_id IN ({filtered}) AND d.level IS NOT NULL {} {} GROUP BY d.level",
+                     WHERE d.enterprise_id IN ({filtered}) AND d.level IS NOT NULL {} {} {} GROUP BY d.level",
                     type_cond(f),
-                    year_cond(&base, f)
+                    year_cond(&base, f),
+                    held_cond(f)
                 ),
                 false,
             ),
@@ -880,7 +884,13 @@ impl Store {
             values.sort_by_key(|v| std::cmp::Reverse(Level::parse(&v.label)));
         }
         let selected = selected_key(facet, f);
-        values.retain(|v| v.count > 0 || Some(&v.key) == selected.as_ref());
+        // Every county stays listed (a county with none under the filter is news too); other
+        // values only with a count.
+        values.retain(|v| {
+            v.count > 0
+                || Some(&v.key) == selected.as_ref()
+                || (facet == Facet::Region && v.key != NO_REGION.to_string())
+        });
         if !depth_aware {
             for v in &mut values {
                 v.depth = 0;
@@ -1065,6 +1075,32 @@ fn selected_key(facet: Facet, f: &Filter) -> Option<String> {
         Facet::Type => f.dtype.clone(),
         Facet::Level => f.level.map(|l| l.label().to_string()),
         Facet::Year => f.year.map(|y| y.to_string()),
+    }
+}
+
+/// SQL true for a designation `d` held in `now_year`: not revoked, and within its term when its
+/// type has one (as [`crate::model::designation::derive_status`] judges; a title with no known
+/// year counts, as in the badges). A filter by type or level without a year asks who holds a
+/// title now; a year asks for that year's list, lapsed or not.
+fn held(now_year: i32) -> String {
+    let terms: String = crate::model::designation::TYPES
+        .iter()
+        .filter_map(|t| {
+            t.validity_years
+                .map(|y| format!(" WHEN '{}' THEN {y}", t.name.replace('\'', "''")))
+        })
+        .collect();
+    format!(
+        "coalesce(d.status, '') NOT IN ('已撤销', '撤销', 'revoked') \
+         AND coalesce(d.year + CASE d.type{terms} END, {now_year}) >= {now_year}"
+    )
+}
+
+/// [`held`] for facets: when no year is chosen.
+fn held_cond(f: &Filter) -> String {
+    match f.year {
+        Some(_) => String::new(),
+        None => format!("AND {}", held(crate::model::current_year())),
     }
 }
 

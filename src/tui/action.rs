@@ -418,11 +418,32 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Help,
-        [(KeyCode::PageDown, NONE)],
+        [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)],
         Action::PageDown,
         "下翻一页"
     ),
-    bind!(Help, [(KeyCode::PageUp, NONE)], Action::PageUp, "上翻一页"),
+    bind!(
+        Help,
+        [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)],
+        Action::PageUp,
+        "上翻一页"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        Action::Home,
+        "到开头"
+    ),
+    bind!(
+        Help,
+        [
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::Char('G'), SHIFT)
+        ],
+        Action::End,
+        "到末尾"
+    ),
     bind!(
         Help,
         [

@@ -131,6 +131,8 @@ pub struct TargetLine {
     pub target: String,
     /// The target's figure, when it has one.
     pub target_value: Option<f64>,
+    /// What is still missing to reach the target (for a ceiling, how far over it).
+    pub gap: Option<f64>,
     /// What counts, in words ("省级及以上 专精特新中小企业").
     pub counts: String,
     pub computed: Option<f64>,

@@ -198,11 +198,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             // Targets filter by their scope, in a pane of their own. Where the pane and the
             // table take turns (a narrow terminal), a pane that is open but out of sight is
             // brought back rather than closed.
-            let hidden = state.targets.show_scopes
-                && state.focus() != Pane::Facets
-                && views::body_layout(views::body_rect(state), state)
-                    .facets
-                    .is_none();
+            let hidden = out_of_sight(state, state.targets.show_scopes);
             state.targets.show_scopes = hidden || !state.targets.show_scopes;
             if state.targets.show_scopes {
                 state.set_focus(Pane::Facets);
@@ -224,7 +220,9 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                     from.label(),
                 ));
             } else {
-                state.show_facets = !state.show_facets;
+                // As for the scope pane: a pane open but out of sight comes back.
+                let hidden = out_of_sight(state, state.show_facets);
+                state.show_facets = hidden || !state.show_facets;
             }
             if state.show_facets {
                 state.set_focus(Pane::Facets);
@@ -382,6 +380,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
     Ok(())
 }
 
+/// Whether a filter pane that is open (`shown`) is out of sight: where the pane and the table
+/// take turns (a narrow terminal), the table has the room while the keyboard is in it.
+fn out_of_sight(state: &State, shown: bool) -> bool {
+    shown
+        && state.focus() != Pane::Facets
+        && views::body_layout(views::body_rect(state), state)
+            .facets
+            .is_none()
+}
+
 fn search_action(
     state: &mut State,
     action: Action,
@@ -429,15 +437,21 @@ fn search_action(
                     show_target(state, id);
                 } else {
                     let (from, focus, scroll) = (state.screen, state.focus(), state.detail_scroll);
+                    let before = (state.filter.clone(), state.filter_labels.clone());
                     open_holder(state, kind, id, fx)?;
-                    // Esc from the profile goes back to the screen the search started on.
+                    // Esc from the profile goes back to the screen the search started on, with
+                    // the enterprise filter the profile had to clear.
                     if state.screen != from {
+                        let cleared = state.filter != before.0;
                         state.back_to.push(BackTo {
                             screen: from,
-                            filter: None,
+                            filter: cleared.then_some(before),
                             scroll,
                             to_detail: focus == Pane::Detail,
                         });
+                        if cleared {
+                            state.info(FILTER_SET_ASIDE);
+                        }
                     }
                 }
             }
@@ -486,6 +500,10 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     search.matched += targets.len();
     search.hits.splice(0..0, targets);
 }
+
+/// The status line when a profile opened from another screen had to clear the enterprise
+/// filter, which Esc back to that screen restores.
+const FILTER_SET_ASIDE: &str = "所选企业不在当前筛选结果中，已暂时清除筛选，Esc 返回时恢复";
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
 fn open_holder(
@@ -878,13 +896,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
                 let scroll = state.detail_scroll;
+                let before = (state.filter.clone(), state.filter_labels.clone());
                 open_holder(state, kind, id, fx)?;
+                // A filter cleared to show the holder comes back with Esc.
+                let cleared = state.filter != before.0;
                 state.back_to.push(BackTo {
                     screen: Screen::Targets,
-                    filter: None,
+                    filter: cleared.then_some(before),
                     scroll,
                     to_detail: true,
                 });
+                if cleared {
+                    state.info(FILTER_SET_ASIDE);
+                }
             }
             Ok(())
         }
@@ -1080,6 +1104,27 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     if state.targets.loaded {
         state.targets.loaded = false;
         state.ensure_targets();
+        // An open target's breakdown and holders follow the figures in its list.
+        if let Some(id) = state.targets.detail.as_ref().map(|d| d.id) {
+            let gone = !state.targets.all.iter().any(|t| t.id == id);
+            state.targets.detail = if gone {
+                None
+            } else {
+                targets_data::detail(state, id)
+            };
+            if state.targets.detail.is_none()
+                && state.screen == Screen::Targets
+                && state.focus() == Pane::Detail
+            {
+                state.set_focus(Pane::List);
+            }
+            let n = state
+                .targets
+                .detail
+                .as_ref()
+                .map_or(0, |d| d.holders().count());
+            state.targets.holder = state.targets.holder.min(n.saturating_sub(1));
+        }
     }
     let reopen = |d: &Option<Detail>| match d {
         Some(Detail::Enterprise(p)) => Some((HolderKind::Enterprise, p.id)),

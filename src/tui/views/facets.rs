@@ -109,7 +109,13 @@ fn draw_values(frame: &mut Frame, area: Rect, state: &State, pane: Values<'_>) {
         .take(rows)
     {
         let on = (pane.active)(v);
-        let mut style = if on { t.active() } else { Style::default() };
+        let mut style = if on {
+            t.active()
+        } else if v.count == 0 {
+            t.dim()
+        } else {
+            Style::default()
+        };
         let selected = i == pane.cursor.selected;
         if selected {
             style = style.patch(t.selected(focused));
