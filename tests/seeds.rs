@@ -1,5 +1,6 @@
 //! The embedded seed dataset loads, every row has a source and a locator, every reference
-//! resolves, and the facts the documents state are there.
+//! resolves, and the facts the documents state are there (and none they do not); a store seeded
+//! by the schema-6 build (`fixtures/seeds-v6/`) upgrades to the rows a new store gets.
 
 use rusqlite::Connection;
 use rusqlite::types::Value;

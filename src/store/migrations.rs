@@ -321,10 +321,11 @@ UPDATE targets SET period_note = CASE
     // 7: corrects more seeded facts of earlier builds that the documents do not state, and adds
     // what they state but earlier builds left out (the seed files were corrected alongside).
     // A seeded row is known by its name and source, and a value is only changed while it still
-    // holds what the earlier build seeded; rows a user or an import added or changed are left
-    // alone. Nothing here changes a name or a short name of a park or an enterprise, whose
-    // stored pinyin forms SQL cannot recompute; the one park added carries its forms as the
-    // seed computes them (a test compares an upgraded store with a freshly seeded one).
+    // holds what the earlier build seeded: values a user or an import set stay, and rows they
+    // added are not touched. Nothing here changes a name or a short name of a park or an
+    // enterprise, whose stored pinyin forms SQL cannot recompute; the one park added carries
+    // its forms as the seed computes them (a test compares an upgraded store with a freshly
+    // seeded one).
     r#"
 -- Levels read off a park's name: a planned project, a park only approved for creation.
 UPDATE parks SET level = NULL, notes = CASE notes
