@@ -153,6 +153,38 @@ fn every_facet_count_equals_the_list_it_would_filter_to() {
     }
 }
 
+/// 达州高新区 is both a functional zone (a county-level region) and a park: an enterprise the
+/// documents place in the zone is in the park, for its card, its list and the park filter.
+#[test]
+fn an_enterprise_in_a_zone_is_in_the_park_of_the_same_name() {
+    use yuanqi::store::{Facet, Filter};
+    let store = Store::open_in_memory().unwrap();
+    let park = store
+        .park_rows()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "达州高新区")
+        .expect("seeded park");
+    let f = Filter {
+        park: Some(park.id),
+        ..Filter::default()
+    };
+    let names: Vec<String> = store
+        .enterprise_rows(&f, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "四川曦鸿电子科技有限公司"),
+        "{names:?}"
+    );
+    assert_eq!(park.enterprises, names.len() as i64);
+    let facet = store.facet(Facet::Park, &Filter::default()).unwrap();
+    let v = facet.iter().find(|v| v.label == "达州高新区").unwrap();
+    assert_eq!(v.count, names.len() as i64);
+}
+
 /// A filter by type or level finds who holds such a title now; with a year, that year's list.
 #[test]
 fn designation_filters_find_current_holders_unless_a_year_is_chosen() {

@@ -706,8 +706,15 @@ fn a_demo_store_is_marked_in_the_status_line() {
 fn enter_on_a_park_profile_lists_its_enterprises() {
     let mut s = seeded(80, 24);
     let park = select_park(&mut s, "a park with enterprises", |p| p.enterprises > 0);
-    act(&mut s, [Action::Open]);
-    assert!(screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)));
+    // The enterprises close the profile.
+    act(&mut s, [Action::Open, Action::End]);
+    assert!(
+        screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)),
+        "{} {}\n{}",
+        park.name,
+        park.enterprises,
+        screen(&s)
+    );
     act(&mut s, [Action::Open]);
     assert_eq!(s.screen, Screen::Enterprises);
     assert_eq!(s.filter.park, Some(park.id));

@@ -13,7 +13,8 @@ use crate::search::{Candidate, CandidateRef, ShortNames};
 pub struct Filter {
     /// A region and everything under it (a city includes its counties).
     pub region: Option<i64>,
-    /// A park and the parks inside it.
+    /// A park and the parks inside it (an enterprise placed in a functional zone that shares a
+    /// park's name, such as 达州高新区, is in that park).
     pub park: Option<i64>,
     /// A cluster at any tier, with every cluster below it.
     pub cluster: Option<i64>,
@@ -324,8 +325,11 @@ fn enterprise_conditions(f: &Filter) -> (String, Vec<Value>) {
     if let Some(p) = f.park {
         args.push(Value::Integer(p));
         let n = args.len();
+        let sub = format!(
+            "WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION SELECT p.id FROM parks p JOIN sub ON p.parent_id = sub.id) SELECT id FROM sub"
+        );
         conds.push(format!(
-            "e.park_id IN (WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION SELECT p.id FROM parks p JOIN sub ON p.parent_id = sub.id) SELECT id FROM sub)"
+            "(e.park_id IN ({sub}) OR e.region_id IN (SELECT r.id FROM regions r JOIN parks p ON p.name = r.name WHERE p.id IN ({sub})))"
         ));
     }
     if let Some(c) = f.cluster {
@@ -635,8 +639,9 @@ impl Store {
     pub fn park_rows(&self) -> Result<Vec<ParkRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.name, p.kind, p.level, r.name, p.parent_id,
-                    (SELECT count(*) FROM enterprises e WHERE e.park_id IN
-                        (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)),
+                    (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
+                     SELECT count(*) FROM enterprises e WHERE e.park_id IN (SELECT id FROM sub)
+                        OR e.region_id IN (SELECT r.id FROM regions r JOIN parks q ON q.name = r.name WHERE q.id IN (SELECT id FROM sub))),
                     (SELECT count(*) FROM designations d WHERE d.park_id = p.id)
              FROM parks p LEFT JOIN regions r ON r.id = p.region_id
              ORDER BY p.search_forms",
@@ -784,8 +789,12 @@ impl Store {
                     "WITH RECURSIVE f(id) AS ({filtered}),
                      anc(id, anc) AS (SELECT id, id FROM parks
                         UNION SELECT anc.id, p.parent_id FROM anc JOIN parks p ON p.id = anc.anc WHERE p.parent_id IS NOT NULL),
-                     counts(pid, n) AS (SELECT anc.anc, count(DISTINCT e.id) FROM enterprises e JOIN anc ON anc.id = e.park_id
-                        WHERE e.id IN f GROUP BY anc.anc),
+                     ep(eid, pid) AS (
+                        SELECT e.id, e.park_id FROM enterprises e WHERE e.id IN f AND e.park_id IS NOT NULL
+                        UNION SELECT e.id, p.id FROM enterprises e JOIN regions r ON r.id = e.region_id
+                              JOIN parks p ON p.name = r.name WHERE e.id IN f),
+                     counts(pid, n) AS (SELECT anc.anc, count(DISTINCT ep.eid) FROM ep JOIN anc ON anc.id = ep.pid
+                        GROUP BY anc.anc),
                      tree(id, depth, path) AS (
                         SELECT id, 0, search_forms FROM parks WHERE parent_id IS NULL
                         UNION ALL SELECT p.id, tree.depth + 1, tree.path || char(1) || p.search_forms
