@@ -905,18 +905,69 @@ fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
 }
 
 #[test]
-fn facets_from_parks_say_they_filter_enterprises() {
+fn parks_filter_by_county_in_their_own_pane() {
     let mut s = seeded(80, 24);
     act(&mut s, [Action::Show(Screen::Parks), Action::ToggleFacets]);
-    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.screen, Screen::Parks);
     assert_eq!(s.focus(), Pane::Facets);
-    let status = screen(&s).lines().nth(22).unwrap().to_string();
-    assert!(status.contains("筛选的是企业"), "{status}");
-    assert!(status.contains(Screen::Parks.label()), "{status}");
-    // On the enterprises screen itself there is nothing to explain.
-    let mut s = seeded(80, 24);
-    act(&mut s, [Action::ToggleFacets]);
-    assert!(!screen(&s).contains("筛选的是企业"));
+    assert!(screen(&s).contains("筛选园区"), "{}", screen(&s));
+    let all = s.parks.rows.len();
+    let pick = |s: &mut State, county: &str| {
+        let i = s
+            .parks
+            .counties
+            .iter()
+            .position(|v| v.label == county)
+            .unwrap_or_else(|| panic!("{county} listed"));
+        act(s, [Action::Home]);
+        for _ in 0..i {
+            act(s, [Action::Down]);
+        }
+        let count = s.parks.counties[i].count as usize;
+        act(s, [Action::Open]);
+        count
+    };
+    // A county: its parks only, as many as the pane said, and the status line says which.
+    let n = pick(&mut s, "大竹县");
+    assert!(n > 0);
+    assert_eq!(s.parks.rows.len(), n);
+    assert!(
+        s.parks
+            .rows
+            .iter()
+            .all(|p| p.region.as_deref() == Some("大竹县"))
+    );
+    assert_eq!(s.focus(), Pane::List);
+    assert!(screen(&s).contains("区县：大竹县"), "{}", screen(&s));
+    // The city takes its counties' parks; parks inside 达州高新区 stay under it.
+    act(&mut s, [Action::PrevPane]);
+    assert_eq!(s.focus(), Pane::Facets);
+    let n = pick(&mut s, "达州市");
+    assert_eq!(s.parks.rows.len(), n);
+    assert!(
+        s.parks
+            .rows
+            .iter()
+            .any(|p| p.region.as_deref() == Some("大竹县"))
+    );
+    let zone = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name == "达州高新区")
+        .unwrap();
+    assert_eq!(s.parks.rows[zone + 1].depth, 1);
+    assert!(
+        !s.parks
+            .rows
+            .iter()
+            .any(|p| p.region.as_deref() == Some("大足区")),
+        "大足区 is not in 达州市"
+    );
+    // x shows every park again.
+    act(&mut s, [Action::ClearFilters]);
+    assert_eq!(s.parks.rows.len(), all);
+    assert!(!screen(&s).contains("区县：达州市"));
 }
 
 /// On the targets screen f filters targets by scope: a county keeps its own targets and

@@ -259,6 +259,7 @@ pub struct ParkRow {
     pub kind: String,
     pub level: Option<String>,
     pub region: Option<String>,
+    pub region_id: Option<i64>,
     pub parent_id: Option<i64>,
     /// 0 for a top-level park, 1 for a park inside another, …
     pub depth: usize,
@@ -638,7 +639,7 @@ impl Store {
     /// counts of enterprises (including those of child parks) and designations.
     pub fn park_rows(&self) -> Result<Vec<ParkRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.name, p.kind, p.level, r.name, p.parent_id,
+            "SELECT p.id, p.name, p.kind, p.level, r.name, p.parent_id, p.region_id,
                     (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
                      SELECT count(*) FROM enterprises e WHERE e.park_id IN (SELECT id FROM sub)
                         OR e.region_id IN (SELECT r.id FROM regions r JOIN parks q ON q.name = r.name WHERE q.id IN (SELECT id FROM sub))),
@@ -654,10 +655,11 @@ impl Store {
                     kind: r.get(2)?,
                     level: r.get(3)?,
                     region: r.get(4)?,
+                    region_id: r.get(6)?,
                     parent_id: r.get(5)?,
                     depth: 0,
-                    enterprises: r.get(6)?,
-                    designations: r.get(7)?,
+                    enterprises: r.get(7)?,
+                    designations: r.get(8)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -998,6 +1000,52 @@ impl Store {
         Ok(out)
     }
 
+    /// Every region with the number of `parks` in it or in a region under it, in the order the
+    /// enterprise filter lists them (the city, then its counties in the official order), and
+    /// last the parks no region claims (key [`NO_REGION`]).
+    pub fn park_region_values(&self, parks: &[ParkRow]) -> Result<Vec<FacetValue>, StoreError> {
+        let regions = self.regions()?;
+        let mut out: Vec<FacetValue> = regions
+            .iter()
+            .map(|(id, name, parent)| {
+                let under = subtree(&regions, *id);
+                FacetValue {
+                    key: id.to_string(),
+                    label: name.clone(),
+                    count: parks
+                        .iter()
+                        .filter(|p| p.region_id.is_some_and(|r| under.contains(&r)))
+                        .count() as i64,
+                    depth: usize::from(parent.is_some()),
+                }
+            })
+            .collect();
+        out.push(FacetValue {
+            key: NO_REGION.to_string(),
+            label: NO_REGION_LABEL.to_string(),
+            count: parks.iter().filter(|p| p.region_id.is_none()).count() as i64,
+            depth: 0,
+        });
+        Ok(out)
+    }
+
+    /// The ids of `region` and every region under it.
+    pub fn region_subtree(&self, region: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(subtree(&self.regions()?, region))
+    }
+
+    /// (id, name, parent) of every region, each city followed by its counties.
+    fn regions(&self) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, parent_id FROM regions
+             ORDER BY coalesce(parent_id, id), parent_id IS NOT NULL, id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Region id by name or short name.
     pub fn region_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
         let norm = crate::model::text::normalize_name(name);
@@ -1085,6 +1133,24 @@ fn selected_key(facet: Facet, f: &Filter) -> Option<String> {
         Facet::Level => f.level.map(|l| l.label().to_string()),
         Facet::Year => f.year.map(|y| y.to_string()),
     }
+}
+
+/// `root` and every region under it in `regions` ((id, name, parent) rows).
+fn subtree(regions: &[(i64, String, Option<i64>)], root: i64) -> Vec<i64> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let at = out[i];
+        out.extend(
+            regions
+                .iter()
+                .filter(|(id, _, parent)| *parent == Some(at) && !out.contains(id))
+                .map(|(id, _, _)| *id)
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    out
 }
 
 /// SQL true for a designation `d` held in `now_year`: not revoked, and within its term when its

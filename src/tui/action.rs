@@ -207,7 +207,7 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('f'), NONE)],
         Action::ToggleFacets,
-        "打开/关闭筛选栏（企业：县区、园区、集群、认定、级别、年份；目标：范围）"
+        "打开/关闭筛选栏（企业：县区、园区、集群、认定、级别、年份；园区：县区；目标：范围）"
     ),
     bind!(
         Global,

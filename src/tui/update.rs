@@ -207,23 +207,21 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             relayout(state)?;
         }
-        Action::ToggleFacets => {
-            if state.screen != Screen::Enterprises {
-                // Facets filter enterprises only: go there, and say so, rather than leave
-                // the user wondering why the parks or targets list did not change.
-                let from = state.screen;
-                show(state, Screen::Enterprises)?;
-                state.show_facets = true;
-                state.info(format!(
-                    "园区没有筛选，筛选的是企业：已转到企业画面，按 {} 回{}",
-                    Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
-                    from.label(),
-                ));
-            } else {
-                // As for the scope pane: a pane open but out of sight comes back.
-                let hidden = out_of_sight(state, state.show_facets);
-                state.show_facets = hidden || !state.show_facets;
+        Action::ToggleFacets if state.screen == Screen::Parks => {
+            // Parks filter by their county, in a pane of their own (as targets by scope).
+            let hidden = out_of_sight(state, state.parks.show_counties);
+            state.parks.show_counties = hidden || !state.parks.show_counties;
+            if state.parks.show_counties {
+                state.set_focus(Pane::Facets);
+            } else if state.focus() == Pane::Facets {
+                state.set_focus(Pane::List);
             }
+            relayout(state)?;
+        }
+        Action::ToggleFacets => {
+            // As for the scope pane: a pane open but out of sight comes back.
+            let hidden = out_of_sight(state, state.show_facets);
+            state.show_facets = hidden || !state.show_facets;
             if state.show_facets {
                 state.set_focus(Pane::Facets);
                 request_facets(state, fx);
@@ -232,7 +230,15 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             relayout(state)?;
         }
-        Action::NextFacet | Action::PrevFacet if state.screen == Screen::Targets => {}
+        Action::NextFacet | Action::PrevFacet if state.screen != Screen::Enterprises => {}
+        Action::ClearFilters if state.screen == Screen::Parks => {
+            if state.parks.county.take().is_some() {
+                state.apply_county()?;
+                state.info("已清除园区的区县筛选");
+            } else {
+                state.info("没有生效的筛选");
+            }
+        }
         Action::ClearFilters if state.screen == Screen::Targets => {
             if state.targets.scope.take().is_some() {
                 targets_data::apply_scope(state);
@@ -623,6 +629,11 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
             let len = state.targets.scopes.len();
             state.targets.scope_cursor.move_by(delta, len, rows);
         }
+        Pane::Facets if state.screen == Screen::Parks => {
+            let rows = views::facet_rows(state);
+            let len = state.parks.counties.len();
+            state.parks.county_cursor.move_by(delta, len, rows);
+        }
         Pane::Facets => {
             let rows = views::facet_rows(state);
             let len = state.facets.values.len();
@@ -744,6 +755,10 @@ fn mouse(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         return Ok(());
     }
     let cursor = match (pane, state.screen) {
+        (Pane::Facets, Screen::Targets) => {
+            (&state.targets.scope_cursor, state.targets.scopes.len())
+        }
+        (Pane::Facets, Screen::Parks) => (&state.parks.county_cursor, state.parks.counties.len()),
         (Pane::Facets, _) => (&state.facets.cursor, state.facets.values.len()),
         (_, Screen::Enterprises) => (&state.enterprises.cursor, state.enterprises.total),
         (_, Screen::Parks) => (&state.parks.cursor, state.parks.rows.len()),
@@ -865,6 +880,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 ts.detail = None;
                 targets_data::apply_scope(state);
                 // One scope at a time: on to its targets.
+                state.set_focus(Pane::List);
+            }
+            Ok(())
+        }
+        Pane::Facets if state.screen == Screen::Parks => {
+            let ps = &mut state.parks;
+            if let Some(v) = ps.counties.get(ps.county_cursor.selected) {
+                let id = v.key.parse::<i64>().ok();
+                // Choosing the active county again shows all parks.
+                let again = ps.county.as_ref().map(|c| c.0) == id;
+                ps.county = id.filter(|_| !again).map(|id| (id, v.label.clone()));
+                state.park_detail = None;
+                state.apply_county()?;
                 state.set_focus(Pane::List);
             }
             Ok(())
