@@ -2177,3 +2177,21 @@ fn a_target_detail_says_which_figure_its_progress_follows() {
     let out = screen(&s);
     assert!(out.contains("（按填报数，自基数 157.18 起算）"), "{out}");
 }
+
+/// A click in a filter pane selects the value under it, in the pane of the screen shown.
+#[test]
+fn a_click_in_the_scope_or_county_pane_selects_its_value() {
+    for screen in [Screen::Targets, Screen::Parks] {
+        let mut s = seeded(120, 40);
+        act(&mut s, [Action::Show(screen), Action::ToggleFacets]);
+        let pane = views::body_layout(views::body_rect(&s), &s)
+            .facets
+            .expect("the pane is shown");
+        act(&mut s, [Action::Click(pane.x + 2, pane.y + 2 + 3)]);
+        let selected = match screen {
+            Screen::Targets => s.targets.scope_cursor.selected,
+            _ => s.parks.county_cursor.selected,
+        };
+        assert_eq!(selected, 3, "{screen:?}");
+    }
+}
