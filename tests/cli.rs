@@ -161,6 +161,14 @@ fn show_prints_a_profile_card_with_designations_and_sources() {
         card.contains("D00"),
         "the card says which document each fact came from: {card}"
     );
+    // A designation's batch and notes, as the TUI shows them.
+    let out = yuanqi(&db).args(["show", "炬原"]).output().unwrap();
+    let card = stdout(&out);
+    assert!(card.contains("省级链主企业（有效，首批）"), "{card}");
+    assert!(
+        card.contains("\n      全省首批标志性产品链主企业\n"),
+        "{card}"
+    );
 }
 
 #[test]

@@ -153,6 +153,90 @@ fn every_facet_count_equals_the_list_it_would_filter_to() {
     }
 }
 
+/// 达州高新区 is both a functional zone (a county-level region) and a park: an enterprise the
+/// documents place in the zone is in the park, for its card, its list and the park filter.
+#[test]
+fn an_enterprise_in_a_zone_is_in_the_park_of_the_same_name() {
+    use yuanqi::store::{Facet, Filter};
+    let store = Store::open_in_memory().unwrap();
+    let park = store
+        .park_rows()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "达州高新区")
+        .expect("seeded park");
+    let f = Filter {
+        park: Some(park.id),
+        ..Filter::default()
+    };
+    let names: Vec<String> = store
+        .enterprise_rows(&f, 0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "四川曦鸿电子科技有限公司"),
+        "{names:?}"
+    );
+    assert_eq!(park.enterprises, names.len() as i64);
+    let facet = store.facet(Facet::Park, &Filter::default()).unwrap();
+    let v = facet.iter().find(|v| v.label == "达州高新区").unwrap();
+    assert_eq!(v.count, names.len() as i64);
+}
+
+/// A filter by type or level finds who holds such a title now; with a year, that year's list.
+#[test]
+fn designation_filters_find_current_holders_unless_a_year_is_chosen() {
+    use yuanqi::model::Level;
+    use yuanqi::store::{Facet, Filter};
+    let store = Store::open_in_memory().unwrap();
+    let now = yuanqi::model::current_year();
+    for (name, year, status) in [
+        ("甲过期测试有限公司", now - 10, None),
+        ("乙有效测试有限公司", now - 1, None),
+        ("丙撤销测试有限公司", now - 1, Some("已撤销")),
+    ] {
+        store
+            .conn()
+            .execute(
+                "INSERT INTO enterprises (name, name_norm) VALUES (?1, ?1)",
+                [name],
+            )
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO designations (enterprise_id, type, level, year, status)
+                 VALUES (last_insert_rowid(), '高新技术企业', '国家级', ?1, ?2)",
+                rusqlite::params![year, status],
+            )
+            .unwrap();
+    }
+    let national = Filter {
+        level: Some(Level::National),
+        dtype: Some("高新技术企业".into()),
+        ..Filter::default()
+    };
+    assert_eq!(store.count_enterprises(&national).unwrap(), 1);
+    let level = store.facet(Facet::Level, &Filter::default()).unwrap();
+    let n = level.iter().find(|v| v.key == "国家级").unwrap();
+    assert_eq!(
+        n.count,
+        store
+            .count_enterprises(&Filter {
+                level: Some(Level::National),
+                ..Filter::default()
+            })
+            .unwrap()
+    );
+    let of_year = Filter {
+        year: Some(now - 10),
+        ..national.clone()
+    };
+    assert_eq!(store.count_enterprises(&of_year).unwrap(), 1);
+}
+
 /// Stores seeded by earlier builds carried facts the documents do not state; migration 6
 /// corrects those seeded rows and leaves rows from users and imports alone.
 #[test]

@@ -1508,3 +1508,24 @@ fn the_targets_a_holder_counts_toward_agree_with_each_targets_full_count() {
         assert_eq!(&got, reasons, "{kind:?} {id}");
     }
 }
+
+/// A target named instead of coded: one exact name opens it; otherwise the closest names come
+/// with their codes.
+#[test]
+fn a_target_can_be_named_and_close_names_come_with_their_codes() {
+    let s = seeded();
+    let id = targets::find(&s, "创建国家5G工厂").expect("one target has this name");
+    assert_eq!(targets::find(&s, "D000-T11").unwrap(), id);
+    let err = targets::find(&s, "新增省级专精特新")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("D000-T16 新增省级专精特新企业（达州市 2026）"),
+        "{err}"
+    );
+    assert!(err.contains("yuanqi targets show D000-T16"), "{err}");
+    assert!(matches!(
+        targets::find(&s, "qqqqqq"),
+        Err(TargetError::NotFound(_))
+    ));
+}

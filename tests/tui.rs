@@ -583,6 +583,65 @@ fn keys_map_by_context() {
         ),
         Some(Action::Quit)
     ));
+    // The help scrolls with the keys that move in a list (the help lists them as such).
+    use yuanqi::tui::action::BINDINGS;
+    for b in BINDINGS.iter().filter(|b| b.context == Context::Browse) {
+        if !matches!(
+            b.action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+        ) {
+            continue;
+        }
+        for (code, mods) in b.keys {
+            let got = action_for(Context::Help, &KeyEvent::new(*code, *mods));
+            assert_eq!(
+                format!("{got:?}"),
+                format!("{:?}", Some(b.action.clone())),
+                "{code:?} in the help"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_open_target_detail_follows_another_users_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("y.db");
+    let opts = yuanqi::store::OpenOptions {
+        read_only: false,
+        shared: false,
+        create: true,
+    };
+    let mut s = state_with(
+        Store::open(&path, &opts).unwrap(),
+        100,
+        40,
+        Theme::default(),
+    );
+    select_target(&mut s, "D000-T16");
+    act(&mut s, [Action::Open]);
+    let before = s.targets.detail.clone().expect("detail").counting.len();
+    // Another window records a new provincial 专精特新 for this year.
+    let other = Store::open(&path, &opts).unwrap();
+    other
+        .conn()
+        .execute(
+            "INSERT INTO designations (enterprise_id, type, level, year)
+             SELECT id, '专精特新中小企业', '省级', ?1 FROM enterprises WHERE name = '四川达州钢铁集团公司'",
+            [s.now_year],
+        )
+        .unwrap();
+    act(&mut s, [Action::CheckData]);
+    let detail = s.targets.detail.clone().expect("the detail stays open");
+    assert_eq!(detail.counting.len(), before + 1);
+    let out = screen(&s);
+    assert!(out.contains(&format!("计入（{}）", before + 1)), "{out}");
+    assert!(out.contains("四川达州钢铁集团公司"), "{out}");
 }
 
 #[test]
@@ -647,13 +706,121 @@ fn a_demo_store_is_marked_in_the_status_line() {
 fn enter_on_a_park_profile_lists_its_enterprises() {
     let mut s = seeded(80, 24);
     let park = select_park(&mut s, "a park with enterprises", |p| p.enterprises > 0);
-    act(&mut s, [Action::Open]);
-    assert!(screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)));
+    // The enterprises close the profile.
+    act(&mut s, [Action::Open, Action::End]);
+    assert!(
+        screen(&s).contains(&format!("园区企业（{} 家", park.enterprises)),
+        "{} {}\n{}",
+        park.name,
+        park.enterprises,
+        screen(&s)
+    );
     act(&mut s, [Action::Open]);
     assert_eq!(s.screen, Screen::Enterprises);
     assert_eq!(s.filter.park, Some(park.id));
     assert_eq!(s.enterprises.total as i64, park.enterprises);
     assert!(screen(&s).contains(&format!("园区={}", park.name)));
+}
+
+/// Filter the enterprises to one county, as a user does with f.
+fn filter_county(s: &mut State, county: &str) {
+    act(s, [Action::Show(Screen::Enterprises), Action::ToggleFacets]);
+    let i = s
+        .facets
+        .values
+        .iter()
+        .position(|v| v.label == county)
+        .unwrap_or_else(|| panic!("{county} among the counties"));
+    for _ in 0..i {
+        act(s, [Action::Down]);
+    }
+    act(s, [Action::Open, Action::Back]);
+    assert!(!s.filter.is_empty());
+}
+
+/// Every county is listed in the enterprise filter, those with none dimmed at 0, in the
+/// official order; the targets' scope pane lists its counties in the same order.
+#[test]
+fn counties_list_whole_and_in_one_order_on_both_screens() {
+    let mut s = seeded(100, 40);
+    act(
+        &mut s,
+        [Action::Show(Screen::Enterprises), Action::ToggleFacets],
+    );
+    let counties: Vec<(String, i64)> = s
+        .facets
+        .values
+        .iter()
+        .map(|v| (v.label.clone(), v.count))
+        .collect();
+    for name in ["通川区", "达川区", "达州东部经开区"] {
+        assert!(
+            counties.iter().any(|(n, _)| n == name),
+            "{name} listed: {counties:?}"
+        );
+    }
+    let official: Vec<String> = s
+        .store
+        .conn()
+        .prepare("SELECT name FROM regions ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let rank = |n: &str| official.iter().position(|o| o == n);
+    let ranks: Vec<usize> = counties.iter().filter_map(|(n, _)| rank(n)).collect();
+    assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{counties:?}");
+
+    act(
+        &mut s,
+        [Action::Show(Screen::Targets), Action::ToggleFacets],
+    );
+    let under_city: Vec<usize> = s
+        .targets
+        .scopes
+        .iter()
+        .filter(|v| v.depth == 1)
+        .filter_map(|v| rank(&v.label))
+        .collect();
+    assert!(under_city.len() > 3, "{:?}", s.targets.scopes);
+    assert!(
+        under_city.windows(2).all(|w| w[0] < w[1]),
+        "{:?}",
+        s.targets.scopes
+    );
+}
+
+/// A profile opened from another screen may have to clear the enterprise filter; Esc back to
+/// that screen restores it.
+#[test]
+fn a_filter_cleared_to_show_a_holder_comes_back_with_esc() {
+    // From a target's holder.
+    let mut s = seeded(100, 30);
+    filter_county(&mut s, "开江县");
+    let filter = s.filter.clone();
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises);
+    assert!(s.filter.is_empty(), "大足区's holder is outside 开江县");
+    assert!(screen(&s).contains("Esc 返回时恢复"), "{}", screen(&s));
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    assert_eq!(s.filter, filter);
+    act(&mut s, [Action::Show(Screen::Enterprises)]);
+    assert!(screen(&s).contains("开江县"), "{}", screen(&s));
+
+    // From a search started on the parks screen.
+    let mut s = seeded(100, 30);
+    filter_county(&mut s, "开江县");
+    let filter = s.filter.clone();
+    act(&mut s, [Action::Show(Screen::Parks)]);
+    search_for(&mut s, "zywbx");
+    act(&mut s, [Action::Open]);
+    assert!(s.filter.is_empty());
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Parks);
+    assert_eq!(s.filter, filter);
 }
 
 /// Move the Targets screen's cursor to the target with `code`.
@@ -738,18 +905,69 @@ fn a_year_taken_from_the_articles_context_is_marked_and_explained() {
 }
 
 #[test]
-fn facets_from_parks_say_they_filter_enterprises() {
+fn parks_filter_by_county_in_their_own_pane() {
     let mut s = seeded(80, 24);
     act(&mut s, [Action::Show(Screen::Parks), Action::ToggleFacets]);
-    assert_eq!(s.screen, Screen::Enterprises);
+    assert_eq!(s.screen, Screen::Parks);
     assert_eq!(s.focus(), Pane::Facets);
-    let status = screen(&s).lines().nth(22).unwrap().to_string();
-    assert!(status.contains("筛选的是企业"), "{status}");
-    assert!(status.contains(Screen::Parks.label()), "{status}");
-    // On the enterprises screen itself there is nothing to explain.
-    let mut s = seeded(80, 24);
-    act(&mut s, [Action::ToggleFacets]);
-    assert!(!screen(&s).contains("筛选的是企业"));
+    assert!(screen(&s).contains("筛选园区"), "{}", screen(&s));
+    let all = s.parks.rows.len();
+    let pick = |s: &mut State, county: &str| {
+        let i = s
+            .parks
+            .counties
+            .iter()
+            .position(|v| v.label == county)
+            .unwrap_or_else(|| panic!("{county} listed"));
+        act(s, [Action::Home]);
+        for _ in 0..i {
+            act(s, [Action::Down]);
+        }
+        let count = s.parks.counties[i].count as usize;
+        act(s, [Action::Open]);
+        count
+    };
+    // A county: its parks only, as many as the pane said, and the status line says which.
+    let n = pick(&mut s, "大竹县");
+    assert!(n > 0);
+    assert_eq!(s.parks.rows.len(), n);
+    assert!(
+        s.parks
+            .rows
+            .iter()
+            .all(|p| p.region.as_deref() == Some("大竹县"))
+    );
+    assert_eq!(s.focus(), Pane::List);
+    assert!(screen(&s).contains("区县：大竹县"), "{}", screen(&s));
+    // The city takes its counties' parks; parks inside 达州高新区 stay under it.
+    act(&mut s, [Action::PrevPane]);
+    assert_eq!(s.focus(), Pane::Facets);
+    let n = pick(&mut s, "达州市");
+    assert_eq!(s.parks.rows.len(), n);
+    assert!(
+        s.parks
+            .rows
+            .iter()
+            .any(|p| p.region.as_deref() == Some("大竹县"))
+    );
+    let zone = s
+        .parks
+        .rows
+        .iter()
+        .position(|p| p.name == "达州高新区")
+        .unwrap();
+    assert_eq!(s.parks.rows[zone + 1].depth, 1);
+    assert!(
+        !s.parks
+            .rows
+            .iter()
+            .any(|p| p.region.as_deref() == Some("大足区")),
+        "大足区 is not in 达州市"
+    );
+    // x shows every park again.
+    act(&mut s, [Action::ClearFilters]);
+    assert_eq!(s.parks.rows.len(), all);
+    assert!(!screen(&s).contains("区县：达州市"));
 }
 
 /// On the targets screen f filters targets by scope: a county keeps its own targets and
@@ -1522,6 +1740,16 @@ fn targets_export_writes_the_targets_shown() {
         !text.contains("D000-"),
         "达州 targets are outside the scope"
     );
+    // Baseline and gap, so a row explains itself: 19 held against 30, 11 to go.
+    assert!(text.contains(",口径,基数,目标值,") && text.contains(",进度,差距,状态,"));
+    let t12 = text
+        .lines()
+        .find(|l| l.starts_with("D003-T12,"))
+        .expect("D003-T12 is in 大足区");
+    assert!(
+        t12.contains(",19,30个,") && t12.contains(",0%,11,"),
+        "{t12}"
+    );
 }
 
 #[test]
@@ -1894,6 +2122,21 @@ fn the_scope_pane_opens_with_one_key_and_shows_nothing_but_scopes() {
     act(&mut s, [Action::ToggleFacets]);
     assert!(screen(&s).contains("筛选目标"), "{}", screen(&s));
     assert_eq!(s.focus(), Pane::Facets);
+    // The same for the enterprise filter at 60 columns, after Esc from it.
+    let mut s = seeded(60, 20);
+    act(
+        &mut s,
+        [
+            Action::Show(Screen::Enterprises),
+            Action::ToggleFacets,
+            Action::Back,
+        ],
+    );
+    assert_eq!(s.focus(), Pane::List);
+    let list = screen(&s);
+    act(&mut s, [Action::ToggleFacets]);
+    assert_eq!(s.focus(), Pane::Facets);
+    assert_ne!(screen(&s), list, "the filter pane shows at once");
 }
 
 #[test]
@@ -1933,4 +2176,22 @@ fn a_target_detail_says_which_figure_its_progress_follows() {
     act(&mut s, [Action::Open]);
     let out = screen(&s);
     assert!(out.contains("（按填报数，自基数 157.18 起算）"), "{out}");
+}
+
+/// A click in a filter pane selects the value under it, in the pane of the screen shown.
+#[test]
+fn a_click_in_the_scope_or_county_pane_selects_its_value() {
+    for screen in [Screen::Targets, Screen::Parks] {
+        let mut s = seeded(120, 40);
+        act(&mut s, [Action::Show(screen), Action::ToggleFacets]);
+        let pane = views::body_layout(views::body_rect(&s), &s)
+            .facets
+            .expect("the pane is shown");
+        act(&mut s, [Action::Click(pane.x + 2, pane.y + 2 + 3)]);
+        let selected = match screen {
+            Screen::Targets => s.targets.scope_cursor.selected,
+            _ => s.parks.county_cursor.selected,
+        };
+        assert_eq!(selected, 3, "{screen:?}");
+    }
 }

@@ -66,22 +66,40 @@ fn list(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         println!("还没有任何导入。用 `yuanqi import 文件` 导入表格。");
         return Ok(());
     }
-    // The file last and whole: names of lists differ at their ends ("第一批" / "第二批").
-    println!(
-        "{} {} {} {} {} 文件",
+    print!("{}", render_list(&rows, super::targets::terminal_width()));
+    Ok(())
+}
+
+/// Width of the columns before the file name, separators included.
+const FIXED: usize = 6 + 17 + 9 + 16 + 25;
+
+/// The import list as text. The file comes last and whole, since names of lists differ at their
+/// ends ("第一批" / "第二批"); on a terminal `width` columns wide where a name would wrap, every
+/// file name goes on its own line under its import instead.
+fn render_list(rows: &[apply::ImportRow], width: Option<usize>) -> String {
+    let names: Vec<String> = rows.iter().map(|r| sanitize(&r.file_name)).collect();
+    let own_line = width.is_some_and(|w| {
+        names
+            .iter()
+            .any(|n| FIXED + unicode_width::UnicodeWidthStr::width(n.as_str()) > w)
+    });
+    let mut out = format!(
+        "{} {} {} {} {}{}\n",
         fit_width("编号", 5),
         fit_width("时间", 16),
         fit_width("用户", 8),
         fit_width("新增/变更/未变", 15),
-        fit_width("状态", 24)
+        fit_width("状态", 24),
+        if own_line { "" } else { " 文件" }
     );
-    for r in rows {
+    for (r, name) in rows.iter().zip(&names) {
         let status = match &r.undone_at {
-            Some(at) => format!("已撤销（{}）", at.get(..16).unwrap_or(at)),
+            Some(at) => format!("已撤销 {}", at.get(..16).unwrap_or(at)),
+            None if r.rows_skipped > 0 => format!("有效，跳过 {} 行", r.rows_skipped),
             None => "有效".to_string(),
         };
-        println!(
-            "{} {} {} {} {} {}",
+        let line = format!(
+            "{} {} {} {} {}",
             fit_width(&format!("#{}", r.id), 5),
             fit_width(r.at.get(..16).unwrap_or(&r.at), 16),
             fit_width(&sanitize(&r.os_user), 8),
@@ -90,8 +108,69 @@ fn list(cli: &Cli, args: &Args) -> anyhow::Result<()> {
                 15
             ),
             fit_width(&status, 24),
-            sanitize(&r.file_name)
         );
+        if own_line {
+            out.push_str(line.trim_end());
+            out.push_str(&format!("\n      文件：{name}\n"));
+        } else {
+            out.push_str(&format!("{line} {name}\n"));
+        }
     }
-    Ok(())
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, file: &str, skipped: i64, undone: Option<&str>) -> apply::ImportRow {
+        apply::ImportRow {
+            id,
+            at: "2026-11-26 06:01:02".into(),
+            os_user: "tester".into(),
+            file_name: file.into(),
+            sha256: String::new(),
+            sheet: None,
+            kind: "enterprises".into(),
+            rows_total: 8,
+            rows_new: 5,
+            rows_changed: 0,
+            rows_unchanged: 0,
+            rows_skipped: skipped,
+            undone_at: undone.map(str::to_string),
+            undone_by: None,
+        }
+    }
+
+    #[test]
+    fn undo_time_is_whole_and_skipped_rows_are_said() {
+        let rows = [
+            row(2, "a.csv", 3, None),
+            row(1, "b.csv", 0, Some("2026-11-26 06:05:09")),
+        ];
+        let text = render_list(&rows, None);
+        assert!(text.contains("已撤销 2026-11-26 06:05 "), "{text}");
+        assert!(text.contains("有效，跳过 3 行"), "{text}");
+        assert!(text.contains(" a.csv\n"), "{text}");
+    }
+
+    #[test]
+    fn long_file_names_go_on_their_own_line_on_a_narrow_terminal() {
+        let name = "附件2：2024年第二批省级专精特新中小企业名单（达州市）.xlsx";
+        let rows = [row(1, name, 0, None)];
+        let narrow = render_list(&rows, Some(80));
+        for line in narrow.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= 80,
+                "wraps at 80: {line:?}"
+            );
+        }
+        assert!(narrow.contains(&format!("文件：{name}")), "{narrow}");
+        // Piped, or wide enough: one line per import, the file last.
+        for width in [None, Some(200)] {
+            let wide = render_list(&rows, width);
+            assert_eq!(wide.lines().count(), 2, "{wide}");
+            assert!(wide.lines().nth(1).unwrap().ends_with(name), "{wide}");
+        }
+    }
 }

@@ -205,12 +205,21 @@ fn designations_block(out: &mut String, ds: &[crate::store::DesignationView]) {
             .valid_until
             .map(|y| format!("，有效期至{y}年"))
             .unwrap_or_default();
+        let batch = d
+            .batch
+            .as_deref()
+            .filter(|b| !b.is_empty())
+            .map(|b| format!("，{}", sanitize(b)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "    {year} {}（{}{valid}） — {}",
+            "    {year} {}（{}{batch}{valid}） — {}",
             sanitize(&d.title()),
             d.status.label(),
             sanitize(&d.provenance.describe())
         );
+        if !d.notes.is_empty() {
+            let _ = writeln!(out, "      {}", sanitize(&d.notes));
+        }
     }
 }

@@ -253,6 +253,11 @@ pub fn json_of(t: &TargetProgress) -> serde_json::Value {
 
 /// The aligned, display-width-aware table.
 pub fn table(all: &[TargetProgress]) -> String {
+    table_to(all, terminal_width())
+}
+
+/// [`table`] for a terminal `width` columns wide (`None`: not a terminal).
+fn table_to(all: &[TargetProgress], width: Option<usize>) -> String {
     let headers = [
         "代码",
         "目标",
@@ -298,7 +303,6 @@ pub fn table(all: &[TargetProgress]) -> String {
         .collect();
     let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
     // On a terminal long cells are cut to these widths; piped output keeps them whole.
-    let width = terminal_width();
     let caps = match width {
         Some(_) => [10, 36, 14, 10, 4, 8, 16, 6, 16, 6, 8, 8],
         None => [usize::MAX; 12],
@@ -308,8 +312,20 @@ pub fn table(all: &[TargetProgress]) -> String {
     // `targets show/report`), the name, the computed figure behind the progress and the
     // status stay.
     let drop_order = [5, 4, 10, 8, 3];
-    let (headers, rows, caps) = narrow_columns(&headers, rows, &caps, &drop_order, width);
-    aligned_to(&headers, &rows, &caps, 1, width)
+    let (shown, rows, caps) = narrow_columns(&headers, rows, &caps, &drop_order, width);
+    let mut out = aligned_to(&shown, &rows, &caps, 1, width);
+    let hidden: Vec<&str> = headers
+        .iter()
+        .filter(|h| !shown.contains(h))
+        .copied()
+        .collect();
+    if !hidden.is_empty() {
+        out.push_str(&format!(
+            "终端较窄，未显示：{}（--format json 可看全部）\n",
+            hidden.join("、")
+        ));
+    }
+    out
 }
 
 /// Remove columns in `drop_order` until the table fits `max` columns (if given).
@@ -367,7 +383,7 @@ fn narrow_columns<'a>(
 }
 
 /// Width of the terminal stdout goes to, when it is one.
-fn terminal_width() -> Option<usize> {
+pub(crate) fn terminal_width() -> Option<usize> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
         return None;
@@ -829,6 +845,24 @@ fn import(cli: &Cli, a: &ImportArgs) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_left_out_on_a_narrow_terminal_are_named() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let all = targets::evaluate_all(&store, 2026).unwrap();
+        let narrow = table_to(&all, Some(80));
+        let last = narrow.lines().last().unwrap();
+        assert!(
+            last.starts_with("终端较窄，未显示：") && last.contains("基数"),
+            "{last}"
+        );
+        for line in narrow.lines() {
+            assert!(display_width(line) <= 80, "{line}");
+        }
+        let piped = table_to(&all, None);
+        assert!(!piped.contains("终端较窄"));
+        assert!(piped.lines().next().unwrap().contains("基数"));
+    }
 
     #[test]
     fn on_a_narrow_terminal_the_name_gives_way_last() {

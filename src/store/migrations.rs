@@ -318,6 +318,156 @@ UPDATE targets SET period_note = CASE
                 'D003-T88', 'D003-T97', 'D003-T98', 'D003-T99')
    AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
 "#,
+    // 7: corrects more seeded facts of earlier builds that the documents do not state, and adds
+    // what they state but earlier builds left out (the seed files were corrected alongside).
+    // A seeded row is known by its name and source, and a value is only changed while it still
+    // holds what the earlier build seeded: values a user or an import set stay, and rows they
+    // added are not touched. Nothing here changes a name or a short name of a park or an
+    // enterprise, whose stored pinyin forms SQL cannot recompute; the one park added carries
+    // its forms as the seed computes them (a test compares an upgraded store with a freshly
+    // seeded one).
+    r#"
+-- Levels read off a park's name: a planned project, a park only approved for creation.
+UPDATE parks SET level = NULL, notes = CASE notes
+        WHEN '列为苎麻加工重大项目；级别取自园区名称' THEN '列为苎麻加工重大项目；名称含“省级”，级别文中未写'
+        ELSE notes END
+ WHERE name = '大竹县苎麻省级现代农业园区' AND level = '省级'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D001');
+UPDATE parks SET level = NULL, notes = CASE notes
+        WHEN '2024年获立项' THEN '2024年获立项；名称含“国家”，级别文中未写' ELSE notes END
+ WHERE name = '大竹县国家现代农业产业园' AND level = '国家级'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D002');
+UPDATE parks SET level = NULL, notes = CASE notes
+        WHEN '规划依托数字经济产业园建设，含研发、高端零部件、试验、中小企业孵化；2022—2023年建设'
+        THEN '规划依托数字经济产业园建设，含研发、高端零部件、试验、中小企业孵化；2022—2023年建设；名称含“市级”，为规划中园区，级别文中未写'
+        ELSE notes END
+ WHERE name = '达州市级传感器产业园' AND level = '市级'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+-- A Dazhou park named as the city's own, county not stated (as migration 6 did for the rest).
+UPDATE parks SET region_id = (SELECT id FROM regions WHERE name = '达州市')
+ WHERE name = '哈创科技（达州）先进无人化装备产业园' AND region_id IS NULL
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+-- D001 names 纺纱织布 among the industries this park carries.
+INSERT OR IGNORE INTO park_clusters(park_id, cluster_id)
+SELECT p.id, c.id FROM parks p, clusters c
+ WHERE p.name = '川渝合作（达州·大竹）示范园区' AND c.key = '纺纱织布'
+   AND p.source_id IN (SELECT id FROM sources WHERE code = 'D001')
+   AND c.source_id IN (SELECT id FROM sources WHERE code = 'D001');
+-- The short name 微玻纤新材料产业园区 corrects D001's misprint; the notes say so.
+UPDATE parks SET notes = 'D001列为特色园区之一（原文误作“微波纤新材料产业园区”；简称另收更正后的“微玻纤新材料产业园区”以便检索）；D004：2022—2023年实施智慧化改造项目；两处名称主体一致，合并'
+ WHERE name = '中国（普光）微玻纤新材料产业园'
+   AND notes = 'D001列为特色园区之一（原文误作“微波纤新材料产业园区”）；D004：2022—2023年实施智慧化改造项目；两处名称主体一致，合并'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+-- A planned park spanning cities (D002): no level, no region, like the other “万达开” parks.
+INSERT INTO parks(name, name_norm, short_names, kind, notes, search_forms, source_id, locator)
+SELECT '川渝万达开国家级高新区', '川渝万达开国家级高新区', '', '高新区',
+       'D002 2025年任务：川渝万达开地区联动创建，尚未获批',
+       'chuan yu wan da kai guo jia ji gao xin qu', id,
+       '三、（四）持续不断推改革促开放；持续扩大开放合作'
+  FROM sources WHERE code = 'D002'
+   AND NOT EXISTS (SELECT 1 FROM parks WHERE name_norm = '川渝万达开国家级高新区');
+
+-- Investors: where their project is does not say where they are.
+UPDATE enterprises SET region_id = NULL, notes = CASE
+        WHEN instr(notes, '；') = 0 AND notes LIKE '仅见于重大项目“%（达州）大竹%项目”'
+        THEN notes || '；项目在大竹县，企业所在地文中未写' ELSE notes END
+ WHERE name IN ('深圳甲乙古得科技', '广东呈林电子', '山西强力')
+   AND region_id IN (SELECT id FROM regions WHERE name = '大竹县')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D001');
+UPDATE enterprises SET region_id = NULL, notes = CASE notes
+        WHEN '引进的龙头企业；开江县依托其重大项目布局玻璃基板上下游；一期项目在建'
+        THEN '引进的龙头企业；开江县依托其重大项目布局玻璃基板上下游（项目在开江县，集团所在地文中未写）；一期项目在建'
+        ELSE notes END
+ WHERE name = '东旭集团'
+   AND region_id IN (SELECT id FROM regions WHERE name = '开江县')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+UPDATE enterprises SET region_id = NULL, notes = CASE notes
+        WHEN '仅见于“中汽院大足试验基地”，区县取自基地名称；支持该基地打造智能网联汽车概念验证中心'
+        THEN '仅见于“中汽院大足试验基地”（基地在大足区，中汽院所在地文中未写）；支持该基地打造智能网联汽车概念验证中心'
+        ELSE notes END
+ WHERE name = '中汽院'
+   AND region_id IN (SELECT id FROM regions WHERE name = '大足区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
+-- Not among the city's listed key enterprises: no region.
+UPDATE enterprises SET region_id = NULL, notes = CASE notes
+        WHEN '推动其天然气净化厂建设省级中试平台' THEN '推动其天然气净化厂建设省级中试平台；所在区县文中未写'
+        ELSE notes END
+ WHERE name = '中原油田普光分公司'
+   AND region_id IN (SELECT id FROM regions WHERE name = '达州市')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D002');
+-- Parks the text does not place them in.
+UPDATE enterprises SET park_id = NULL, notes = CASE notes
+        WHEN '光电产业链主；经开区推进其AI垂直大模型，双桥支持其打造产业大脑；文中另有盛泰半导体封测（盛泰封测）项目'
+        THEN notes || '；所属园区文中未写（经开区、双桥工业园区两段均提及）' ELSE notes END
+ WHERE name = '盛泰光电'
+   AND park_id IN (SELECT id FROM parks WHERE name = '双桥工业园区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
+UPDATE enterprises SET park_id = NULL, notes = CASE notes
+        WHEN '重组后专用车产业链出现空窗' THEN '经开区专用车产业链针对其重组后的产业空窗延链补链；所属园区文中未写'
+        ELSE notes END
+ WHERE name = '上汽红岩'
+   AND park_id IN (SELECT id FROM parks WHERE name = '大足区经开区')
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
+UPDATE enterprises SET notes = '本地企业，受鼓励建设万物感知互联平台；原文名称无“有限”字样'
+ WHERE name = '达州市感知生活科技公司' AND notes = '本地企业，受鼓励建设万物感知互联平台'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+
+-- Short names no document prints (a cluster's short names are not in any pinyin form).
+UPDATE clusters SET short_names = '7大主导产业链'
+ WHERE key = '七大主导产业' AND short_names = '7大主导产业链|七大主导产业链'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D000');
+UPDATE clusters SET short_names = '大数据治理|大数据分析|数据交易'
+ WHERE key = '其他数据服务' AND short_names = '大数据治理|大数据分析|大数据可视化|大数据安全|数据交易'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+UPDATE clusters SET short_names = ''
+ WHERE key = '液晶显示器（LCD）面板制造' AND short_names = 'LCD面板制造'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+
+-- Where a target's year comes from when its own words do not state it.
+UPDATE targets SET period_note = CASE
+        WHEN code IN ('D000-T01', 'D000-T02', 'D000-T03', 'D000-T04', 'D000-T05')
+            THEN '同段为“力争今年”；同篇为“2026年是‘十五五’规划开局之年”'
+        WHEN code IN ('D000-T06', 'D000-T17')
+            THEN '文中未写年份；同篇为“2026年是‘十五五’规划开局之年”'
+        WHEN code IN ('D000-T15', 'D000-T16')
+            THEN '原文为“全年”；同篇为“2026年是‘十五五’规划开局之年”'
+        ELSE '同段以“今年”起首；同篇为“2026年是‘十五五’规划开局之年”' END
+ WHERE code IN ('D000-T01', 'D000-T02', 'D000-T03', 'D000-T04', 'D000-T05', 'D000-T06',
+                'D000-T07', 'D000-T08', 'D000-T09', 'D000-T10', 'D000-T11', 'D000-T12',
+                'D000-T13', 'D000-T14', 'D000-T15', 'D000-T16', 'D000-T17')
+   AND period_start = 2026 AND period_end = 2026 AND period_note IS NULL
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D000');
+UPDATE targets SET period_note = CASE code
+        WHEN 'D003-T80' THEN '原文为“年内”；所在段落有“2025年，经开区将启动”'
+        WHEN 'D003-T101' THEN '原文为“年内”；同篇有“2025年，双桥工业园区将”'
+        ELSE '原文为“年内”；同篇有“计划2025年新增科技型企业”' END
+ WHERE code IN ('D003-T66', 'D003-T67', 'D003-T80', 'D003-T101')
+   AND period_start = 2025 AND period_end = 2025 AND period_note IS NULL
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D003');
+
+-- Figures the documents state that earlier builds left out.
+WITH v(ord, scope, period, metric, value, unit, notes, source, locator) AS (VALUES
+    (1, '达州市', '十三五', '培育“专精特新”“高成长型”“小巨人”企业数', 128, '户',
+        '原文三类合计，未分类；是否为期末存量未写', 'D001', '一、发展基础 转型升级加速推进'),
+    (2, '达州市', '十三五', '培育战略性新兴产业企业数', 74, '户',
+        '原文“战略性新兴产业74户”；是否为期末存量未写', 'D001', '一、发展基础 转型升级加速推进'),
+    (3, '达州市', '十三五', '创建国省重点实验室数', 1, '个',
+        '国家级；原文“成功创建”', 'D001', '一、发展基础 转型升级加速推进'),
+    (4, '达州市', '年份未写', '拥有国家、省、市企业技术中心的企业数', 86, '家',
+        '原文“现有”，规划编制时现状，年份未写；占规上企业总数不到10%', 'D001',
+        '二、机遇挑战（二）困难挑战 1.创新能力不足'),
+    (5, '大足区', '截至2025-04', '承担省部级以上科技计划项目数', 160, '个',
+        '原文“超160个”；2025年4月大会报道时的存量，统计时点未写', 'D003',
+        '大足区科技局；近年来，大足区科技局'),
+    (6, '大足区', '年份未写', '新增市级众创空间与孵化器数', 2, '个',
+        '原文“新增”，未写年份；2025年4月大会所报', 'D003', '大足区科技局；近年来，大足区科技局'))
+INSERT INTO figures(scope_region_id, period, metric, value, unit, notes, source_id, locator)
+SELECT r.id, v.period, v.metric, v.value, v.unit, v.notes, s.id, v.locator
+  FROM v JOIN sources s ON s.code = v.source JOIN regions r ON r.name = v.scope
+ WHERE NOT EXISTS (SELECT 1 FROM figures f
+                    WHERE f.source_id = s.id AND f.metric = v.metric AND f.period = v.period)
+ ORDER BY v.ord;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -13,7 +13,8 @@ use crate::search::{Candidate, CandidateRef, ShortNames};
 pub struct Filter {
     /// A region and everything under it (a city includes its counties).
     pub region: Option<i64>,
-    /// A park and the parks inside it.
+    /// A park and the parks inside it (an enterprise placed in a functional zone that shares a
+    /// park's name, such as 达州高新区, is in that park).
     pub park: Option<i64>,
     /// A cluster at any tier, with every cluster below it.
     pub cluster: Option<i64>,
@@ -258,6 +259,7 @@ pub struct ParkRow {
     pub kind: String,
     pub level: Option<String>,
     pub region: Option<String>,
+    pub region_id: Option<i64>,
     pub parent_id: Option<i64>,
     /// 0 for a top-level park, 1 for a park inside another, …
     pub depth: usize,
@@ -324,8 +326,11 @@ fn enterprise_conditions(f: &Filter) -> (String, Vec<Value>) {
     if let Some(p) = f.park {
         args.push(Value::Integer(p));
         let n = args.len();
+        let sub = format!(
+            "WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION SELECT p.id FROM parks p JOIN sub ON p.parent_id = sub.id) SELECT id FROM sub"
+        );
         conds.push(format!(
-            "e.park_id IN (WITH RECURSIVE sub(id) AS (SELECT ?{n} UNION SELECT p.id FROM parks p JOIN sub ON p.parent_id = sub.id) SELECT id FROM sub)"
+            "(e.park_id IN ({sub}) OR e.region_id IN (SELECT r.id FROM regions r JOIN parks p ON p.name = r.name WHERE p.id IN ({sub})))"
         ));
     }
     if let Some(c) = f.cluster {
@@ -349,6 +354,8 @@ fn enterprise_conditions(f: &Filter) -> (String, Vec<Value>) {
         if let Some(y) = f.year {
             args.push(Value::Integer(y as i64));
             d.push(format!("d.year = ?{}", args.len()));
+        } else {
+            d.push(held(crate::model::current_year()));
         }
         conds.push(format!(
             "EXISTS (SELECT 1 FROM designations d WHERE {})",
@@ -632,9 +639,10 @@ impl Store {
     /// counts of enterprises (including those of child parks) and designations.
     pub fn park_rows(&self) -> Result<Vec<ParkRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.name, p.kind, p.level, r.name, p.parent_id,
-                    (SELECT count(*) FROM enterprises e WHERE e.park_id IN
-                        (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)),
+            "SELECT p.id, p.name, p.kind, p.level, r.name, p.parent_id, p.region_id,
+                    (WITH RECURSIVE sub(id) AS (SELECT p.id UNION SELECT c.id FROM parks c JOIN sub ON c.parent_id = sub.id)
+                     SELECT count(*) FROM enterprises e WHERE e.park_id IN (SELECT id FROM sub)
+                        OR e.region_id IN (SELECT r.id FROM regions r JOIN parks q ON q.name = r.name WHERE q.id IN (SELECT id FROM sub))),
                     (SELECT count(*) FROM designations d WHERE d.park_id = p.id)
              FROM parks p LEFT JOIN regions r ON r.id = p.region_id
              ORDER BY p.search_forms",
@@ -647,10 +655,11 @@ impl Store {
                     kind: r.get(2)?,
                     level: r.get(3)?,
                     region: r.get(4)?,
+                    region_id: r.get(6)?,
                     parent_id: r.get(5)?,
                     depth: 0,
-                    enterprises: r.get(6)?,
-                    designations: r.get(7)?,
+                    enterprises: r.get(7)?,
+                    designations: r.get(8)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -782,8 +791,12 @@ impl Store {
                     "WITH RECURSIVE f(id) AS ({filtered}),
                      anc(id, anc) AS (SELECT id, id FROM parks
                         UNION SELECT anc.id, p.parent_id FROM anc JOIN parks p ON p.id = anc.anc WHERE p.parent_id IS NOT NULL),
-                     counts(pid, n) AS (SELECT anc.anc, count(DISTINCT e.id) FROM enterprises e JOIN anc ON anc.id = e.park_id
-                        WHERE e.id IN f GROUP BY anc.anc),
+                     ep(eid, pid) AS (
+                        SELECT e.id, e.park_id FROM enterprises e WHERE e.id IN f AND e.park_id IS NOT NULL
+                        UNION SELECT e.id, p.id FROM enterprises e JOIN regions r ON r.id = e.region_id
+                              JOIN parks p ON p.name = r.name WHERE e.id IN f),
+                     counts(pid, n) AS (SELECT anc.anc, count(DISTINCT ep.eid) FROM ep JOIN anc ON anc.id = ep.pid
+                        GROUP BY anc.anc),
                      tree(id, depth, path) AS (
                         SELECT id, 0, search_forms FROM parks WHERE parent_id IS NULL
                         UNION ALL SELECT p.id, tree.depth + 1, tree.path || char(1) || p.search_forms
@@ -812,18 +825,20 @@ impl Store {
             Facet::Type => (
                 format!(
                     "SELECT d.type, d.type, count(DISTINCT d.enterprise_id), 0 FROM designations d
-                     WHERE d.enterprise_id IN ({filtered}) {} {} GROUP BY d.type ORDER BY count(DISTINCT d.enterprise_id) DESC, d.type",
+                     WHERE d.enterprise_id IN ({filtered}) {} {} {} GROUP BY d.type ORDER BY count(DISTINCT d.enterprise_id) DESC, d.type",
                     level_cond(&base, f),
-                    year_cond(&base, f)
+                    year_cond(&base, f),
+                    held_cond(f)
                 ),
                 false,
             ),
             Facet::Level => (
                 format!(
                     "SELECT d.level, d.level, count(DISTINCT d.enterprise_id), 0 FROM designations d
-                     WHERE d.enterprise_id IN ({filtered}) AND d.level IS NOT NULL {} {} GROUP BY d.level",
+                     WHERE d.enterprise_id IN ({filtered}) AND d.level IS NOT NULL {} {} {} GROUP BY d.level",
                     type_cond(f),
-                    year_cond(&base, f)
+                    year_cond(&base, f),
+                    held_cond(f)
                 ),
                 false,
             ),
@@ -880,7 +895,13 @@ impl Store {
             values.sort_by_key(|v| std::cmp::Reverse(Level::parse(&v.label)));
         }
         let selected = selected_key(facet, f);
-        values.retain(|v| v.count > 0 || Some(&v.key) == selected.as_ref());
+        // Every county stays listed (a county with none under the filter is news too); other
+        // values only with a count.
+        values.retain(|v| {
+            v.count > 0
+                || Some(&v.key) == selected.as_ref()
+                || (facet == Facet::Region && v.key != NO_REGION.to_string())
+        });
         if !depth_aware {
             for v in &mut values {
                 v.depth = 0;
@@ -979,6 +1000,52 @@ impl Store {
         Ok(out)
     }
 
+    /// Every region with the number of `parks` in it or in a region under it, in the order the
+    /// enterprise filter lists them (the city, then its counties in the official order), and
+    /// last the parks no region claims (key [`NO_REGION`]).
+    pub fn park_region_values(&self, parks: &[ParkRow]) -> Result<Vec<FacetValue>, StoreError> {
+        let regions = self.regions()?;
+        let mut out: Vec<FacetValue> = regions
+            .iter()
+            .map(|(id, name, parent)| {
+                let under = subtree(&regions, *id);
+                FacetValue {
+                    key: id.to_string(),
+                    label: name.clone(),
+                    count: parks
+                        .iter()
+                        .filter(|p| p.region_id.is_some_and(|r| under.contains(&r)))
+                        .count() as i64,
+                    depth: usize::from(parent.is_some()),
+                }
+            })
+            .collect();
+        out.push(FacetValue {
+            key: NO_REGION.to_string(),
+            label: NO_REGION_LABEL.to_string(),
+            count: parks.iter().filter(|p| p.region_id.is_none()).count() as i64,
+            depth: 0,
+        });
+        Ok(out)
+    }
+
+    /// The ids of `region` and every region under it.
+    pub fn region_subtree(&self, region: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(subtree(&self.regions()?, region))
+    }
+
+    /// (id, name, parent) of every region, each city followed by its counties.
+    fn regions(&self) -> Result<Vec<(i64, String, Option<i64>)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, parent_id FROM regions
+             ORDER BY coalesce(parent_id, id), parent_id IS NOT NULL, id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Region id by name or short name.
     pub fn region_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
         let norm = crate::model::text::normalize_name(name);
@@ -1065,6 +1132,50 @@ fn selected_key(facet: Facet, f: &Filter) -> Option<String> {
         Facet::Type => f.dtype.clone(),
         Facet::Level => f.level.map(|l| l.label().to_string()),
         Facet::Year => f.year.map(|y| y.to_string()),
+    }
+}
+
+/// `root` and every region under it in `regions` ((id, name, parent) rows).
+fn subtree(regions: &[(i64, String, Option<i64>)], root: i64) -> Vec<i64> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let at = out[i];
+        out.extend(
+            regions
+                .iter()
+                .filter(|(id, _, parent)| *parent == Some(at) && !out.contains(id))
+                .map(|(id, _, _)| *id)
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    out
+}
+
+/// SQL true for a designation `d` held in `now_year`: not revoked, and within its term when its
+/// type has one (as [`crate::model::designation::derive_status`] judges; a title with no known
+/// year counts, as in the badges). A filter by type or level without a year asks who holds a
+/// title now; a year asks for that year's list, lapsed or not.
+fn held(now_year: i32) -> String {
+    let terms: String = crate::model::designation::TYPES
+        .iter()
+        .filter_map(|t| {
+            t.validity_years
+                .map(|y| format!(" WHEN '{}' THEN {y}", t.name.replace('\'', "''")))
+        })
+        .collect();
+    format!(
+        "coalesce(d.status, '') NOT IN ('已撤销', '撤销', 'revoked') \
+         AND coalesce(d.year + CASE d.type{terms} END, {now_year}) >= {now_year}"
+    )
+}
+
+/// [`held`] for facets: when no year is chosen.
+fn held_cond(f: &Filter) -> String {
+    match f.year {
+        Some(_) => String::new(),
+        None => format!("AND {}", held(crate::model::current_year())),
     }
 }
 

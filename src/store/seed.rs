@@ -52,6 +52,32 @@ pub const ALL: [&SeedFile; 9] = [
     &FIGURES,
 ];
 
+/// A whole seed dataset, one file per table.
+pub struct Dataset<'a> {
+    pub sources: &'a SeedFile,
+    pub regions: &'a SeedFile,
+    pub clusters: &'a SeedFile,
+    pub parks: &'a SeedFile,
+    pub enterprises: &'a SeedFile,
+    pub designations: &'a SeedFile,
+    pub targets: &'a SeedFile,
+    pub reported: &'a SeedFile,
+    pub figures: &'a SeedFile,
+}
+
+/// The dataset this build embeds.
+pub const EMBEDDED: Dataset<'static> = Dataset {
+    sources: &SOURCES,
+    regions: &REGIONS,
+    clusters: &CLUSTERS,
+    parks: &PARKS,
+    enterprises: &ENTERPRISES,
+    designations: &DESIGNATIONS,
+    targets: &TARGETS,
+    reported: &REPORTED,
+    figures: &FIGURES,
+};
+
 #[derive(Deserialize)]
 struct SourceRow {
     id: String,
@@ -198,12 +224,13 @@ fn opt(s: &str) -> Option<&str> {
     if t.is_empty() { None } else { Some(t) }
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 'd> {
     tx: Transaction<'a>,
+    d: &'d Dataset<'d>,
     sources: HashMap<String, i64>,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn source(&self, file: &'static str, line: usize, code: &str) -> Result<i64, StoreError> {
         self.sources
             .get(code.trim())
@@ -238,6 +265,12 @@ fn lookup(
 
 /// Load the whole embedded dataset into an empty store, in one transaction.
 pub fn load(store: &mut Store) -> Result<(), StoreError> {
+    load_dataset(store, &EMBEDDED)
+}
+
+/// Load `d` into an empty store, in one transaction. [`load`] loads the embedded dataset; tests
+/// load the dataset an earlier build embedded, to check that migrations correct its rows.
+pub fn load_dataset(store: &mut Store, d: &Dataset) -> Result<(), StoreError> {
     store.ensure_writable()?;
     let tx = store
         .conn
@@ -253,12 +286,13 @@ pub fn load(store: &mut Store) -> Result<(), StoreError> {
     }
     let mut ctx = Ctx {
         tx,
+        d,
         sources: HashMap::new(),
     };
 
-    for (line, r) in rows::<SourceRow>(&SOURCES)? {
+    for (line, r) in rows::<SourceRow>(ctx.d.sources)? {
         if r.id.is_empty() || r.title.is_empty() {
-            return Err(err(SOURCES.name, line, "来源缺少 id 或标题".into()));
+            return Err(err(ctx.d.sources.name, line, "来源缺少 id 或标题".into()));
         }
         ctx.tx.execute(
             "INSERT INTO sources(code, kind, title, issuer, date, file) VALUES (?1, 'document', ?2, ?3, ?4, ?5)",
@@ -284,12 +318,12 @@ pub fn load(store: &mut Store) -> Result<(), StoreError> {
 
 fn load_regions(ctx: &Ctx) -> Result<HashMap<String, i64>, StoreError> {
     let mut map = HashMap::new();
-    let all = rows::<RegionRow>(&REGIONS)?;
+    let all = rows::<RegionRow>(ctx.d.regions)?;
     for (line, r) in &all {
-        let src = ctx.source(REGIONS.name, *line, &r.source)?;
+        let src = ctx.source(ctx.d.regions.name, *line, &r.source)?;
         if !crate::model::REGION_KINDS.contains(&r.kind.as_str()) {
             return Err(err(
-                REGIONS.name,
+                ctx.d.regions.name,
                 *line,
                 format!("未知的行政区类型“{}”", r.kind),
             ));
@@ -310,7 +344,7 @@ fn load_regions(ctx: &Ctx) -> Result<HashMap<String, i64>, StoreError> {
     }
     for (line, r) in &all {
         if let Some(p) = opt(&r.parent) {
-            let pid = lookup(&map, REGIONS.name, *line, "上级行政区", p)?;
+            let pid = lookup(&map, ctx.d.regions.name, *line, "上级行政区", p)?;
             ctx.tx.execute(
                 "UPDATE regions SET parent_id = ?1 WHERE name = ?2",
                 params![pid, r.name],
@@ -322,22 +356,26 @@ fn load_regions(ctx: &Ctx) -> Result<HashMap<String, i64>, StoreError> {
 
 fn load_clusters(ctx: &Ctx) -> Result<HashMap<String, i64>, StoreError> {
     let mut map = HashMap::new();
-    let all = rows::<ClusterRow>(&CLUSTERS)?;
+    let all = rows::<ClusterRow>(ctx.d.clusters)?;
     for (line, r) in &all {
-        let src = ctx.source(CLUSTERS.name, *line, &r.source)?;
+        let src = ctx.source(ctx.d.clusters.name, *line, &r.source)?;
         if !crate::model::CLUSTER_TIERS.contains(&r.tier.as_str()) {
-            return Err(err(CLUSTERS.name, *line, format!("未知的层级“{}”", r.tier)));
+            return Err(err(
+                ctx.d.clusters.name,
+                *line,
+                format!("未知的层级“{}”", r.tier),
+            ));
         }
         ctx.tx.execute(
             "INSERT INTO clusters(key, name, short_names, tier, source_id, locator) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![r.key, r.name, r.short_names, r.tier, src, r.locator],
         )
-        .map_err(|e| err(CLUSTERS.name, *line, format!("{e}（key 重复？）")))?;
+        .map_err(|e| err(ctx.d.clusters.name, *line, format!("{e}（key 重复？）")))?;
         map.insert(normalize_name(&r.key), ctx.tx.last_insert_rowid());
     }
     for (line, r) in &all {
         if let Some(p) = opt(&r.parent) {
-            let pid = lookup(&map, CLUSTERS.name, *line, "上级产业", p)?;
+            let pid = lookup(&map, ctx.d.clusters.name, *line, "上级产业", p)?;
             ctx.tx.execute(
                 "UPDATE clusters SET parent_id = ?1 WHERE key = ?2",
                 params![pid, r.key],
@@ -353,25 +391,25 @@ fn load_parks(
     clusters: &HashMap<String, i64>,
 ) -> Result<HashMap<String, i64>, StoreError> {
     let mut map = HashMap::new();
-    let all = rows::<ParkRow>(&PARKS)?;
+    let all = rows::<ParkRow>(ctx.d.parks)?;
     for (line, r) in &all {
-        let src = ctx.source(PARKS.name, *line, &r.source)?;
+        let src = ctx.source(ctx.d.parks.name, *line, &r.source)?;
         let level = match opt(&r.level) {
             Some(l) => Some(
                 Level::parse(l)
-                    .ok_or_else(|| err(PARKS.name, *line, format!("未知的级别“{l}”")))?,
+                    .ok_or_else(|| err(ctx.d.parks.name, *line, format!("未知的级别“{l}”")))?,
             ),
             None => None,
         };
         if !crate::model::PARK_KINDS.contains(&r.kind.as_str()) {
             return Err(err(
-                PARKS.name,
+                ctx.d.parks.name,
                 *line,
                 format!("未知的园区类型“{}”", r.kind),
             ));
         }
         let region = match opt(&r.region) {
-            Some(n) => Some(lookup(regions, PARKS.name, *line, "所属地区", n)?),
+            Some(n) => Some(lookup(regions, ctx.d.parks.name, *line, "所属地区", n)?),
             None => None,
         };
         let shorts = split_multi(&r.short_names);
@@ -382,11 +420,11 @@ fn load_parks(
             params![r.name, normalize_name(&r.name), shorts.join("|"), r.kind, level.map(|l| l.label()),
                 region, sanitize(&r.notes), forms, src, r.locator],
         )
-        .map_err(|e| err(PARKS.name, *line, format!("{e}（园区重复？）")))?;
+        .map_err(|e| err(ctx.d.parks.name, *line, format!("{e}（园区重复？）")))?;
         let id = ctx.tx.last_insert_rowid();
         map.insert(normalize_name(&r.name), id);
         for c in split_multi(&r.clusters) {
-            let cid = lookup(clusters, PARKS.name, *line, "产业", &c)?;
+            let cid = lookup(clusters, ctx.d.parks.name, *line, "产业", &c)?;
             ctx.tx.execute(
                 "INSERT OR IGNORE INTO park_clusters VALUES (?1, ?2)",
                 params![id, cid],
@@ -401,7 +439,7 @@ fn load_parks(
     }
     for (line, r) in &all {
         if let Some(p) = opt(&r.parent) {
-            let pid = lookup(&map, PARKS.name, *line, "上级园区", p)?;
+            let pid = lookup(&map, ctx.d.parks.name, *line, "上级园区", p)?;
             ctx.tx.execute(
                 "UPDATE parks SET parent_id = ?1 WHERE name = ?2",
                 params![pid, r.name],
@@ -418,23 +456,29 @@ fn load_enterprises(
     clusters: &HashMap<String, i64>,
 ) -> Result<HashMap<String, i64>, StoreError> {
     let mut map = HashMap::new();
-    let all = rows::<EnterpriseRow>(&ENTERPRISES)?;
+    let all = rows::<EnterpriseRow>(ctx.d.enterprises)?;
     for (line, r) in &all {
-        let src = ctx.source(ENTERPRISES.name, *line, &r.source)?;
+        let src = ctx.source(ctx.d.enterprises.name, *line, &r.source)?;
         let uscc = match opt(&r.uscc) {
             Some(c) => Some(
                 crate::model::uscc::Uscc::parse(c)
-                    .map_err(|e| err(ENTERPRISES.name, *line, e.to_string()))?
+                    .map_err(|e| err(ctx.d.enterprises.name, *line, e.to_string()))?
                     .to_string(),
             ),
             None => None,
         };
         let region = match opt(&r.region) {
-            Some(n) => Some(lookup(regions, ENTERPRISES.name, *line, "所属地区", n)?),
+            Some(n) => Some(lookup(
+                regions,
+                ctx.d.enterprises.name,
+                *line,
+                "所属地区",
+                n,
+            )?),
             None => None,
         };
         let park = match opt(&r.park) {
-            Some(n) => Some(lookup(parks, ENTERPRISES.name, *line, "所属园区", n)?),
+            Some(n) => Some(lookup(parks, ctx.d.enterprises.name, *line, "所属园区", n)?),
             None => None,
         };
         let shorts = split_multi(&r.short_names);
@@ -445,11 +489,11 @@ fn load_enterprises(
             params![r.name, normalize_name(&r.name), r.name_is_full.trim() != "0", shorts.join("|"), uscc,
                 region, park, opt(&r.scale), sanitize(&r.notes), forms, src, r.locator],
         )
-        .map_err(|e| err(ENTERPRISES.name, *line, format!("{e}（企业重复？）")))?;
+        .map_err(|e| err(ctx.d.enterprises.name, *line, format!("{e}（企业重复？）")))?;
         let id = ctx.tx.last_insert_rowid();
         map.insert(normalize_name(&r.name), id);
         for c in split_multi(&r.clusters) {
-            let cid = lookup(clusters, ENTERPRISES.name, *line, "产业", &c)?;
+            let cid = lookup(clusters, ctx.d.enterprises.name, *line, "产业", &c)?;
             ctx.tx.execute(
                 "INSERT OR IGNORE INTO enterprise_clusters VALUES (?1, ?2)",
                 params![id, cid],
@@ -484,8 +528,8 @@ fn load_designations(
     parks: &HashMap<String, i64>,
     enterprises: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let f = DESIGNATIONS.name;
-    for (line, r) in rows::<DesignationRow>(&DESIGNATIONS)? {
+    let f = ctx.d.designations.name;
+    for (line, r) in rows::<DesignationRow>(ctx.d.designations)? {
         let src = ctx.source(f, line, &r.source)?;
         let kind = HolderKind::parse(&r.holder_kind).ok_or_else(|| {
             err(
@@ -545,9 +589,9 @@ fn load_targets(
     regions: &HashMap<String, i64>,
     parks: &HashMap<String, i64>,
 ) -> Result<(), StoreError> {
-    let f = TARGETS.name;
+    let f = ctx.d.targets.name;
     let mut ids = HashMap::new();
-    for (line, r) in rows::<TargetRow>(&TARGETS)? {
+    for (line, r) in rows::<TargetRow>(ctx.d.targets)? {
         let src = ctx.source(f, line, &r.source)?;
         let (scope_region, scope_park) = match opt(&r.scope) {
             None => return Err(err(f, line, "目标缺少范围（scope）".into())),
@@ -610,8 +654,8 @@ fn load_targets(
         .map_err(|e| err(f, line, format!("{e}（目标 id 重复？）")))?;
         ids.insert(r.id.clone(), ctx.tx.last_insert_rowid());
     }
-    let f = REPORTED.name;
-    for (line, r) in rows::<ReportedRow>(&REPORTED)? {
+    let f = ctx.d.reported.name;
+    for (line, r) in rows::<ReportedRow>(ctx.d.reported)? {
         let src = ctx.source(f, line, &r.source)?;
         let tid = ids
             .get(r.target.trim())
@@ -623,8 +667,8 @@ fn load_targets(
             params![tid, value, opt(&r.as_of), sanitize(&r.notes), src, r.locator],
         )?;
     }
-    let f = FIGURES.name;
-    for (line, r) in rows::<FigureRow>(&FIGURES)? {
+    let f = ctx.d.figures.name;
+    for (line, r) in rows::<FigureRow>(ctx.d.figures)? {
         let src = ctx.source(f, line, &r.source)?;
         let (scope_region, scope_park) = match regions.get(&normalize_name(&r.scope)) {
             Some(id) => (Some(*id), None),

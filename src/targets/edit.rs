@@ -555,7 +555,74 @@ pub fn find(store: &Store, code: &str) -> Result<i64, TargetError> {
             return Ok(id);
         }
     }
-    Err(TargetError::NotFound(c))
+    by_name(store, &c)
+}
+
+/// A target named rather than coded: the one whose name is exactly that, when only one is;
+/// else the closest names (name, pinyin, initials, as the TUI's search finds them) with their
+/// codes, scopes and periods, so the user can pick a code.
+fn by_name(store: &Store, given: &str) -> Result<i64, TargetError> {
+    let mut stmt = store.conn().prepare(
+        "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end
+             FROM targets t LEFT JOIN regions r ON r.id = t.scope_region_id
+             LEFT JOIN parks p ON p.id = t.scope_park_id",
+    )?;
+    let all: Vec<(i64, String, String, String, i32, i32)> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let norm = crate::model::text::normalize_name(given);
+    let exact: Vec<i64> = all
+        .iter()
+        .filter(|t| crate::model::text::normalize_name(&t.2) == norm)
+        .map(|t| t.0)
+        .collect();
+    if let [id] = exact[..] {
+        return Ok(id);
+    }
+    let index = crate::search::SearchIndex::new(
+        all.iter()
+            .map(|t| crate::search::Candidate {
+                kind: crate::model::HolderKind::Enterprise,
+                id: t.0,
+                name: t.2.clone(),
+                short_names: Vec::new(),
+                uscc: None,
+                forms: String::new(),
+            })
+            .collect(),
+    );
+    let hits = index.search(given, 8);
+    let Some(first) = hits.first().and_then(|h| all.iter().find(|t| t.0 == h.id)) else {
+        return Err(TargetError::NotFound(given.to_string()));
+    };
+    let candidates = hits
+        .iter()
+        .filter_map(|h| all.iter().find(|t| t.0 == h.id))
+        .map(|(_, code, name, scope, start, end)| {
+            format!(
+                "  {} {}（{} {}）",
+                sanitize(code),
+                sanitize(name),
+                sanitize(scope),
+                rules::period_label(*start, *end)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Err(TargetError::ByName {
+        given: given.to_string(),
+        candidates,
+        first: sanitize(&first.1),
+    })
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real year (1949–2100), month and day.

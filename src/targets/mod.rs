@@ -42,6 +42,15 @@ pub enum TargetError {
     Store(#[from] StoreError),
     #[error("找不到目标“{0}”。可用 `yuanqi targets` 查看全部目标及其代码。")]
     NotFound(String),
+    #[error(
+        "没有代码为“{given}”的目标，名称相近的有：\n{candidates}\n请用目标代码，如 yuanqi targets show {first}"
+    )]
+    ByName {
+        given: String,
+        /// One per line: "  D000-T16 新增省级专精特新企业（达州市 2026）".
+        candidates: String,
+        first: String,
+    },
     #[error("未知的认定类型“{given}”。{hint}")]
     UnknownType { given: String, hint: String },
     #[error("找不到范围“{given}”（应为地区或园区名称）。{hint}")]
@@ -775,6 +784,7 @@ fn progress_of(
         progress,
         direction,
         !rate,
+        def.kind == TargetKind::New,
         def.period_start,
         def.period_end,
         now_year,

@@ -216,7 +216,9 @@ pub fn meets(progress: f64, direction: Direction) -> bool {
 
 /// Status from progress and the calendar.
 ///
-/// - Before the period: 未开始. Without progress: 无数据.
+/// - Before the period, a target that counts only what the period adds (`new_only`, 新增):
+///   未开始. A level to hold by the period's end (a stock, a recorded figure) is judged
+///   before its period too: one already reached is 已完成. Without progress: 无数据.
 /// - A rate (`paced = false`, e.g. a growth rate) is judged against the target directly:
 ///   meeting it is 已完成 once the period ended and 进度正常 while it runs; not meeting it is
 ///   未完成 / 落后.
@@ -228,11 +230,12 @@ pub fn status(
     progress: Option<f64>,
     direction: Direction,
     paced: bool,
+    new_only: bool,
     period_start: i32,
     period_end: i32,
     now_year: i32,
 ) -> TargetStatus {
-    if now_year < period_start {
+    if new_only && now_year < period_start {
         return TargetStatus::NotStarted;
     }
     let Some(p) = progress else {
@@ -394,22 +397,41 @@ mod tests {
     }
 
     #[test]
-    fn ceiling_inverts_met() {
-        let d = Direction::from_qualifier("以下");
+    fn a_level_already_held_is_met_before_its_period_and_new_ones_wait() {
+        let d = Direction::AtLeast;
+        // 到2027年累计建成 3个, with 159 held in 2026.
         assert_eq!(
-            status(Some(0.8), d, true, 2021, 2025, 2026),
+            status(Some(53.0), d, true, false, 2027, 2027, 2026),
             TargetStatus::Met
         );
         assert_eq!(
-            status(Some(0.8), d, true, 2021, 2025, 2023),
+            status(Some(0.0), d, true, false, 2027, 2027, 2026),
+            TargetStatus::OnTrack
+        );
+        // 2027年新增: nothing counts before 2027.
+        assert_eq!(
+            status(Some(0.0), d, true, true, 2027, 2027, 2026),
+            TargetStatus::NotStarted
+        );
+    }
+
+    #[test]
+    fn ceiling_inverts_met() {
+        let d = Direction::from_qualifier("以下");
+        assert_eq!(
+            status(Some(0.8), d, true, false, 2021, 2025, 2026),
+            TargetStatus::Met
+        );
+        assert_eq!(
+            status(Some(0.8), d, true, false, 2021, 2025, 2023),
             TargetStatus::OnTrack
         );
         assert_eq!(
-            status(Some(1.2), d, true, 2021, 2025, 2023),
+            status(Some(1.2), d, true, false, 2021, 2025, 2023),
             TargetStatus::Behind
         );
         assert_eq!(
-            status(Some(1.2), d, true, 2021, 2025, 2026),
+            status(Some(1.2), d, true, false, 2021, 2025, 2026),
             TargetStatus::Missed
         );
     }

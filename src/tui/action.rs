@@ -207,7 +207,7 @@ pub static BINDINGS: &[Binding] = &[
         Global,
         [(KeyCode::Char('f'), NONE)],
         Action::ToggleFacets,
-        "打开/关闭筛选栏（企业：县区、园区、集群、认定、级别、年份；目标：范围）"
+        "打开/关闭筛选栏（企业：县区、园区、集群、认定、级别、年份；园区：县区；目标：范围）"
     ),
     bind!(
         Global,
@@ -418,11 +418,32 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Help,
-        [(KeyCode::PageDown, NONE)],
+        [(KeyCode::PageDown, NONE), (KeyCode::Char('d'), CTRL)],
         Action::PageDown,
         "下翻一页"
     ),
-    bind!(Help, [(KeyCode::PageUp, NONE)], Action::PageUp, "上翻一页"),
+    bind!(
+        Help,
+        [(KeyCode::PageUp, NONE), (KeyCode::Char('u'), CTRL)],
+        Action::PageUp,
+        "上翻一页"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
+        Action::Home,
+        "到开头"
+    ),
+    bind!(
+        Help,
+        [
+            (KeyCode::End, NONE),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::Char('G'), SHIFT)
+        ],
+        Action::End,
+        "到末尾"
+    ),
     bind!(
         Help,
         [

@@ -131,6 +131,8 @@ pub struct TargetLine {
     pub target: String,
     /// The target's figure, when it has one.
     pub target_value: Option<f64>,
+    /// What is still missing to reach the target (for a ceiling, how far over it).
+    pub gap: Option<f64>,
     /// What counts, in words ("省级及以上 专精特新中小企业").
     pub counts: String,
     pub computed: Option<f64>,
@@ -188,7 +190,19 @@ impl TargetDetail {
 #[derive(Debug, Clone, Default)]
 pub struct ParksScreen {
     pub loaded: bool,
+    /// The parks shown: all of them, or those in `county`.
     pub rows: Vec<ParkRow>,
+    /// Every park in the store, as a tree in display order.
+    pub all: Vec<ParkRow>,
+    /// Show only the parks in this region (or under it), by id and name; [`NO_REGION`] for
+    /// parks no region claims.
+    ///
+    /// [`NO_REGION`]: crate::store::NO_REGION
+    pub county: Option<(i64, String)>,
+    /// The county pane (`f` on this screen): every region with its number of parks.
+    pub show_counties: bool,
+    pub counties: Vec<crate::store::FacetValue>,
+    pub county_cursor: Cursor,
     pub cursor: Cursor,
 }
 
@@ -377,9 +391,51 @@ impl State {
 
     pub fn ensure_parks(&mut self) -> Result<(), StoreError> {
         if !self.parks.loaded {
-            self.parks.rows = self.store.park_rows()?;
+            self.parks.all = self.store.park_rows()?;
+            self.parks.counties = self.store.park_region_values(&self.parks.all)?;
+            self.apply_county()?;
             self.parks.loaded = true;
         }
+        Ok(())
+    }
+
+    /// Show the parks in the chosen county (all without one), each under its parent when the
+    /// parent is shown too, else at the top level; the cursor stays in range.
+    pub fn apply_county(&mut self) -> Result<(), StoreError> {
+        let within: Option<Vec<i64>> = match &self.parks.county {
+            None => None,
+            Some((id, _)) if *id == crate::store::NO_REGION => Some(Vec::new()),
+            Some((id, _)) => Some(self.store.region_subtree(*id)?),
+        };
+        let keep = |p: &ParkRow| match &within {
+            None => true,
+            Some(ids) if ids.is_empty() => p.region_id.is_none(),
+            Some(ids) => p.region_id.is_some_and(|r| ids.contains(&r)),
+        };
+        let mut depth: std::collections::HashMap<i64, usize> = Default::default();
+        self.parks.rows = self
+            .parks
+            .all
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| {
+                let d = p
+                    .parent_id
+                    .and_then(|parent| depth.get(&parent))
+                    .map_or(0, |d| d + 1);
+                depth.insert(p.id, d);
+                ParkRow {
+                    depth: d,
+                    ..p.clone()
+                }
+            })
+            .collect();
+        let n = self.parks.rows.len();
+        if self.parks.cursor.selected >= n {
+            self.parks.cursor = Cursor::default();
+        }
+        let rows = self.list_rows();
+        self.parks.cursor.scroll_into_view(n, rows);
         Ok(())
     }
 

@@ -42,6 +42,7 @@ fn line(t: &TargetProgress) -> TargetLine {
         baseline: t.baseline,
         target: t.target_label(),
         target_value: t.target,
+        gap: t.gap(),
         counts: t.counts_label(),
         computed: t.computed,
         reported,
@@ -72,13 +73,15 @@ pub fn load(state: &mut State) {
 
 /// Every scope the targets are set for, each with the number of targets within it (a county
 /// counts its own, its parks' and functional zones'), as a tree: each scope under the nearest
-/// listed scope that encloses it; among siblings regions first, the widest first.
+/// listed scope that encloses it; among siblings regions first in their official order, then parks with the most targets first.
 fn scopes(state: &State) -> Vec<FacetValue> {
     let mut names: Vec<&str> = state.targets.all.iter().map(|t| t.scope.as_str()).collect();
     names.sort_unstable();
     names.dedup();
     names.retain(|n| !n.is_empty());
     struct Node {
+        /// A region's place in the official order (its id); parks have none.
+        region: Option<i64>,
         is_region: bool,
         value: FacetValue,
         parent: Option<String>,
@@ -97,8 +100,10 @@ fn scopes(state: &State) -> Vec<FacetValue> {
                 .unwrap_or_default()
                 .into_iter()
                 .find(|up| names.contains(&up.as_str()));
+            let region = state.store.region_id(name).ok().flatten();
             Some(Node {
-                is_region: state.store.region_id(name).ok().flatten().is_some(),
+                region,
+                is_region: region.is_some(),
                 value: FacetValue {
                     key: name.to_string(),
                     label: name.to_string(),
@@ -114,9 +119,12 @@ fn scopes(state: &State) -> Vec<FacetValue> {
             .iter()
             .filter(|n| n.parent.as_deref() == parent)
             .collect();
+        // Regions first in their official order (as the enterprise filter lists them), then
+        // parks, the most targets first.
         out.sort_by(|a, b| {
             b.is_region
                 .cmp(&a.is_region)
+                .then(a.region.cmp(&b.region))
                 .then(b.value.count.cmp(&a.value.count))
                 .then(a.value.label.cmp(&b.value.label))
         });

@@ -198,11 +198,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             // Targets filter by their scope, in a pane of their own. Where the pane and the
             // table take turns (a narrow terminal), a pane that is open but out of sight is
             // brought back rather than closed.
-            let hidden = state.targets.show_scopes
-                && state.focus() != Pane::Facets
-                && views::body_layout(views::body_rect(state), state)
-                    .facets
-                    .is_none();
+            let hidden = out_of_sight(state, state.targets.show_scopes);
             state.targets.show_scopes = hidden || !state.targets.show_scopes;
             if state.targets.show_scopes {
                 state.set_focus(Pane::Facets);
@@ -211,21 +207,21 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             relayout(state)?;
         }
-        Action::ToggleFacets => {
-            if state.screen != Screen::Enterprises {
-                // Facets filter enterprises only: go there, and say so, rather than leave
-                // the user wondering why the parks or targets list did not change.
-                let from = state.screen;
-                show(state, Screen::Enterprises)?;
-                state.show_facets = true;
-                state.info(format!(
-                    "园区没有筛选，筛选的是企业：已转到企业画面，按 {} 回{}",
-                    Screen::ALL.iter().position(|s| *s == from).unwrap_or(0) + 1,
-                    from.label(),
-                ));
-            } else {
-                state.show_facets = !state.show_facets;
+        Action::ToggleFacets if state.screen == Screen::Parks => {
+            // Parks filter by their county, in a pane of their own (as targets by scope).
+            let hidden = out_of_sight(state, state.parks.show_counties);
+            state.parks.show_counties = hidden || !state.parks.show_counties;
+            if state.parks.show_counties {
+                state.set_focus(Pane::Facets);
+            } else if state.focus() == Pane::Facets {
+                state.set_focus(Pane::List);
             }
+            relayout(state)?;
+        }
+        Action::ToggleFacets => {
+            // As for the scope pane: a pane open but out of sight comes back.
+            let hidden = out_of_sight(state, state.show_facets);
+            state.show_facets = hidden || !state.show_facets;
             if state.show_facets {
                 state.set_focus(Pane::Facets);
                 request_facets(state, fx);
@@ -234,7 +230,15 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
             relayout(state)?;
         }
-        Action::NextFacet | Action::PrevFacet if state.screen == Screen::Targets => {}
+        Action::NextFacet | Action::PrevFacet if state.screen != Screen::Enterprises => {}
+        Action::ClearFilters if state.screen == Screen::Parks => {
+            if state.parks.county.take().is_some() {
+                state.apply_county()?;
+                state.info("已清除园区的区县筛选");
+            } else {
+                state.info("没有生效的筛选");
+            }
+        }
         Action::ClearFilters if state.screen == Screen::Targets => {
             if state.targets.scope.take().is_some() {
                 targets_data::apply_scope(state);
@@ -382,6 +386,16 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
     Ok(())
 }
 
+/// Whether a filter pane that is open (`shown`) is out of sight: where the pane and the table
+/// take turns (a narrow terminal), the table has the room while the keyboard is in it.
+fn out_of_sight(state: &State, shown: bool) -> bool {
+    shown
+        && state.focus() != Pane::Facets
+        && views::body_layout(views::body_rect(state), state)
+            .facets
+            .is_none()
+}
+
 fn search_action(
     state: &mut State,
     action: Action,
@@ -429,15 +443,21 @@ fn search_action(
                     show_target(state, id);
                 } else {
                     let (from, focus, scroll) = (state.screen, state.focus(), state.detail_scroll);
+                    let before = (state.filter.clone(), state.filter_labels.clone());
                     open_holder(state, kind, id, fx)?;
-                    // Esc from the profile goes back to the screen the search started on.
+                    // Esc from the profile goes back to the screen the search started on, with
+                    // the enterprise filter the profile had to clear.
                     if state.screen != from {
+                        let cleared = state.filter != before.0;
                         state.back_to.push(BackTo {
                             screen: from,
-                            filter: None,
+                            filter: cleared.then_some(before),
                             scroll,
                             to_detail: focus == Pane::Detail,
                         });
+                        if cleared {
+                            state.info(FILTER_SET_ASIDE);
+                        }
                     }
                 }
             }
@@ -486,6 +506,10 @@ fn run_search(state: &mut State, fx: &mut Vec<Effect>) {
     search.matched += targets.len();
     search.hits.splice(0..0, targets);
 }
+
+/// The status line when a profile opened from another screen had to clear the enterprise
+/// filter, which Esc back to that screen restores.
+const FILTER_SET_ASIDE: &str = "所选企业不在当前筛选结果中，已暂时清除筛选，Esc 返回时恢复";
 
 /// Show a search hit's profile on its screen, with the keyboard in the detail pane.
 fn open_holder(
@@ -604,6 +628,11 @@ fn move_by(state: &mut State, delta: isize) -> Result<(), StoreError> {
             let rows = views::facet_rows(state);
             let len = state.targets.scopes.len();
             state.targets.scope_cursor.move_by(delta, len, rows);
+        }
+        Pane::Facets if state.screen == Screen::Parks => {
+            let rows = views::facet_rows(state);
+            let len = state.parks.counties.len();
+            state.parks.county_cursor.move_by(delta, len, rows);
         }
         Pane::Facets => {
             let rows = views::facet_rows(state);
@@ -726,6 +755,10 @@ fn mouse(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         return Ok(());
     }
     let cursor = match (pane, state.screen) {
+        (Pane::Facets, Screen::Targets) => {
+            (&state.targets.scope_cursor, state.targets.scopes.len())
+        }
+        (Pane::Facets, Screen::Parks) => (&state.parks.county_cursor, state.parks.counties.len()),
         (Pane::Facets, _) => (&state.facets.cursor, state.facets.values.len()),
         (_, Screen::Enterprises) => (&state.enterprises.cursor, state.enterprises.total),
         (_, Screen::Parks) => (&state.parks.cursor, state.parks.rows.len()),
@@ -851,6 +884,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
             }
             Ok(())
         }
+        Pane::Facets if state.screen == Screen::Parks => {
+            let ps = &mut state.parks;
+            if let Some(v) = ps.counties.get(ps.county_cursor.selected) {
+                let id = v.key.parse::<i64>().ok();
+                // Choosing the active county again shows all parks.
+                let again = ps.county.as_ref().map(|c| c.0) == id;
+                ps.county = id.filter(|_| !again).map(|id| (id, v.label.clone()));
+                state.park_detail = None;
+                state.apply_county()?;
+                state.set_focus(Pane::List);
+            }
+            Ok(())
+        }
         Pane::Facets => toggle_facet_value(state, fx),
         Pane::List => match state.screen {
             Screen::Targets => {
@@ -878,13 +924,19 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
                 .map(|c| (c.kind, c.id));
             if let Some((kind, id)) = chosen {
                 let scroll = state.detail_scroll;
+                let before = (state.filter.clone(), state.filter_labels.clone());
                 open_holder(state, kind, id, fx)?;
+                // A filter cleared to show the holder comes back with Esc.
+                let cleared = state.filter != before.0;
                 state.back_to.push(BackTo {
                     screen: Screen::Targets,
-                    filter: None,
+                    filter: cleared.then_some(before),
                     scroll,
                     to_detail: true,
                 });
+                if cleared {
+                    state.info(FILTER_SET_ASIDE);
+                }
             }
             Ok(())
         }
@@ -1080,6 +1132,27 @@ fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     if state.targets.loaded {
         state.targets.loaded = false;
         state.ensure_targets();
+        // An open target's breakdown and holders follow the figures in its list.
+        if let Some(id) = state.targets.detail.as_ref().map(|d| d.id) {
+            let gone = !state.targets.all.iter().any(|t| t.id == id);
+            state.targets.detail = if gone {
+                None
+            } else {
+                targets_data::detail(state, id)
+            };
+            if state.targets.detail.is_none()
+                && state.screen == Screen::Targets
+                && state.focus() == Pane::Detail
+            {
+                state.set_focus(Pane::List);
+            }
+            let n = state
+                .targets
+                .detail
+                .as_ref()
+                .map_or(0, |d| d.holders().count());
+            state.targets.holder = state.targets.holder.min(n.saturating_sub(1));
+        }
     }
     let reopen = |d: &Option<Detail>| match d {
         Some(Detail::Enterprise(p)) => Some((HolderKind::Enterprise, p.id)),

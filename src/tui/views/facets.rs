@@ -65,6 +65,26 @@ pub fn draw_scopes(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
+/// The parks' county pane: every region with the number of parks in it; Enter shows only
+/// those, Enter again (or x) all.
+pub fn draw_counties(frame: &mut Frame, area: Rect, state: &State) {
+    let ps = &state.parks;
+    draw_values(
+        frame,
+        area,
+        state,
+        Values {
+            title: " 筛选园区 ",
+            header: "县（市、区）".to_string(),
+            header_active: ps.county.is_some(),
+            empty: Some("（没有园区）"),
+            values: &ps.counties,
+            cursor: &ps.county_cursor,
+            active: &|v| ps.county.as_ref().map(|c| c.0.to_string()).as_ref() == Some(&v.key),
+        },
+    );
+}
+
 /// A pane of values to choose from, each with its count.
 struct Values<'a> {
     title: &'static str,
@@ -109,7 +129,13 @@ fn draw_values(frame: &mut Frame, area: Rect, state: &State, pane: Values<'_>) {
         .take(rows)
     {
         let on = (pane.active)(v);
-        let mut style = if on { t.active() } else { Style::default() };
+        let mut style = if on {
+            t.active()
+        } else if v.count == 0 {
+            t.dim()
+        } else {
+            Style::default()
+        };
         let selected = i == pane.cursor.selected;
         if selected {
             style = style.patch(t.selected(focused));

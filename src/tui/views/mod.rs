@@ -129,13 +129,13 @@ pub fn list_rows(state: &State) -> usize {
 }
 
 /// Values visible in the facet pane (border and dimension header excluded).
-/// Whether the current screen shows a filter pane: the enterprises' facets, or the targets'
-/// scopes.
+/// Whether the current screen shows a filter pane: the enterprises' facets, the parks'
+/// counties or the targets' scopes.
 pub fn facets_shown(state: &State) -> bool {
     match state.screen {
         Screen::Enterprises => state.show_facets,
         Screen::Targets => state.targets.show_scopes,
-        Screen::Parks => false,
+        Screen::Parks => state.parks.show_counties,
     }
 }
 
@@ -210,6 +210,9 @@ fn draw_all(frame: &mut Frame, state: &State) {
             }
         }
         Screen::Parks => {
+            if let Some(r) = b.facets {
+                facets::draw_counties(frame, r, state);
+            }
             if let Some(r) = b.list {
                 parks::draw(frame, r, state);
             }

@@ -262,16 +262,13 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
                 // down, unless it fills the whole row.
                 let row = rows.last_mut().expect("a row");
                 let mut carry = Vec::new();
-                if chars[i].0.is_ascii_alphanumeric() {
+                if in_word(chars[i].0) {
                     let start = row
                         .iter()
-                        .rposition(|(c, _)| !c.is_ascii_alphanumeric())
+                        .rposition(|(c, _)| !in_word(*c))
                         .map_or(0, |p| p + 1);
                     let word = row.len() - start
-                        + chars[i..]
-                            .iter()
-                            .take_while(|(c, _)| c.is_ascii_alphanumeric())
-                            .count();
+                        + chars[i..].iter().take_while(|(c, _)| in_word(*c)).count();
                     let start_w: usize = row[..start]
                         .iter()
                         .map(|(c, _)| c.width().unwrap_or(0))
@@ -331,6 +328,12 @@ pub fn hanging<'a>(lines: Vec<Line<'a>>, width: usize) -> Vec<Line<'a>> {
         }
     }
     out
+}
+
+/// A character of an ASCII word, number or code that a line must not split ("T-Box",
+/// "2026-11-25", "zhangsan").
+fn in_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '#' | '@' | '+')
 }
 
 /// Punctuation that closes a phrase and so may not begin a line in Chinese typesetting.
@@ -418,6 +421,12 @@ mod tests {
             .map(text)
             .collect();
         assert_eq!(rows, ["  一二三四五六七来", "  源：八九"], "{rows:?}");
+        // A hyphenated code stays whole: "T-Box" moves down rather than splitting at "-".
+        let rows: Vec<String> = hanging(vec![Line::raw("  一二三四五六七T-Box、OBD")], 20)
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(rows, ["  一二三四五六七", "  T-Box、OBD"], "{rows:?}");
         // A number right after CJK text stays whole.
         let rows: Vec<String> = hanging(vec![Line::raw("来源：规划2022年")], 12)
             .iter()
