@@ -442,6 +442,47 @@ mod tests {
     }
 
     #[test]
+    fn totals_counts_and_placeholders_are_not_names() {
+        for s in [
+            "合计",
+            "总 计",
+            "共计2家",
+            "小计：1家",
+            "合计 7家",
+            "7家",
+            "共12户",
+            "（此页无正文）",
+            "以下空白",
+        ] {
+            assert!(summary_row(s), "{s}");
+        }
+        for s in [
+            "十家村食品有限公司",
+            "合计科技有限公司",
+            "7天连锁酒店",
+            "达州（集团）有限公司",
+            "2024",
+        ] {
+            assert!(!summary_row(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn titles_of_lists_whose_rows_do_not_hold_the_designation() {
+        let ty = |t: &str| designation_in_title(t).unwrap().ty;
+        for (t, want) in [
+            ("2025年拟推荐省级专精特新中小企业公示名单", true),
+            ("2025年省级专精特新中小企业复核未通过名单", true),
+            ("2025年省级专精特新中小企业撤销名单", true),
+            ("2025年专精特新中小企业培育名单", true),
+            ("2024年第一批省级专精特新中小企业名单", false),
+            ("2024年省级特色产业园区培育名单", false),
+        ] {
+            assert_eq!(not_holders(t, ty(t)).is_some(), want, "{t}");
+        }
+    }
+
+    #[test]
     fn title_names_the_designation() {
         let d = designation_in_title("附件1：2024年第一批省级专精特新中小企业名单.xlsx").unwrap();
         assert_eq!(d.ty.name, "专精特新中小企业");
