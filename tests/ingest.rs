@@ -46,20 +46,7 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::cargo_bin("yuanqi")
-            .unwrap()
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env("USER", "tester")
-            .env("COLUMNS", "200")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            out: String::from_utf8_lossy(&out.stdout).into_owned(),
-            err: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_on(&self.db(), args)
     }
 
     fn import(&self, file: &Path, extra: &[&str]) -> Run {
@@ -110,6 +97,24 @@ impl Env {
         let p = self.path(name);
         std::fs::write(&p, bytes).unwrap();
         p
+    }
+}
+
+/// Run the binary on the store at `db`, as user "tester" on a 200-column terminal.
+fn run_on(db: &Path, args: &[&str]) -> Run {
+    let out = Command::cargo_bin("yuanqi")
+        .unwrap()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("USER", "tester")
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&out.stdout).into_owned(),
+        err: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 
@@ -2214,21 +2219,7 @@ fn an_ambiguous_cluster_is_a_problem_and_the_demo_store_round_trips_its_clusters
     assert!(text.contains("数字经济（代码2+3+1/数字经济）"), "{}", r.out);
 
     let demo = env.path("demo.db");
-    let run = |db: &Path, args: &[&str]| -> Run {
-        let out = Command::cargo_bin("yuanqi")
-            .unwrap()
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env("COLUMNS", "200")
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            out: String::from_utf8_lossy(&out.stdout).into_owned(),
-            err: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    };
+    let run = run_on;
     let d = run(&demo, &["demo", "--enterprises", "400"]);
     assert_eq!(d.code, 0, "{}", d.all());
     let fresh = env.path("fresh.db");

@@ -296,6 +296,25 @@ pub struct ListDesignation {
     pub batch: Option<String>,
 }
 
+impl ListDesignation {
+    /// In words, as the report shows it: "省级 专精特新中小企业 2024年 第一批".
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        if let Some(l) = self.level {
+            s.push_str(l.label());
+            s.push(' ');
+        }
+        s.push_str(self.ty.name);
+        if let Some(y) = self.year {
+            s.push_str(&format!(" {y}年"));
+        }
+        if let Some(b) = &self.batch {
+            s.push_str(&format!(" {b}"));
+        }
+        s
+    }
+}
+
 /// Find the designation named in a title like "附件1：2024年第一批省级专精特新中小企业名单":
 /// the longest vocabulary name or synonym in the text, the level written just before it,
 /// the first year and the batch.

@@ -498,9 +498,9 @@ fn list_designation(
         warnings.push(format!(
             "文件名“{}”说的是“{}”，而标题“{}”说的是“{}”；按标题导入，请核对是否选对了文件",
             shown(&stem),
-            describe_list(sd),
+            sd.describe(),
             shown(&header.title),
-            describe_list(d)
+            d.describe()
         ));
     }
     if found.is_none() {
@@ -512,7 +512,7 @@ fn list_designation(
         if let Some((d, source_, text)) = undated {
             notes.push(format!(
                 "{source_}“{text}”写明了认定“{}”，但没有写年份，所以没有按认定导入，只导入企业；如要按认定导入，请加 --year（如 --year {}）",
-                describe_list(&d),
+                d.describe(),
                 crate::model::current_year()
             ));
         }
@@ -567,20 +567,6 @@ const NATIONAL_ONLY: [&str; 2] = ["专精特新“小巨人”", "制造业单�
 /// The report's note that a national-only designation without a level was taken as 国家级.
 fn national_note(ty: &str) -> String {
     format!("“{ty}”只有国家级（工业和信息化部认定），没写级别的按国家级记")
-}
-
-/// A list's designation in words: "省级 专精特新中小企业 2024年".
-fn describe_list(d: &ListDesignation) -> String {
-    let mut s = String::new();
-    if let Some(l) = d.level {
-        s.push_str(l.label());
-        s.push(' ');
-    }
-    s.push_str(d.ty.name);
-    if let Some(y) = d.year {
-        s.push_str(&format!(" {y}年"));
-    }
-    s
 }
 
 /// The refusal of a list whose title says its rows do not hold the designation it names.

@@ -118,21 +118,10 @@ impl Report {
             })
             .collect();
         let p = &plan.parsed;
-        let list = p.list.as_ref().map(|(d, from)| {
-            let mut s = String::new();
-            if let Some(l) = d.level {
-                s.push_str(l.label());
-                s.push(' ');
-            }
-            s.push_str(d.ty.name);
-            if let Some(y) = d.year {
-                s.push_str(&format!(" {y}年"));
-            }
-            if let Some(b) = &d.batch {
-                s.push_str(&format!(" {b}"));
-            }
-            format!("{s}（取自{from}）")
-        });
+        let list = p
+            .list
+            .as_ref()
+            .map(|(d, from)| format!("{}（取自{from}）", d.describe()));
         let records = [
             Records::of("企业", plan.enterprise_writes()),
             Records::of("园区", plan.park_writes()),
