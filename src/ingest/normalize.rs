@@ -359,7 +359,8 @@ pub fn designation_in_title(title: &str) -> Option<ListDesignation> {
 /// What a list is when its title says its rows do not hold the designation it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotHolders {
-    /// 公示 / 拟推荐 / 拟认定 / 初审 / 推荐: proposed, not yet granted.
+    /// 公示 / 拟推荐 / 拟认定 / 初审 / 推荐 (and 拟 before other verbs of a proposal):
+    /// proposed, not yet granted.
     Proposed(&'static str),
     /// 未通过: failed (a review or an application).
     Failed,
@@ -394,15 +395,20 @@ pub fn not_holders(title: &str, ty: &DesignationType) -> Option<NotHolders> {
             return Some(NotHolders::Revoked(w));
         }
     }
+    // "拟" only before the verb of a proposal: 虚拟现实 and 模拟 are not proposals.
     for w in [
         "拟推荐",
         "拟认定",
         "拟入选",
         "拟命名",
+        "拟授予",
+        "拟列入",
+        "拟支持",
+        "拟确定",
+        "拟公布",
         "公示",
         "初审",
         "推荐",
-        "拟",
     ] {
         if t.contains(w) {
             return Some(NotHolders::Proposed(w));
@@ -495,6 +501,8 @@ mod tests {
             ("2025年省级专精特新中小企业撤销名单", true),
             ("2025年专精特新中小企业培育名单", true),
             ("2024年第一批省级专精特新中小企业名单", false),
+            ("2024年虚拟现实领域省级专精特新中小企业名单", false),
+            ("2025年拟命名省级专精特新中小企业名单", true),
             ("2024年省级特色产业园区培育名单", false),
         ] {
             assert_eq!(not_holders(t, ty(t)).is_some(), want, "{t}");
