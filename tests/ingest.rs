@@ -1970,8 +1970,9 @@ fn a_list_of_candidates_failures_or_revocations_does_not_grant_its_designation()
 
 /// A county written by a short form is read as the region it abbreviates, with a reminder
 /// naming that region once per distinct value; a form that could mean places in different
-/// cities ("高新区": 达州高新区 or 大足高新区) or a county the row's city column contradicts is a
-/// problem, never a match in another city. Traditional characters get a suggestion.
+/// cities ("高新区": 达州高新区 or 大足高新区) is a problem unless the row's city column says
+/// which, and a county the city column contradicts is a problem: never a match in another
+/// city. Traditional characters get a suggestion.
 #[test]
 fn county_short_forms_are_named_and_cross_city_readings_refused() {
     let env = Env::new();
@@ -1982,7 +1983,8 @@ fn county_short_forms_are_named_and_cross_city_readings_refused() {
                重庆丁有限公司,高新区,重庆市\n\
                达州戊有限公司,高新区,\n\
                达州己有限公司,通川区,重庆市\n\
-               达州庚有限公司,達川區,\n";
+               达州庚有限公司,達川區,\n\
+               达州辛有限公司,高新区,达州市\n";
     let before = env.counts();
     let r = env.import(&env.write("county.csv", csv.as_bytes()), &[]);
     assert_eq!(r.code, 1, "{}", r.all());
@@ -2004,6 +2006,12 @@ fn county_short_forms_are_named_and_cross_city_readings_refused() {
     assert!(text.contains("大足高新区（大足区）"), "{}", r.out);
     assert!(text.contains("属于达州市，不在这个市"), "{}", r.out);
     assert!(text.contains("最接近的有：达川区"), "{}", r.out);
+    // The row's city says which 高新区 it means.
+    assert!(
+        text.contains("按“达州高新区”处理（简称，本行的市为“达州市”"),
+        "{}",
+        r.out
+    );
     assert!(r.out.contains("有问题 4"), "{}", r.out);
 }
 

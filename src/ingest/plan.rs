@@ -823,6 +823,8 @@ pub struct Plan {
     region_by_norm: HashMap<String, i64>,
     /// How each distinct county cell was read (once per value, not per row).
     region_reads: HashMap<String, RegionRead>,
+    /// County values a row's city column made unambiguous, as "value|city", said once each.
+    region_reads_narrowed: HashSet<String>,
     clusters: Vec<(i64, String, String, Vec<String>)>,
     /// Each cluster's parent (a sub-sector's cluster, a cluster's system).
     cluster_parent: HashMap<i64, i64>,
@@ -951,6 +953,7 @@ impl Plan {
             region_parent: HashMap::new(),
             region_by_norm: HashMap::new(),
             region_reads: HashMap::new(),
+            region_reads_narrowed: HashSet::default(),
             clusters: Vec::new(),
             cluster_parent: HashMap::new(),
             cluster_by_key: HashMap::new(),
@@ -1388,6 +1391,8 @@ impl Plan {
         }
         // A short form: every place it could stand for, with the city each lies in.
         let mut places: Vec<(String, Option<i64>)> = Vec::new();
+        // Regions (not parks) it could stand for, to tell whether a city narrows it to one.
+        let mut regions_meant: Vec<i64> = Vec::new();
         for (rid, name, shorts) in &self.regions {
             let rn = normalize_name(name);
             let stem_of = rn
@@ -1398,6 +1403,7 @@ impl Plan {
                 || shorts.iter().any(|s| normalize_name(s) == n)
             {
                 places.push((name.clone(), Some(self.region_top(*rid))));
+                regions_meant.push(*rid);
             }
         }
         for p in &self.parks.states {
@@ -1422,7 +1428,15 @@ impl Plan {
                     names.push(label);
                 }
             }
-            return RegionRead::Ambiguous(names);
+            // The one region it can mean in its own city, when no other region there matches.
+            let top = self.region_top(id);
+            let alone = regions_meant
+                .iter()
+                .all(|r| *r == id || self.region_top(*r) != top);
+            return RegionRead::Ambiguous {
+                in_city: alone.then_some(id),
+                names,
+            };
         }
         RegionRead::Short(id)
     }
@@ -1455,7 +1469,33 @@ impl Plan {
                 }
                 Some(id)
             }
-            RegionRead::Ambiguous(names) => {
+            // "高新区" beside 所属市 达州市: the city says which one.
+            RegionRead::Ambiguous {
+                in_city: Some(id), ..
+            } if cx
+                .text(Field::City)
+                .and_then(|c| self.region(&c))
+                .is_some_and(|c| self.region_top(c) == self.region_top(id)) =>
+            {
+                let city = cx.text(Field::City).unwrap_or_default();
+                if self.region_reads_narrowed.insert(format!(
+                    "{}|{}",
+                    normalize_name(text),
+                    normalize_name(&city)
+                )) {
+                    cx.warn(
+                        Field::Region,
+                        text,
+                        format!(
+                            "按“{}”处理（简称，本行的市为“{}”；同一写法只提醒一次）",
+                            self.region_name(Some(id)),
+                            sanitize(&city)
+                        ),
+                    );
+                }
+                Some(id)
+            }
+            RegionRead::Ambiguous { names, .. } => {
                 cx.problem(
                     Field::Region,
                     text,
@@ -2975,8 +3015,12 @@ pub struct Counts {
 enum RegionRead {
     Exact(i64),
     Short(i64),
-    /// Places in different cities the value could mean, each with its city.
-    Ambiguous(Vec<String>),
+    /// Places in different cities the value could mean, each with its city; `in_city` is the
+    /// region it means when a row's city column names that region's city.
+    Ambiguous {
+        in_city: Option<i64>,
+        names: Vec<String>,
+    },
     Unknown,
 }
 
