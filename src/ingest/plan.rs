@@ -566,7 +566,7 @@ const NATIONAL_ONLY: [&str; 2] = ["专精特新“小巨人”", "制造业单�
 
 /// The report's note that a national-only designation without a level was taken as 国家级.
 fn national_note(ty: &str) -> String {
-    format!("“{ty}”只有国家级（工业和信息化部认定），没写级别的按国家级记")
+    format!("{ty}只有国家级（工业和信息化部认定），没写级别的按国家级记")
 }
 
 /// The refusal of a list whose title says its rows do not hold the designation it names.
