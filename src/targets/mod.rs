@@ -501,6 +501,9 @@ struct World {
     parks: HashMap<i64, (Option<i64>, Option<i64>, String)>,
     /// enterprise id → (region id, park id)
     enterprises: Placed,
+    /// A functional zone's region id → the park of the same name (达州高新区): an enterprise
+    /// placed in the zone is in that park, as the store's park filter has it.
+    zone_park: HashMap<i64, i64>,
 }
 
 impl World {
@@ -532,10 +535,15 @@ impl World {
             )?,
             Some((HolderKind::Park, _)) => HashMap::new(),
         };
+        let zone_park = conn
+            .prepare("SELECT r.id, p.id FROM regions r JOIN parks p ON p.name = r.name")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         Ok(World {
             region_parent,
             parks,
             enterprises,
+            zone_park,
         })
     }
 
@@ -594,7 +602,12 @@ impl World {
             .enterprises
             .iter()
             .filter(|(_, (er, ep))| match (region, park) {
-                (_, Some(scope)) => ep.is_some_and(|p| self.park_within(p, scope)),
+                (_, Some(scope)) => {
+                    ep.is_some_and(|p| self.park_within(p, scope))
+                        || er
+                            .and_then(|r| self.zone_park.get(&r))
+                            .is_some_and(|p| self.park_within(*p, scope))
+                }
                 (Some(r), None) => {
                     er.is_some_and(|x| self.region_within(x, r))
                         || ep.is_some_and(|p| {
