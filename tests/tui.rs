@@ -2195,3 +2195,28 @@ fn a_click_in_the_scope_or_county_pane_selects_its_value() {
         assert_eq!(selected, 3, "{screen:?}");
     }
 }
+
+/// The help, at any width, starts no line with closing punctuation, ends none with opening
+/// punctuation, and keeps options whole.
+#[test]
+fn help_lines_break_where_chinese_typesetting_allows() {
+    let t = Theme::default();
+    for width in 30..=100 {
+        let lines: Vec<String> = views::help::wrapped(&t, width)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        for l in &lines {
+            let body = l.trim_start();
+            assert!(
+                !body.starts_with(['，', '。', '、', '；', '：', '）', '”']),
+                "{width}: {l:?}"
+            );
+            assert!(!l.trim_end().ends_with(['（', '“']), "{width}: {l:?}");
+            assert!(
+                !l.trim_end().ends_with("--") && !body.starts_with("mouse"),
+                "{width}: {l:?}"
+            );
+        }
+    }
+}

@@ -211,6 +211,90 @@ pub fn wrap_width(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Marks that may not start a line (closing brackets and quotes, pauses and stops).
+fn no_line_start(t: &str) -> bool {
+    t.chars()
+        .next()
+        .is_some_and(|c| "）)」』”’】]》〉，。、；：！？,.;:!?…%".contains(c))
+}
+
+/// Marks that may not end a line (opening brackets and quotes).
+fn no_line_end(t: &str) -> bool {
+    t.chars()
+        .last()
+        .is_some_and(|c| "（(「『“‘【[《〈".contains(c))
+}
+
+/// Text cut into lines of at most `width` columns: between Chinese characters, but never
+/// inside a run of Latin letters and digits (a credit code, `--skip-invalid`) that fits a line,
+/// never before closing punctuation and never after opening punctuation.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(4);
+    // Tokens: runs of letters, digits and the marks inside words and options; else characters.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || "-_./@#%+=".contains(c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                tokens.push(std::mem::take(&mut run));
+            }
+            tokens.push(c.to_string());
+        }
+    }
+    if !run.is_empty() {
+        tokens.push(run);
+    }
+    // A run wider than a line is cut where it must be.
+    let tokens: Vec<String> = tokens
+        .into_iter()
+        .flat_map(|t| {
+            if display_width(&t) > width {
+                wrap_width(&t, width)
+            } else {
+                vec![t]
+            }
+        })
+        .collect();
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    let mut used = 0;
+    for tok in tokens {
+        let w = display_width(&tok);
+        if used + w > width && !cur.is_empty() {
+            let mut carry: Vec<String> = Vec::new();
+            // Carry tokens along until the next line does not start with a closing mark and
+            // this one does not end with an opening mark (keeping at least one token here).
+            while cur.len() > 1 {
+                let next_first = carry.first().unwrap_or(&tok);
+                let last = cur.last().map(String::as_str).unwrap_or_default();
+                if no_line_start(next_first) || no_line_end(last) {
+                    if let Some(t) = cur.pop() {
+                        carry.insert(0, t);
+                    }
+                } else {
+                    break;
+                }
+            }
+            lines.push(std::mem::replace(&mut cur, carry));
+            used = cur.iter().map(|t| display_width(t)).sum();
+        }
+        if cur.is_empty() && tok == " " {
+            continue;
+        }
+        used += w;
+        cur.push(tok);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+        .into_iter()
+        .map(|l| l.concat().trim_end().to_string())
+        .collect()
+}
+
 /// Split a `|`-separated multi-value field into trimmed, non-empty parts.
 pub fn split_multi(s: &str) -> Vec<String> {
     s.split(['|', '、', '；', ';'])

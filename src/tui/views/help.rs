@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::model::text::wrap_width;
+use crate::model::text::wrap_text;
 use crate::tui::action::{Context, help_entries};
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
@@ -21,8 +21,8 @@ const NOTES: [&str; 2] = [
 
 /// The overlay's lines laid out for `width` columns inside its border: a heading per context,
 /// then one line per binding whose description, when too long, continues under itself (not
-/// under the keys); the notes at the end break between characters rather than at the spaces
-/// around `yuanqi --mouse`.
+/// under the keys). Lines break between characters, never inside an option such as
+/// `yuanqi --mouse`, before closing punctuation or after opening punctuation.
 pub fn wrapped<'a>(t: &Theme, width: usize) -> Vec<Line<'a>> {
     let indent = KEY_WIDTH + 2;
     let mut out = Vec::new();
@@ -35,7 +35,7 @@ pub fn wrapped<'a>(t: &Theme, width: usize) -> Vec<Line<'a>> {
             out.push(Line::styled(ctx.label().to_string(), t.heading()));
             last = Some(ctx);
         }
-        let mut parts = wrap_width(help, width.saturating_sub(indent).max(8)).into_iter();
+        let mut parts = wrap_text(help, width.saturating_sub(indent).max(8)).into_iter();
         out.push(Line::from(vec![
             Span::styled(
                 format!("  {}", widgets::fit(&keys, KEY_WIDTH, t)),
@@ -48,7 +48,7 @@ pub fn wrapped<'a>(t: &Theme, width: usize) -> Vec<Line<'a>> {
     out.push(Line::raw(""));
     for note in NOTES {
         out.extend(
-            wrap_width(note, width.max(8))
+            wrap_text(note, width.max(8))
                 .into_iter()
                 .map(|p| Line::styled(p, t.dim())),
         );
