@@ -271,6 +271,15 @@ fn one_bad_row_writes_nothing_and_every_problem_is_listed() {
     assert!(skip.out.contains("新增 1，"), "{}", skip.out);
     assert!(skip.out.contains("已跳过 2 个有问题的行"), "{}", skip.out);
     assert_eq!(env.counts().0, before.0 + 1);
+
+    // Every row skipped: nothing imported, which is a data problem (exit 1), not success.
+    let none = env.write(
+        "none.csv",
+        "企业名称,统一社会信用代码\n达州某公司,123\n".as_bytes(),
+    );
+    let r = env.import(&none, &["--skip-invalid"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.err.contains("每一行都有问题"), "{}", r.err);
 }
 
 #[test]

@@ -87,6 +87,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         TextOrJson::Text => print!("{}", report.render_text(terminal_width())),
     }
     let (refused, problems) = (report.refused, report.problems.len());
+    // --skip-invalid that skipped every row wrote nothing: a data problem, not success.
+    let c = &report.counts;
+    let all_skipped = report.skip_invalid && c.invalid > 0 && c.new + c.changed + c.unchanged == 0;
     // A large report is a few hundred thousand small strings, and the process ends here:
     // freeing them one by one would only delay the prompt (by 0.1–0.3 s at 100 000 rows).
     if report.changes.len() >= BIG_REPORT {
@@ -94,6 +97,11 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     }
     if refused {
         return Err(IngestError::Problems { problems }.into());
+    }
+    if all_skipped {
+        anyhow::bail!(
+            "每一行都有问题，已全部跳过，没有导入任何内容（上面列出了每个问题的行号和原因）"
+        );
     }
     Ok(())
 }
