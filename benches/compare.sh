@@ -75,6 +75,9 @@ for N in "${SIZES[@]}"; do
         "$Y" demo --enterprises "$N" --db "$DB" --force >/dev/null 2>&1
         echo "demo store $N: generated in $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s, $(( $(stat -c %s "$DB") / 1048576 )) MiB"
     fi
+    # A store made by an earlier build is brought to this build's schema (the runs below open
+    # it read-only, which cannot migrate).
+    "$Y" init --db "$DB" >/dev/null
     sqlite3 "$DB" 'select name from enterprises' > "$OUT/names-$N.txt"
     # Queries from a name in the store: its short name, a 2-character prefix of it, its full
     # pinyin and its initials (search_forms holds the syllables, one name per line).
@@ -99,8 +102,8 @@ for N in "${SIZES[@]}"; do
     if [[ $N -le 100000 ]]; then
         CSV=$OUT/enterprises-$N.csv
         XLSX=$OUT/enterprises-$N.xlsx
-        "$Y" export enterprises --db "$DB" --read-only -o "$CSV" >/dev/null 2>&1
-        "$Y" export enterprises --db "$DB" --read-only -o "$XLSX" >/dev/null 2>&1
+        "$Y" export enterprises --db "$DB" --read-only -o "$CSV" >/dev/null
+        "$Y" export enterprises --db "$DB" --read-only -o "$XLSX" >/dev/null
         ROWS=$(( $(wc -l < "$CSV") - 1 ))
         rm -f "$OUT/import.db"*; "$Y" init --db "$OUT/import.db" >/dev/null
         cp "$OUT/import.db" "$OUT/empty.db"
@@ -113,7 +116,8 @@ for N in "${SIZES[@]}"; do
         # every write went before); "nothing durable": no journal, synchronous=OFF and no
         # plain indexes at all.
         cp "$OUT/empty.db" "$OUT/rows.db" && rm -f "$OUT/rows.db-wal" "$OUT/rows.db-shm"
-        "$Y" import "$CSV" --db "$OUT/rows.db" -q >/dev/null 2>&1
+        # Every figure below assumes this import succeeds (set -e stops the run if it does not).
+        "$Y" import "$CSV" --db "$OUT/rows.db" -q >/dev/null
         PLAIN="type = 'index' AND tbl_name IN ('enterprises', 'enterprise_clusters') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
         ASIDE=$(sqlite3 "$OUT/empty.db" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE $PLAIN" | tr '\n' ' ')
         BACK=$(sqlite3 "$OUT/empty.db" "SELECT sql || ';' FROM sqlite_master WHERE $PLAIN" | tr '\n' ' ')

@@ -271,15 +271,6 @@ fn one_bad_row_writes_nothing_and_every_problem_is_listed() {
     assert!(skip.out.contains("新增 1，"), "{}", skip.out);
     assert!(skip.out.contains("已跳过 2 个有问题的行"), "{}", skip.out);
     assert_eq!(env.counts().0, before.0 + 1);
-
-    // Every row skipped: nothing imported, which is a data problem (exit 1), not success.
-    let none = env.write(
-        "none.csv",
-        "企业名称,统一社会信用代码\n达州某公司,123\n".as_bytes(),
-    );
-    let r = env.import(&none, &["--skip-invalid"]);
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.err.contains("每一行都有问题"), "{}", r.err);
 }
 
 #[test]
@@ -1410,7 +1401,8 @@ fn an_empty_designation_cell_is_reported_as_empty() {
 }
 
 /// When nothing is left to write (every row unchanged, or every row skipped as invalid), the
-/// report says the store was left as it was and no import was recorded.
+/// report says the store was left as it was and no import was recorded; skipping every row
+/// is a data problem.
 #[test]
 fn an_import_with_nothing_to_write_says_so() {
     let env = Env::new();
@@ -1422,7 +1414,9 @@ fn an_import_with_nothing_to_write_says_so() {
     assert!(again.out.contains("没有需要写入的内容"), "{}", again.out);
     let bad = "企业名称,所属县（市、区）\n,通川区\n达州巳公司,宣汗县\n";
     let r = env.import(&env.write("b.csv", bad.as_bytes()), &["--skip-invalid"]);
-    assert_eq!(r.code, 0, "{}", r.all());
+    // Every row skipped: nothing imported, a data problem (exit 1).
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.err.contains("每一行都有问题"), "{}", r.err);
     assert!(r.out.contains("已跳过 2 个有问题的行"), "{}", r.out);
     assert!(r.out.contains("没有需要写入的内容"), "{}", r.out);
     assert_eq!(env.count("SELECT count(*) FROM imports"), 1);

@@ -75,6 +75,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
         dry_run: args.dry_run,
         skip_invalid: args.skip_invalid,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        list_new_fields: args.dry_run || args.format == TextOrJson::Json,
     };
     // Read and check the file before touching the store, so a bad file never creates one.
     let mut store = cli.open_store()?;

@@ -171,6 +171,10 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     /// Show progress on stderr (the CLI turns it off when stderr is not a terminal).
     pub progress: bool,
+    /// List every field a new record gets among its changes (a dry run and the JSON report
+    /// show them; the text report of a real import counts records only, so a large import
+    /// need not build them).
+    pub list_new_fields: bool,
 }
 
 /// The file name as shown in messages.

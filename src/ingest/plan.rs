@@ -731,7 +731,9 @@ pub struct Table<S> {
     by_short: HashMap<String, Vec<usize>>,
     by_uscc: HashMap<String, usize>,
     /// [`name_stem`] of each name → the first entity with it, to spot near-duplicate names.
-    by_stem: HashMap<String, usize>,
+    /// (Keyed by the stem's hash: a large import keeps one per row. A match is confirmed on
+    /// the names themselves.)
+    by_stem: HashMap<u64, usize>,
     /// The first file row that wrote each entity.
     pub touched: HashMap<usize, u32>,
     /// Entities this import adds from a name that held hidden characters.
@@ -767,8 +769,11 @@ impl<S: Clone> Table<S> {
         let i = self.states.len();
         self.states.push(state);
         self.ids.push(id);
-        self.by_norm.insert(normalize_name(name), i);
-        self.by_stem.entry(name_stem(name)).or_insert(i);
+        let norm = normalize_name(name);
+        self.by_stem
+            .entry(stem_key(&stem_of_norm(&norm)))
+            .or_insert(i);
+        self.by_norm.insert(norm, i);
         for s in shorts {
             let v = self.by_short.entry(normalize_name(s)).or_default();
             if !v.contains(&i) {
@@ -836,6 +841,8 @@ pub struct Plan {
     /// enterprise name: the check is a scan, so a file full of unrelated short names stays
     /// linear.
     elsewhere_budget: usize,
+    /// Whether a new record's changes list every field it gets ([`ImportOptions::list_new_fields`]).
+    list_new_fields: bool,
 }
 
 /// Whether `names` holds `short`, compared as names are (width, case and spacing folded).
@@ -960,12 +967,14 @@ impl Plan {
             cluster_by_name: HashMap::new(),
             cluster_by_short: HashMap::new(),
             elsewhere_budget: 100,
+            list_new_fields: true,
         }
     }
 
     /// Load what the store holds and plan every record of `parsed`.
     pub fn build(store: &Store, parsed: Parsed, opts: &ImportOptions) -> Result<Plan, IngestError> {
         let mut plan = Plan::new(parsed);
+        plan.list_new_fields = opts.list_new_fields;
         plan.load(store)?;
         plan.file_warnings();
         let records = std::mem::take(&mut plan.parsed.records);
@@ -993,6 +1002,7 @@ impl Plan {
         const BATCH: usize = 1024;
         let (parsed, mut reader) = open_file(opts)?;
         let mut plan = Plan::new(parsed);
+        plan.list_new_fields = opts.list_new_fields;
         let path = opts.path.as_path();
         let (planned, read) = std::thread::scope(|scope| {
             let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Record>>(8);
@@ -2393,9 +2403,10 @@ impl Plan {
                 if let Some(why) = unbalanced_brackets(name) {
                     cx.problem(Field::Name, name, why);
                 }
-                let stem = name_stem(name);
+                let stem = stem_of_norm(&norm);
                 if stem.chars().count() >= 2
-                    && let Some(&j) = self.enterprises.by_stem.get(&stem)
+                    && let Some(&j) = self.enterprises.by_stem.get(&stem_key(&stem))
+                    && name_stem(&self.enterprises.states[j].name) == stem
                     && normalize_name(&self.enterprises.states[j].name) != norm
                 {
                     let other = &self.enterprises.states[j].name;
@@ -2417,16 +2428,18 @@ impl Plan {
                     after: name.to_string(),
                 }];
                 // Every field the new record gets, as for a changed one.
-                let fields = [
-                    ("简称", join_names(&wanted.short_names)),
-                    ("信用代码", wanted.uscc.clone().unwrap_or_default()),
-                    ("所属县（市、区）", self.region_name(wanted.region_id)),
-                    ("所属园区", self.park_label(wanted.park)),
-                    ("产业集群", self.cluster_names(&wanted.clusters)),
-                    ("规模", wanted.scale.clone().unwrap_or_default()),
-                    ("备注", wanted.notes.clone()),
-                ];
-                added_fields(&mut ch, fields);
+                if self.list_new_fields {
+                    let fields = [
+                        ("简称", join_names(&wanted.short_names)),
+                        ("信用代码", wanted.uscc.clone().unwrap_or_default()),
+                        ("所属县（市、区）", self.region_name(wanted.region_id)),
+                        ("所属园区", self.park_label(wanted.park)),
+                        ("产业集群", self.cluster_names(&wanted.clusters)),
+                        ("规模", wanted.scale.clone().unwrap_or_default()),
+                        ("备注", wanted.notes.clone()),
+                    ];
+                    added_fields(&mut ch, fields);
+                }
                 Some((HolderPlan::Enterprise(None, Some(wanted)), ch))
             }
             Some(i) => {
@@ -2695,15 +2708,17 @@ impl Plan {
                     before: String::new(),
                     after: name.to_string(),
                 }];
-                let fields = [
-                    ("简称", join_names(&state.short_names)),
-                    ("园区类型", state.kind.clone()),
-                    ("级别", state.level.clone().unwrap_or_default()),
-                    ("所属县（市、区）", self.region_name(state.region_id)),
-                    ("主导产业", self.cluster_names(&state.clusters)),
-                    ("备注", state.notes.clone()),
-                ];
-                added_fields(&mut ch, fields);
+                if self.list_new_fields {
+                    let fields = [
+                        ("简称", join_names(&state.short_names)),
+                        ("园区类型", state.kind.clone()),
+                        ("级别", state.level.clone().unwrap_or_default()),
+                        ("所属县（市、区）", self.region_name(state.region_id)),
+                        ("主导产业", self.cluster_names(&state.clusters)),
+                        ("备注", state.notes.clone()),
+                    ];
+                    added_fields(&mut ch, fields);
+                }
                 Some((HolderPlan::Park(None, Some(state)), ch))
             }
             Some(i) => {
@@ -3159,6 +3174,11 @@ fn not_found(what: &str, near: &[String]) -> String {
 /// 集团有限公司, 公司, 集团). "达州华川车辆制造有限责任公司" and "达州华川车辆制造公司" share
 /// "达州华川车辆制造"; "四川达州钢铁集团有限公司" and "四川达州钢铁集团公司" share "四川达州钢铁".
 pub fn name_stem(name: &str) -> String {
+    stem_of_norm(&normalize_name(name))
+}
+
+/// [`name_stem`] of a name already normalised ([`normalize_name`]).
+fn stem_of_norm(norm: &str) -> String {
     const FORMS: [&str; 7] = [
         "股份有限公司",
         "有限责任公司",
@@ -3168,10 +3188,7 @@ pub fn name_stem(name: &str) -> String {
         "公司",
         "集团",
     ];
-    let mut key: String = crate::model::text::normalize_name_cow(name)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let mut key: String = norm.chars().filter(|c| c.is_alphanumeric()).collect();
     while let Some(form) = FORMS
         .iter()
         .find(|f| key.ends_with(*f) && key.len() > f.len())
@@ -3179,6 +3196,12 @@ pub fn name_stem(name: &str) -> String {
         key.truncate(key.len() - form.len());
     }
     key
+}
+
+/// A fixed hash of a [`name_stem`], for the near-duplicate index.
+fn stem_key(stem: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5eed).hash_one(stem)
 }
 
 /// Why a name's brackets do not pair up ("达州某某有限公司（" lost its end when copied).
