@@ -194,24 +194,20 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
         Action::NextPane | Action::PrevPane => {
             cycle_pane(state, matches!(action, Action::NextPane))?
         }
-        Action::ToggleFacets if state.screen == Screen::Targets => {
-            // Targets filter by their scope, in a pane of their own. Where the pane and the
-            // table take turns (a narrow terminal), a pane that is open but out of sight is
-            // brought back rather than closed.
-            let hidden = out_of_sight(state, state.targets.show_scopes);
-            state.targets.show_scopes = hidden || !state.targets.show_scopes;
-            if state.targets.show_scopes {
-                state.set_focus(Pane::Facets);
-            } else if state.focus() == Pane::Facets {
-                state.set_focus(Pane::List);
+        Action::ToggleFacets if state.screen != Screen::Enterprises => {
+            // Targets filter by their scope and parks by their county, each in a pane of its
+            // own. Where the pane and the table take turns (a narrow terminal), a pane that is
+            // open but out of sight is brought back rather than closed.
+            let shown = match state.screen {
+                Screen::Targets => state.targets.show_scopes,
+                _ => state.parks.show_counties,
+            };
+            let show = out_of_sight(state, shown) || !shown;
+            match state.screen {
+                Screen::Targets => state.targets.show_scopes = show,
+                _ => state.parks.show_counties = show,
             }
-            relayout(state)?;
-        }
-        Action::ToggleFacets if state.screen == Screen::Parks => {
-            // Parks filter by their county, in a pane of their own (as targets by scope).
-            let hidden = out_of_sight(state, state.parks.show_counties);
-            state.parks.show_counties = hidden || !state.parks.show_counties;
-            if state.parks.show_counties {
+            if show {
                 state.set_focus(Pane::Facets);
             } else if state.focus() == Pane::Facets {
                 state.set_focus(Pane::List);
