@@ -216,9 +216,9 @@ pub fn meets(progress: f64, direction: Direction) -> bool {
 
 /// Status from progress and the calendar.
 ///
-/// - Before the period, a target that counts only what the period adds (`new_only`, 新增):
-///   未开始. A level to hold by the period's end (a stock, a recorded figure) is judged
-///   before its period too: one already reached is 已完成. Without progress: 无数据.
+/// - Before the period: 未开始, except that a level to hold by the period's end (a stock, a
+///   recorded figure; not `new_only`, which counts only what the period adds) already reached
+///   is 已完成. Without progress: 无数据.
 /// - A rate (`paced = false`, e.g. a growth rate) is judged against the target directly:
 ///   meeting it is 已完成 once the period ended and 进度正常 while it runs; not meeting it is
 ///   未完成 / 落后.
@@ -235,8 +235,13 @@ pub fn status(
     period_end: i32,
     now_year: i32,
 ) -> TargetStatus {
-    if new_only && now_year < period_start {
-        return TargetStatus::NotStarted;
+    if now_year < period_start {
+        let reached = !new_only && progress.is_some_and(|p| meets(p, direction));
+        return if reached && direction != Direction::AtMost {
+            TargetStatus::Met
+        } else {
+            TargetStatus::NotStarted
+        };
     }
     let Some(p) = progress else {
         return TargetStatus::NoData;
@@ -404,9 +409,10 @@ mod tests {
             status(Some(53.0), d, true, false, 2027, 2027, 2026),
             TargetStatus::Met
         );
+        // Not reached yet: nothing to judge the pace by before the period.
         assert_eq!(
             status(Some(0.0), d, true, false, 2027, 2027, 2026),
-            TargetStatus::OnTrack
+            TargetStatus::NotStarted
         );
         // 2027年新增: nothing counts before 2027.
         assert_eq!(
