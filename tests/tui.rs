@@ -494,6 +494,8 @@ fn another_users_write_is_noticed_without_idle_redraws() {
     let store = Store::open(&path, &opts).unwrap();
     let mut s = state_with(store, 80, 24, Theme::default());
     let before = s.enterprises.total;
+    act(&mut s, [Action::Down, Action::Down, Action::Down]);
+    let selected = s.enterprises.selected_row().unwrap().name.clone();
     // Nothing changed: the idle check asks for no frame.
     assert!(!update(&mut s, Action::CheckData).contains(&Effect::Redraw));
     let other = Store::open(&path, &opts).unwrap();
@@ -502,6 +504,8 @@ fn another_users_write_is_noticed_without_idle_redraws() {
     assert!(fx.contains(&Effect::Redraw));
     assert_eq!(s.enterprises.total, before + 1);
     assert!(screen(&s).contains("库中数据已在别处更新"));
+    // A row added above the selection does not move it to another enterprise.
+    assert_eq!(s.enterprises.selected_row().unwrap().name, selected);
 }
 
 #[test]

@@ -1116,18 +1116,46 @@ fn check_data(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError>
 fn refresh(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
     state.data_version = state.store.data_version()?;
     state.totals = state.store.totals()?;
+    // The selection stays on the same enterprise, park and target, wherever new rows put them.
+    let enterprise = state.enterprises.selected_row().map(|r| r.id);
+    let park = state
+        .parks
+        .rows
+        .get(state.parks.cursor.selected)
+        .map(|p| p.id);
+    let target = state
+        .targets
+        .rows
+        .get(state.targets.cursor.selected)
+        .map(|t| t.id);
     state.reload_enterprises()?;
+    if let Some(id) = enterprise
+        && let Some(i) = state.store.enterprise_position(&state.filter, id)?
+    {
+        let rows = state.list_rows();
+        let len = state.enterprises.total;
+        state.enterprises.cursor.to(i, len, rows);
+        state.ensure_page()?;
+    }
     request_facets(state, fx);
     if state.parks.loaded {
         state.parks.loaded = false;
         state.ensure_parks()?;
         let n = state.parks.rows.len();
         let rows = state.list_rows();
-        state.parks.cursor.scroll_into_view(n, rows);
+        match park.and_then(|id| state.parks.rows.iter().position(|p| p.id == id)) {
+            Some(i) => state.parks.cursor.to(i, n, rows),
+            None => state.parks.cursor.scroll_into_view(n, rows),
+        }
     }
     if state.targets.loaded {
         state.targets.loaded = false;
         state.ensure_targets();
+        if let Some(i) = target.and_then(|id| state.targets.rows.iter().position(|t| t.id == id)) {
+            let n = state.targets.rows.len();
+            let rows = state.list_rows();
+            state.targets.cursor.to(i, n, rows);
+        }
         // An open target's breakdown and holders follow the figures in its list.
         if let Some(id) = state.targets.detail.as_ref().map(|d| d.id) {
             let gone = !state.targets.all.iter().any(|t| t.id == id);
