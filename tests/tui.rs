@@ -2224,3 +2224,19 @@ fn help_lines_break_where_chinese_typesetting_allows() {
         }
     }
 }
+
+/// A screen chosen with 1/2/3 shows its profile from the top, not at the scroll another pane
+/// was left at.
+#[test]
+fn a_profile_shown_anew_starts_at_its_top() {
+    let mut s = seeded(100, 30);
+    select_target(&mut s, "D003-T25");
+    act(&mut s, [Action::Open, Action::Open]);
+    assert_eq!(s.screen, Screen::Enterprises, "a holder's profile");
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.screen, Screen::Targets);
+    // The target's detail read further down (as j/G/PgDn leave it).
+    s.detail_scroll = 7;
+    act(&mut s, [Action::Show(Screen::Enterprises)]);
+    assert_eq!(s.detail_scroll, 0);
+}

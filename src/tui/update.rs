@@ -557,8 +557,10 @@ fn open_holder(
 
 fn show(state: &mut State, screen: Screen) -> Result<(), StoreError> {
     if screen != state.screen {
-        // Choosing a screen is a fresh start: Esc no longer goes back through a detail.
+        // Choosing a screen is a fresh start: Esc no longer goes back through a detail, and
+        // its profile shows from the top (the scroll was another pane's).
         state.back_to.clear();
+        state.detail_scroll = 0;
     }
     enter(state, screen)
 }
