@@ -1520,7 +1520,7 @@ fn a_target_can_be_named_and_close_names_come_with_their_codes() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("D000-T16 新增省级专精特新企业（达州市 2026）"),
+        err.contains("D000-T16 新增省级专精特新企业（达州市 2026*）"),
         "{err}"
     );
     assert!(err.contains("yuanqi targets show D000-T16"), "{err}");
@@ -1528,4 +1528,16 @@ fn a_target_can_be_named_and_close_names_come_with_their_codes() {
         targets::find(&s, "qqqqqq"),
         Err(TargetError::NotFound(_))
     ));
+    // Several targets of one name: all of them, with their periods as lists show them.
+    let err = targets::find(&s, "新增规上工业企业")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("有 3 个目标都叫“新增规上工业企业”"),
+        "{err}"
+    );
+    assert!(
+        err.contains("D000-T15 新增规上工业企业（达州市 2026*）"),
+        "{err}"
+    );
 }

@@ -563,11 +563,13 @@ pub fn find(store: &Store, code: &str) -> Result<i64, TargetError> {
 /// codes, scopes and periods, so the user can pick a code.
 fn by_name(store: &Store, given: &str) -> Result<i64, TargetError> {
     let mut stmt = store.conn().prepare(
-        "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end
+        "SELECT t.id, t.code, t.name, coalesce(r.name, p.name, ''), t.period_start, t.period_end,
+                t.period_note IS NOT NULL
              FROM targets t LEFT JOIN regions r ON r.id = t.scope_region_id
              LEFT JOIN parks p ON p.id = t.scope_park_id",
     )?;
-    let all: Vec<(i64, String, String, String, i32, i32)> = stmt
+    type Row = (i64, String, String, String, i32, i32, bool);
+    let all: Vec<Row> = stmt
         .query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -576,6 +578,7 @@ fn by_name(store: &Store, given: &str) -> Result<i64, TargetError> {
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
+                r.get(6)?,
             ))
         })?
         .collect::<Result<_, _>>()?;
@@ -600,25 +603,40 @@ fn by_name(store: &Store, given: &str) -> Result<i64, TargetError> {
             })
             .collect(),
     );
-    let hits = index.search(given, 8);
-    let Some(first) = hits.first().and_then(|h| all.iter().find(|t| t.0 == h.id)) else {
+    // Several targets of that very name: list them all; else the closest names.
+    let (lead, ids): (String, Vec<i64>) = if exact.len() > 1 {
+        (
+            format!("有 {} 个目标都叫“{}”：", exact.len(), sanitize(given)),
+            exact,
+        )
+    } else {
+        (
+            format!("没有代码为“{}”的目标，名称相近的有：", sanitize(given)),
+            index.search(given, 8).into_iter().map(|h| h.id).collect(),
+        )
+    };
+    let listed: Vec<&Row> = ids
+        .iter()
+        .filter_map(|id| all.iter().find(|t| t.0 == *id))
+        .collect();
+    let Some(first) = listed.first() else {
         return Err(TargetError::NotFound(given.to_string()));
     };
-    let candidates = hits
+    let candidates = listed
         .iter()
-        .filter_map(|h| all.iter().find(|t| t.0 == h.id))
-        .map(|(_, code, name, scope, start, end)| {
+        .map(|(_, code, name, scope, start, end, inferred)| {
             format!(
                 "  {} {}（{} {}）",
                 sanitize(code),
                 sanitize(name),
                 sanitize(scope),
-                rules::period_label(*start, *end)
+                rules::period_shown(*start, *end, *inferred)
             )
         })
         .collect::<Vec<_>>()
         .join("\n");
     Err(TargetError::ByName {
+        lead,
         given: given.to_string(),
         candidates,
         first: sanitize(&first.1),

@@ -42,10 +42,10 @@ pub enum TargetError {
     Store(#[from] StoreError),
     #[error("找不到目标“{0}”。可用 `yuanqi targets` 查看全部目标及其代码。")]
     NotFound(String),
-    #[error(
-        "没有代码为“{given}”的目标，名称相近的有：\n{candidates}\n请用目标代码，如 yuanqi targets show {first}"
-    )]
+    #[error("{lead}\n{candidates}\n请用目标代码，如 yuanqi targets show {first}")]
     ByName {
+        /// "没有代码为“…”的目标，名称相近的有：" or "有 3 个目标都叫“…”：".
+        lead: String,
         given: String,
         /// One per line: "  D000-T16 新增省级专精特新企业（达州市 2026）".
         candidates: String,
