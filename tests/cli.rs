@@ -977,3 +977,22 @@ fn targets_import_finds_the_header_below_a_title_row() {
         .unwrap();
     assert!(stdout(&help).contains("gb18030"), "{}", stdout(&help));
 }
+
+/// xlsx without a file is a usage mistake whose example is named after what is exported.
+#[test]
+fn xlsx_export_without_a_file_names_an_example_for_what_is_exported() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("x.db");
+    for (what, file) in [("parks", "园区.xlsx"), ("enterprises", "企业.xlsx")] {
+        let out = yuanqi(&db)
+            .args(["export", what, "--format", "xlsx"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr(&out).contains(&format!("-o {file}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

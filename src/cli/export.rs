@@ -68,13 +68,19 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<()> {
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let to_stdout = output.is_none();
     if format == ExportFormat::Xlsx {
+        // The example file is named after what is exported.
+        let file = match args.what {
+            What::Enterprises => "企业.xlsx",
+            What::Parks => "园区.xlsx",
+            What::Designations => "认定.xlsx",
+        };
         if args.output.is_none() {
-            return super::usage_error("导出 xlsx 需要用 -o 指定文件名，如 -o 企业.xlsx");
+            return super::usage_error(format!("导出 xlsx 需要用 -o 指定文件名，如 -o {file}"));
         }
         if to_stdout && std::io::stdout().is_terminal() {
-            return super::usage_error(
-                "xlsx 是二进制文件，不能显示在终端上；请写文件名（-o 企业.xlsx），或把 -o - 的输出重定向到文件（> 企业.xlsx）",
-            );
+            return super::usage_error(format!(
+                "xlsx 是二进制文件，不能显示在终端上；请写文件名（-o {file}），或把 -o - 的输出重定向到文件（> {file}）"
+            ));
         }
     }
     if let Some(path) = output {
