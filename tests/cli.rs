@@ -996,3 +996,46 @@ fn xlsx_export_without_a_file_names_an_example_for_what_is_exported() {
         );
     }
 }
+
+/// A county option takes the name as people say it (达川 for 达川区) when only one county fits,
+/// and the TUI's "（未载明县区）" exports the enterprises placed in no county.
+#[test]
+fn county_options_take_short_forms_and_the_unplaced_group() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("c.db");
+    let full = yuanqi(&db)
+        .args(["export", "enterprises", "--county", "大竹县"])
+        .output()
+        .unwrap();
+    let short = yuanqi(&db)
+        .args(["export", "enterprises", "--county", "大竹"])
+        .output()
+        .unwrap();
+    assert_eq!(short.status.code(), Some(0), "{}", stderr(&short));
+    assert_eq!(stdout(&short), stdout(&full));
+    let scope = yuanqi(&db)
+        .args(["targets", "--scope", "达川"])
+        .output()
+        .unwrap();
+    assert_eq!(scope.status.code(), Some(0), "{}", stderr(&scope));
+    assert!(stdout(&scope).contains("达川区"));
+    let unplaced = yuanqi(&db)
+        .args([
+            "export",
+            "enterprises",
+            "--county",
+            "（未载明县区）",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(unplaced.status.code(), Some(0), "{}", stderr(&unplaced));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&unplaced.stdout).unwrap();
+    assert!(rows.len() > 10);
+    assert!(
+        rows.iter()
+            .all(|r| r["region"].is_null() || r["region"] == ""),
+        "{rows:?}"
+    );
+}

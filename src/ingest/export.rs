@@ -113,7 +113,14 @@ pub fn resolve_filter(
         }
     };
     let safe = crate::model::text::sanitize;
-    if let Some(c) = county {
+    // The TUI's "（未载明县区）": enterprises placed in no county.
+    let unplaced = |c: &str| {
+        let n = crate::model::text::normalize_name(c);
+        ["未载明县区", "未载明", "(未载明县区)"].contains(&n.as_str())
+    };
+    if county.is_some_and(unplaced) {
+        f.region = Some(crate::store::NO_REGION);
+    } else if let Some(c) = county {
         f.region = Some(
             store
                 .region_id(c)

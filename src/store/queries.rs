@@ -1046,7 +1046,7 @@ impl Store {
         Ok(rows)
     }
 
-    /// Region id by name or short name.
+    /// Region id by name, short name, or name without its 区/县/市 when only one region has it.
     pub fn region_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
         let norm = crate::model::text::normalize_name(name);
         let mut stmt = self
@@ -1055,7 +1055,7 @@ impl Store {
         let rows: Vec<(i64, String, String)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        Ok(rows
+        let exact = rows
             .iter()
             .find(|(_, n, _)| crate::model::text::normalize_name(n) == norm)
             .or_else(|| {
@@ -1064,8 +1064,26 @@ impl Store {
                         .iter()
                         .any(|s| crate::model::text::normalize_name(s) == norm)
                 })
+            });
+        if let Some((id, _, _)) = exact {
+            return Ok(Some(*id));
+        }
+        // A county as people say it, without 区/县/市 ("达川" for 达川区), when only one fits.
+        let bare: Vec<i64> = rows
+            .iter()
+            .filter(|(_, n, _)| {
+                let n = crate::model::text::normalize_name(n);
+                ['区', '县', '市'].iter().any(|s| {
+                    n.strip_suffix(*s)
+                        .is_some_and(|b| b.chars().count() >= 2 && b == norm)
+                })
             })
-            .map(|(id, _, _)| *id))
+            .map(|(id, _, _)| *id)
+            .collect();
+        Ok(match bare[..] {
+            [id] => Some(id),
+            _ => None,
+        })
     }
 
     /// Park id by name or short name.
