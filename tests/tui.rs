@@ -915,6 +915,7 @@ fn parks_filter_by_county_in_their_own_pane() {
     assert_eq!(s.screen, Screen::Parks);
     assert_eq!(s.focus(), Pane::Facets);
     assert!(screen(&s).contains("筛选园区"), "{}", screen(&s));
+    assert!(!screen(&s).contains("维度"), "one dimension: no h/l hint");
     let all = s.parks.rows.len();
     let pick = |s: &mut State, county: &str| {
         let i = s

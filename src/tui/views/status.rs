@@ -101,8 +101,8 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
         ]
     } else {
         match state.focus() {
-            // The targets' scope pane has one dimension only.
-            Pane::Facets if state.screen == Screen::Targets => &[
+            // The targets' scope pane and the parks' county pane have one dimension only.
+            Pane::Facets if state.screen != Screen::Enterprises => &[
                 ("Enter", "选用"),
                 ("x", "清除"),
                 ("Tab", "窗格"),
