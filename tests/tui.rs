@@ -943,7 +943,7 @@ fn parks_filter_by_county_in_their_own_pane() {
             .all(|p| p.region.as_deref() == Some("大竹县"))
     );
     assert_eq!(s.focus(), Pane::List);
-    assert!(screen(&s).contains("区县：大竹县"), "{}", screen(&s));
+    assert!(screen(&s).contains("筛选：县（市、区）=大竹县"), "{}", screen(&s));
     // The city takes its counties' parks; parks inside 达州高新区 stay under it.
     act(&mut s, [Action::PrevPane]);
     assert_eq!(s.focus(), Pane::Facets);
@@ -972,7 +972,7 @@ fn parks_filter_by_county_in_their_own_pane() {
     // x shows every park again.
     act(&mut s, [Action::ClearFilters]);
     assert_eq!(s.parks.rows.len(), all);
-    assert!(!screen(&s).contains("区县：达州市"));
+    assert!(!screen(&s).contains("县（市、区）=达州市"));
 }
 
 /// On the targets screen f filters targets by scope: a county keeps its own targets and

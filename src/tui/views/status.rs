@@ -29,7 +29,7 @@ pub fn status_text(state: &State) -> (Vec<String>, Option<(String, bool)>) {
     if let (Screen::Targets, Some(scope)) = (state.screen, &state.targets.scope) {
         parts.push(format!("范围：{}", clean(scope, t)));
     } else if let (Screen::Parks, Some((_, county))) = (state.screen, &state.parks.county) {
-        parts.push(format!("区县：{}", clean(county, t)));
+        parts.push(format!("筛选：县（市、区）={}", clean(county, t)));
     } else if !state.filter_labels.is_empty() && state.screen == Screen::Enterprises {
         let labels: Vec<String> = state
             .filter_labels
