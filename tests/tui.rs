@@ -943,7 +943,11 @@ fn parks_filter_by_county_in_their_own_pane() {
             .all(|p| p.region.as_deref() == Some("大竹县"))
     );
     assert_eq!(s.focus(), Pane::List);
-    assert!(screen(&s).contains("筛选：县（市、区）=大竹县"), "{}", screen(&s));
+    assert!(
+        screen(&s).contains("筛选：县（市、区）=大竹县"),
+        "{}",
+        screen(&s)
+    );
     // The city takes its counties' parks; parks inside 达州高新区 stay under it.
     act(&mut s, [Action::PrevPane]);
     assert_eq!(s.focus(), Pane::Facets);

@@ -468,6 +468,16 @@ SELECT r.id, v.period, v.metric, v.value, v.unit, v.notes, s.id, v.locator
                     WHERE f.source_id = s.id AND f.metric = v.metric AND f.period = v.period)
  ORDER BY v.ord;
 "#,
+    // 8: targets D004-T75…T84 were named after the plan's row label "其他县（市、区）", which
+    // reads oddly under 达川区 or 达州高新区; they are named after what they count, as their
+    // metric already said. Names a user changed are left alone.
+    r#"
+UPDATE targets SET name = '数字化效率提升试点打造数'
+ WHERE code IN ('D004-T75', 'D004-T76', 'D004-T77', 'D004-T78', 'D004-T79', 'D004-T80',
+                'D004-T81', 'D004-T82', 'D004-T83', 'D004-T84')
+   AND name = '其他县（市、区）试点打造数'
+   AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
+"#,
 ];
 
 /// The schema version this build writes.
