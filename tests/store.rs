@@ -389,3 +389,30 @@ fn enterprises_placed_in_no_county_have_their_own_facet_value() {
     assert_eq!(rows.len() as i64, unplaced);
     assert!(rows.iter().all(|r| r.region.is_none()), "{rows:?}");
 }
+
+/// A store written before 长 read cháng gets its stored pinyin forms derived again on upgrade,
+/// so "changxin" finds 长信科技 there too.
+#[test]
+fn upgrading_derives_the_pinyin_of_changed_readings_again() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("y.db");
+    let store = Store::open(&path, &rw()).unwrap();
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE enterprises SET search_forms = 'zhang xin ke ji' WHERE name = '长信科技';
+             PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(&path, &rw()).unwrap();
+    let forms: String = store
+        .conn()
+        .query_row(
+            "SELECT search_forms FROM enterprises WHERE name = '长信科技'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(forms.starts_with("chang xin ke ji"), "{forms}");
+}

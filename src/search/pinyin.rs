@@ -45,6 +45,14 @@ pub const PHRASES: &[(&str, &[&str])] = &[
     ("增长", &["zeng", "zhang"]),
     ("成长", &["cheng", "zhang"]),
     ("董事长", &["dong", "shi", "zhang"]),
+    ("厂长", &["chang", "zhang"]),
+    ("校长", &["xiao", "zhang"]),
+    ("县长", &["xian", "zhang"]),
+    ("市长", &["shi", "zhang"]),
+    ("局长", &["ju", "zhang"]),
+    ("部长", &["bu", "zhang"]),
+    ("院长", &["yuan", "zhang"]),
+    ("生长", &["sheng", "zhang"]),
     ("调度", &["diao", "du"]),
     ("调味", &["tiao", "wei"]),
     ("车载", &["che", "zai"]),
@@ -69,6 +77,12 @@ pub const PHRASES: &[(&str, &[&str])] = &[
     ("都江堰", &["du", "jiang", "yan"]),
     ("华蓥", &["hua", "ying"]),
 ];
+
+/// Characters whose reading in names differs from the `pinyin` crate's default: 长 is cháng in
+/// firm and place names (长城, 长信, 长虹); titles and growth that read zhǎng are [`PHRASES`].
+/// A change here needs a migration that derives stored forms again (`REDERIVE` in
+/// `store::migrations`).
+pub const CHARS: &[(char, &str)] = &[('长', "chang")];
 
 /// One token per character of `name`: its pinyin syllable for a Chinese character, the
 /// lower-cased character for ASCII letters and digits, and an empty token for anything else.
@@ -118,7 +132,12 @@ fn token(c: char) -> &'static str {
         d @ '0'..='9' => d as usize - '0' as usize,
         l @ 'a'..='z' => l as usize - 'a' as usize + 10,
         u @ 'A'..='Z' => u as usize - 'A' as usize + 10,
-        _ => return c.to_pinyin().map(|p| typed(p.plain())).unwrap_or(""),
+        other => {
+            if let Some((_, r)) = CHARS.iter().find(|(ch, _)| *ch == other) {
+                return r;
+            }
+            return c.to_pinyin().map(|p| typed(p.plain())).unwrap_or("");
+        }
     };
     &ASCII[i..i + 1]
 }
@@ -188,6 +207,10 @@ mod tests {
     #[test]
     fn curated_readings_win_over_defaults() {
         assert_eq!(full("重庆"), "chongqing");
+        // 长 reads cháng in names, zhǎng in titles and growth.
+        assert_eq!(full("长信科技"), "changxinkeji");
+        assert_eq!(full("董事长"), "dongshizhang");
+        assert_eq!(full("增长"), "zengzhang");
         assert_eq!(initials("重庆"), "cq");
         assert_eq!(full("长安"), "changan");
         assert_eq!(full("中国银行"), "zhongguoyinhang");
@@ -227,6 +250,8 @@ mod tests {
                 let folded = crate::model::text::fold_width(c);
                 if folded.is_ascii_alphanumeric() {
                     folded.to_ascii_lowercase().to_string()
+                } else if let Some((_, r)) = CHARS.iter().find(|(ch, _)| *ch == c) {
+                    (*r).to_string()
                 } else {
                     c.to_pinyin()
                         .map(|p| p.plain().to_string())

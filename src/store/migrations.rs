@@ -478,7 +478,42 @@ UPDATE targets SET name = '数字化效率提升试点打造数'
    AND name = '其他县（市、区）试点打造数'
    AND source_id IN (SELECT id FROM sources WHERE code = 'D004');
 "#,
+    // 9: 长 in a name reads cháng (长信, 长城), not zhǎng, unless a phrase says so (董事长);
+    // the stored pinyin forms of names holding it are derived again, in Rust, in this
+    // migration's transaction (see [`REDERIVE`]).
+    r#"
+SELECT 1;
+"#,
 ];
+
+/// Migrations after which stored pinyin forms are derived again (the reading of some
+/// characters changed): the version, and the characters whose names need it.
+const REDERIVE: &[(i64, &str)] = &[(9, "长")];
+
+/// Derive again the stored pinyin forms of every enterprise and park whose name or short
+/// name holds one of `chars`, as a write computes them now.
+fn rederive_forms(tx: &rusqlite::Transaction, chars: &str) -> Result<(), StoreError> {
+    let touched = |s: &str| s.chars().any(|c| chars.contains(c));
+    for table in ["enterprises", "parks"] {
+        let rows: Vec<(i64, String, String)> = tx
+            .prepare(&format!("SELECT id, name, short_names FROM {table}"))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut update = tx.prepare(&format!(
+            "UPDATE {table} SET search_forms = ?2 WHERE id = ?1"
+        ))?;
+        for (id, name, shorts) in rows {
+            if touched(&name) || touched(&shorts) {
+                let shorts = super::queries::split_names(&shorts);
+                update.execute(rusqlite::params![
+                    id,
+                    crate::search::forms_for(&name, &shorts)
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -505,6 +540,9 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             continue;
         }
         tx.execute_batch(sql)?;
+        for (_, chars) in REDERIVE.iter().filter(|(v, _)| *v == i as i64 + 1) {
+            rederive_forms(&tx, chars)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
     }

@@ -291,7 +291,7 @@ pub struct ParkProfile {
 /// How the store joins several short names in one column.
 const NAME_SEPARATOR: char = '|';
 
-fn split_names(s: &str) -> Vec<String> {
+pub(crate) fn split_names(s: &str) -> Vec<String> {
     s.split(NAME_SEPARATOR)
         .filter(|p| !p.is_empty())
         .map(str::to_string)
