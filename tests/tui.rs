@@ -212,9 +212,25 @@ fn ascii_mode_draws_no_box_or_ambiguous_glyphs() {
         ] {
             assert!(!out.contains(bad), "{bad:?} in ASCII mode:\n{out}");
         }
-        assert!(out.contains('+') && out.contains('|') && out.contains('-'));
+        assert!(out.contains('+') && out.contains('|') && (out.contains('-') || out.contains('=')));
         act(&mut s, [Action::Back, Action::Back]);
     }
+    // The focused pane shows it without colour or bold: `=` rules on its border.
+    let mut s = state_with(
+        Store::open_in_memory().unwrap(),
+        100,
+        30,
+        Theme::new(false, true),
+    );
+    // The top border of the list and of the profile beside it.
+    let tops = |s: &State| {
+        let row = screen(s).lines().nth(1).unwrap().to_string();
+        let (list, detail) = row.split_once("++").expect("two panes side by side");
+        (list.contains("==="), detail.contains("==="))
+    };
+    assert_eq!(tops(&s), (true, false));
+    act(&mut s, [Action::NextPane]);
+    assert_eq!(tops(&s), (false, true));
 }
 
 #[test]

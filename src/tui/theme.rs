@@ -18,6 +18,14 @@ pub const ASCII_BORDER: border::Set<'static> = border::Set {
     horizontal_bottom: "-",
 };
 
+/// The focused pane's ASCII border: `=` rules, so focus shows without colour or bold (the
+/// thick box-drawing border of the normal mode has no ASCII counterpart).
+pub const ASCII_FOCUSED: border::Set<'static> = border::Set {
+    horizontal_top: "=",
+    horizontal_bottom: "=",
+    ..ASCII_BORDER
+};
+
 /// How the interface looks; chosen once at start from the flags and the environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -56,7 +64,7 @@ impl Theme {
     pub fn block<'a>(&self, title: impl Into<ratatui::text::Line<'a>>, focused: bool) -> Block<'a> {
         let mut b = Block::new().borders(Borders::ALL).title(title);
         if self.ascii {
-            b = b.border_set(ASCII_BORDER);
+            b = b.border_set(if focused { ASCII_FOCUSED } else { ASCII_BORDER });
         } else if focused {
             b = b.border_set(border::THICK);
         }
