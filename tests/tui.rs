@@ -2190,7 +2190,12 @@ fn from_the_targets_screen_a_searched_enterprise_goes_back_there_and_codes_copy(
     search_for(&mut s, "D000-T16");
     act(&mut s, [Action::Open]);
     assert_eq!(s.targets.scope, None);
-    assert!(screen(&s).contains("已清除范围筛选"), "{}", screen(&s));
+    assert!(screen(&s).contains("已暂时清除范围筛选"), "{}", screen(&s));
+    // Esc from that target brings the scope back.
+    act(&mut s, [Action::Back]);
+    assert_eq!(s.targets.scope.as_deref(), Some("大足区"));
+    assert!(screen(&s).contains("已恢复范围筛选"), "{}", screen(&s));
+    assert!(s.targets.rows.iter().all(|t| !t.code.starts_with("D000-")));
 }
 
 #[test]

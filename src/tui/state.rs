@@ -170,6 +170,8 @@ pub struct TargetsScreen {
     pub all: Vec<TargetLine>,
     /// Show only the targets within this region or park (its own, its counties', its parks').
     pub scope: Option<String>,
+    /// A scope cleared to show a target found by search; Esc from that target brings it back.
+    pub scope_set_aside: Option<String>,
     /// The scope pane (`f` on this screen): every scope with its number of targets.
     pub show_scopes: bool,
     pub scopes: Vec<crate::store::FacetValue>,

@@ -236,6 +236,7 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
             }
         }
         Action::ClearFilters if state.screen == Screen::Targets => {
+            state.targets.scope_set_aside = None;
             if state.targets.scope.take().is_some() {
                 targets_data::apply_scope(state);
                 state.targets.detail = None;
@@ -285,7 +286,8 @@ fn apply(state: &mut State, action: Action, fx: &mut Vec<Effect>) -> Result<(), 
                     .last()
                     .is_some_and(|b| b.screen != state.screen) =>
             {
-                state.set_focus(Pane::List)
+                state.set_focus(Pane::List);
+                restore_scope(state);
             }
             Pane::Facets => state.set_focus(Pane::List),
             Pane::List | Pane::Detail => {
@@ -835,12 +837,39 @@ fn follow(state: &mut State, with_targets: bool) -> Result<(), StoreError> {
 
 /// Select the target `id` in the list (showing all targets when the scope filter hides it)
 /// and open its detail.
+/// Bring back a scope set aside to show a target found by search, keeping the cursor on that
+/// target when the scope holds it.
+fn restore_scope(state: &mut State) {
+    if state.screen != Screen::Targets {
+        return;
+    }
+    let Some(scope) = state.targets.scope_set_aside.take() else {
+        return;
+    };
+    let id = state
+        .targets
+        .rows
+        .get(state.targets.cursor.selected)
+        .map(|t| t.id);
+    state.targets.scope = Some(scope.clone());
+    state.targets.detail = None;
+    targets_data::apply_scope(state);
+    if let Some(i) = id.and_then(|id| state.targets.rows.iter().position(|t| t.id == id)) {
+        let (n, rows) = (state.targets.rows.len(), state.list_rows());
+        state.targets.cursor.to(i, n, rows);
+    }
+    state.info(format!("已恢复范围筛选“{scope}”"));
+}
+
 fn show_target(state: &mut State, id: i64) {
     if !state.targets.rows.iter().any(|t| t.id == id)
         && let Some(scope) = state.targets.scope.take()
     {
         targets_data::apply_scope(state);
-        state.info(format!("该目标不在“{scope}”范围内，已清除范围筛选"));
+        state.info(format!(
+            "该目标不在“{scope}”范围内，已暂时清除范围筛选，Esc 返回时恢复"
+        ));
+        state.targets.scope_set_aside = Some(scope);
     }
     let Some(at) = state.targets.rows.iter().position(|t| t.id == id) else {
         return;
@@ -875,6 +904,7 @@ fn open(state: &mut State, fx: &mut Vec<Effect>) -> Result<(), StoreError> {
             if let Some(v) = ts.scopes.get(ts.scope_cursor.selected) {
                 // Choosing the active scope again shows all targets.
                 ts.scope = (ts.scope.as_deref() != Some(v.key.as_str())).then(|| v.key.clone());
+                ts.scope_set_aside = None;
                 ts.detail = None;
                 targets_data::apply_scope(state);
                 // One scope at a time: on to its targets.
