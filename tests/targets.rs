@@ -1483,6 +1483,13 @@ fn cli_progress_from_a_baseline_says_so() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("基数：157.18"), "{text}");
     assert!(text.contains("自基数 157.18 起算"), "{text}");
+    // A count below its baseline says why progress reads 0, as the TUI's detail does.
+    let o = yuanqi(&db)
+        .args(["targets", "show", "D001-T11"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("低于基数 116"), "{text}");
 }
 
 /// A profile's targets are worked out for its holder alone; they must be exactly the targets

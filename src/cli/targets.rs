@@ -628,6 +628,9 @@ fn show(cli: &Cli, a: &ShowArgs) -> anyhow::Result<()> {
         p.gap().map(fmt_num).unwrap_or_else(|| "—".into()),
         p.status.label()
     );
+    if let Some(note) = targets::below_baseline_note(p.baseline, p.computed, p.reported.is_some()) {
+        let _ = writeln!(out, "  {note}");
+    }
     let _ = writeln!(out, "  来源：{}", sanitize(&p.source));
     if !def.notes.is_empty() {
         let _ = writeln!(out, "  备注：{}", sanitize(&def.notes));

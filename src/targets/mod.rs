@@ -131,6 +131,23 @@ fn ser_status<S: Serializer>(st: &TargetStatus, s: S) -> Result<S::Ok, S::Error>
     s.serialize_str(st.as_str())
 }
 
+/// Why progress reads 0 when the store's own count is below the plan's baseline and no figure
+/// was reported: the store holds only the firms the documents name and those imported.
+pub fn below_baseline_note(
+    baseline: Option<f64>,
+    computed: Option<f64>,
+    reported: bool,
+) -> Option<String> {
+    match (baseline, computed) {
+        (Some(b), Some(c)) if c < b && !reported => Some(format!(
+            "计算数 {} 低于基数 {}：库里只有文件点名和导入的企业，进度按 0 计；全量名单导入后或有填报数时才准。",
+            fmt_num(c),
+            fmt_num(b)
+        )),
+        _ => None,
+    }
+}
+
 impl TargetProgress {
     /// "2026" or "2021–2025"; "2025*" when the year comes from the article's context rather
     /// than the target's own words (see [`TargetProgress::period_note`]).

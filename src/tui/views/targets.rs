@@ -295,17 +295,10 @@ fn detail_lines<'a>(
     if let Some(n) = &r.period_note {
         lines.insert(4, kv("*年份", clean(n, t)));
     }
-    if let (Some(b), Some(c), None) = (r.baseline, r.computed, &r.reported)
-        && c < b
+    if let Some(note) =
+        crate::targets::below_baseline_note(r.baseline, r.computed, r.reported.is_some())
     {
-        lines.push(Line::styled(
-            format!(
-                "  计算数 {} 低于基数 {}：库里只有文件点名和导入的企业，进度按 0 计；全量名单导入后或有填报数时才准。",
-                num(c),
-                num(b)
-            ),
-            t.dim(),
-        ));
+        lines.push(Line::styled(format!("  {note}"), t.dim()));
     }
     if !r.counts.trim().is_empty() {
         lines.push(kv("计入", clean(&r.counts, t)));
