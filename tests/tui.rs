@@ -989,6 +989,12 @@ fn parks_filter_by_county_in_their_own_pane() {
             .any(|p| p.region.as_deref() == Some("大足区")),
         "大足区 is not in 达州市"
     );
+    // Parks no region claims have their own value.
+    act(&mut s, [Action::PrevPane]);
+    let n = pick(&mut s, "（未载明县区）");
+    assert!(n > 0);
+    assert_eq!(s.parks.rows.len(), n);
+    assert!(s.parks.rows.iter().all(|p| p.region.is_none()));
     // x shows every park again.
     act(&mut s, [Action::ClearFilters]);
     assert_eq!(s.parks.rows.len(), all);

@@ -116,7 +116,8 @@ pub fn resolve_filter(
     // The TUI's "（未载明县区）": enterprises placed in no county.
     let unplaced = |c: &str| {
         let n = crate::model::text::normalize_name(c);
-        ["未载明县区", "未载明", "(未载明县区)"].contains(&n.as_str())
+        let label = crate::model::text::normalize_name(crate::store::NO_REGION_LABEL);
+        n == label || ["未载明县区", "未载明"].contains(&n.as_str())
     };
     if county.is_some_and(unplaced) {
         f.region = Some(crate::store::NO_REGION);

@@ -404,15 +404,15 @@ impl State {
     /// Show the parks in the chosen county (all without one), each under its parent when the
     /// parent is shown too, else at the top level; the cursor stays in range.
     pub fn apply_county(&mut self) -> Result<(), StoreError> {
-        let within: Option<Vec<i64>> = match &self.parks.county {
-            None => None,
-            Some((id, _)) if *id == crate::store::NO_REGION => Some(Vec::new()),
+        // A park with no region is in NO_REGION, whose subtree is itself alone.
+        let within = match &self.parks.county {
             Some((id, _)) => Some(self.store.region_subtree(*id)?),
+            None => None,
         };
-        let keep = |p: &ParkRow| match &within {
-            None => true,
-            Some(ids) if ids.is_empty() => p.region_id.is_none(),
-            Some(ids) => p.region_id.is_some_and(|r| ids.contains(&r)),
+        let keep = |p: &ParkRow| {
+            within
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&p.region_id.unwrap_or(crate::store::NO_REGION)))
         };
         let mut depth: std::collections::HashMap<i64, usize> = Default::default();
         self.parks.rows = self
