@@ -131,7 +131,10 @@ fn search_by_initials_opens_the_profile_in_the_real_terminal() {
     let p = s.wait_for(&["宣汉正原微玻纤有限公司", "制造业单项冠军"]);
     assert!(p.contains("企业档案"), "{p}");
     // Facets are counted on the background connection and apply on Enter.
-    s.keys(&["Escape", "f"]);
+    // Esc and f in one read arrive as Alt-f (as over a slow link); a user types them apart.
+    s.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    s.keys(&["f"]);
     s.wait_for(&["◀ 县（市、区） ▶"]);
     let start = Instant::now();
     while s.pane().contains("统计中") && start.elapsed() < Duration::from_secs(10) {
